@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "mlwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mlwatch", targets: ["mlwatch"]),
+        .executable(name: "mlwatch-bench", targets: ["mlwatch-bench"]),
+        .library(name: "MLWatchCore", targets: ["MLWatchCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(
+            name: "MLWatchCore",
+            dependencies: [
+                "CZlib",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "MLWatchStore",
+            dependencies: ["MLWatchCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "MLWatchUI", dependencies: ["MLWatchCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "MLWatchTerminal", dependencies: ["MLWatchUI", "CNCurses"]),
+        .executableTarget(
+            name: "mlwatch",
+            dependencies: [
+                "MLWatchCore", "MLWatchStore", "MLWatchUI", "MLWatchTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "mlwatch-bench", dependencies: ["MLWatchCore", "MLWatchUI"]),
+        .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MLWatchStoreTests", dependencies: ["MLWatchStore", "MLWatchCore"]),
+        .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MLWatchCore"]),
+    ]
+)
+
+// Strict settings for every target, in one place (as swift-log does).
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

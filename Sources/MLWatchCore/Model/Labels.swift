@@ -1,0 +1,60 @@
+/// A metric's label set (`model`, `version`, `segment`, `feature`, `class`, …), kept sorted by key
+/// so that equal sets compare and hash equal whatever order they were built in.
+public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByDictionaryLiteral {
+    public private(set) var pairs: [(key: String, value: String)]
+
+    public init(_ dict: [String: String] = [:]) {
+        pairs = dict.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        var dict: [String: String] = [:]
+        for (k, v) in elements { dict[k] = v }
+        self.init(dict)
+    }
+
+    public subscript(key: String) -> String? {
+        get { pairs.first { $0.key == key }?.value }
+        set {
+            pairs.removeAll { $0.key == key }
+            if let newValue {
+                pairs.append((key: key, value: newValue))
+                pairs.sort { $0.key < $1.key }
+            }
+        }
+    }
+
+    public var dictionary: [String: String] {
+        Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, $0.value) })
+    }
+
+    public var isEmpty: Bool { pairs.isEmpty }
+
+    /// A copy with one more label.
+    public func with(_ key: String, _ value: String) -> Labels {
+        var copy = self
+        copy[key] = value
+        return copy
+    }
+
+    /// Prometheus spelling: `{feature="amount",model="fraud"}`, empty for no labels.
+    public var description: String {
+        if pairs.isEmpty { return "" }
+        return "{" + pairs.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",") + "}"
+    }
+
+    public static func == (a: Labels, b: Labels) -> Bool {
+        a.pairs.count == b.pairs.count && zip(a.pairs, b.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for p in pairs {
+            hasher.combine(p.key)
+            hasher.combine(p.value)
+        }
+    }
+
+    public static func < (a: Labels, b: Labels) -> Bool {
+        a.description < b.description
+    }
+}

@@ -1,0 +1,206 @@
+/// Counts of lines that could not be used, by reason, and the last few of them (sanitized for display).
+public struct MalformedStats: Sendable, Equatable {
+    public var total: Int
+    public var byReason: [String: Int]
+    public var recent: [String]
+    public init(total: Int = 0, byReason: [String: Int] = [:], recent: [String] = []) {
+        self.total = total
+        self.byReason = byReason
+        self.recent = recent
+    }
+}
+
+/// How the data reaches the dashboard.
+public enum SourceMode: String, Sendable, Equatable {
+    case live = "LIVE"
+    case replay = "REPLAY"
+    case check = "CHECK"
+}
+
+/// The immutable picture of everything the collector knows at one moment. The UI thread and the
+/// headless commands only ever see these; the collector builds a new one per refresh tick.
+public struct Snapshot: Sendable {
+    public var sources: [String]
+    public var mode: SourceMode
+    /// Prediction events accepted so far (labels and system samples are not counted here).
+    public var events: Int
+    /// Events that arrived later than the lateness bound allows (counted, not placed).
+    public var late: Int
+    public var malformed: MalformedStats
+    /// The current window in event time (seconds since the epoch), nil before the first event.
+    public var windowFrom: Double?
+    public var windowTo: Double?
+    /// Newest event time seen on any source.
+    public var newestEventTime: Double?
+    /// Wall-clock time at which the snapshot was built.
+    public var builtAt: Double
+    public var metrics: [MetricSample]
+    public var features: [FeatureSummary]
+    public var outputs: [OutputSummary]
+    public var alerts: [AlertInstance]
+    public var timeline: [AlertTransition]
+
+    public init(
+        sources: [String] = [], mode: SourceMode = .live, events: Int = 0, late: Int = 0,
+        malformed: MalformedStats = MalformedStats(), windowFrom: Double? = nil, windowTo: Double? = nil,
+        newestEventTime: Double? = nil, builtAt: Double = 0, metrics: [MetricSample] = [],
+        features: [FeatureSummary] = [], outputs: [OutputSummary] = [], alerts: [AlertInstance] = [],
+        timeline: [AlertTransition] = []
+    ) {
+        self.sources = sources
+        self.mode = mode
+        self.events = events
+        self.late = late
+        self.malformed = malformed
+        self.windowFrom = windowFrom
+        self.windowTo = windowTo
+        self.newestEventTime = newestEventTime
+        self.builtAt = builtAt
+        self.metrics = metrics
+        self.features = features
+        self.outputs = outputs
+        self.alerts = alerts
+        self.timeline = timeline
+    }
+
+    /// The first sample with this name whose labels include all of `matching`.
+    public func metric(_ name: String, _ matching: [String: String] = [:]) -> MetricSample? {
+        metrics.first { m in
+            m.name == name && matching.allSatisfy { m.labels[$0.key] == $0.value }
+        }
+    }
+
+    public func value(_ name: String, _ matching: [String: String] = [:]) -> Double? {
+        metric(name, matching)?.value
+    }
+}
+
+/// Per-feature detail for the Input panel and the feature detail view (beyond the flat metrics).
+public struct FeatureSummary: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case numeric, categorical, mixed, empty
+    }
+    public var labels: Labels
+    public var name: String
+    public var kind: Kind
+    public var count: Int
+    public var missingRate: Double
+    public var mean: Double?
+    public var std: Double?
+    public var min: Double?
+    public var max: Double?
+    /// p5, p25, p50, p75, p95 of the current window (numeric features).
+    public var quantiles: [Double]
+    public var lengthMean: Double?
+    /// Top categories with their shares, `other` last when there are more.
+    public var topCategories: [(String, Double)]
+    public var drift: DriftSummary?
+
+    public init(
+        labels: Labels, name: String, kind: Kind, count: Int, missingRate: Double, mean: Double? = nil,
+        std: Double? = nil, min: Double? = nil, max: Double? = nil, quantiles: [Double] = [],
+        lengthMean: Double? = nil, topCategories: [(String, Double)] = [], drift: DriftSummary? = nil
+    ) {
+        self.labels = labels
+        self.name = name
+        self.kind = kind
+        self.count = count
+        self.missingRate = missingRate
+        self.mean = mean
+        self.std = std
+        self.min = min
+        self.max = max
+        self.quantiles = quantiles
+        self.lengthMean = lengthMean
+        self.topCategories = topCategories
+        self.drift = drift
+    }
+
+    public static func == (a: FeatureSummary, b: FeatureSummary) -> Bool {
+        a.labels == b.labels && a.name == b.name && a.kind == b.kind && a.count == b.count
+            && a.missingRate == b.missingRate && a.mean == b.mean && a.std == b.std && a.min == b.min
+            && a.max == b.max && a.quantiles == b.quantiles && a.lengthMean == b.lengthMean
+            && a.topCategories.elementsEqual(b.topCategories, by: { $0.0 == $1.0 && $0.1 == $1.1 })
+            && a.drift == b.drift
+    }
+}
+
+/// Drift of one column against the reference, for display.
+public struct DriftSummary: Sendable, Equatable {
+    /// The test the default rule (or the config) chose, e.g. `ks`, `chisquare`, `z`, `jensenshannon`, `wasserstein`, `psi`.
+    public var test: String
+    /// The chosen test's score (p-value for ks/chisquare/z, distance otherwise).
+    public var score: Double
+    public var threshold: Double
+    public var detected: Bool
+    /// Every computed test: name → (value, p-value if any).
+    public var values: [String: Double]
+    public var unseenCategories: [String]
+    /// Reference and current histograms on common bins (shares), for the overlay in the detail view.
+    public var binEdges: [Double]
+    public var binLabels: [String]
+    public var referenceShares: [Double]
+    public var currentShares: [Double]
+    /// p5, p25, p50, p75, p95 of the reference (numeric).
+    public var referenceQuantiles: [Double]
+
+    public init(
+        test: String, score: Double, threshold: Double, detected: Bool, values: [String: Double] = [:],
+        unseenCategories: [String] = [], binEdges: [Double] = [], binLabels: [String] = [],
+        referenceShares: [Double] = [], currentShares: [Double] = [], referenceQuantiles: [Double] = []
+    ) {
+        self.test = test
+        self.score = score
+        self.threshold = threshold
+        self.detected = detected
+        self.values = values
+        self.unseenCategories = unseenCategories
+        self.binEdges = binEdges
+        self.binLabels = binLabels
+        self.referenceShares = referenceShares
+        self.currentShares = currentShares
+        self.referenceQuantiles = referenceQuantiles
+    }
+}
+
+/// Per model/version/segment output detail for the Output panel.
+public struct OutputSummary: Sendable, Equatable {
+    public var labels: Labels
+    public var count: Int
+    public var nullRate: Double
+    public var classShares: [(String, Double)]
+    public var predictionMean: Double?
+    public var scoreMean: Double?
+    public var lowConfidenceRate: Double?
+    public var feedbackRates: [(String, Double)]
+    public var accuracy: Double?
+    public var mae: Double?
+    public var labelled: Int
+
+    public init(
+        labels: Labels, count: Int, nullRate: Double, classShares: [(String, Double)] = [],
+        predictionMean: Double? = nil, scoreMean: Double? = nil, lowConfidenceRate: Double? = nil,
+        feedbackRates: [(String, Double)] = [], accuracy: Double? = nil, mae: Double? = nil, labelled: Int = 0
+    ) {
+        self.labels = labels
+        self.count = count
+        self.nullRate = nullRate
+        self.classShares = classShares
+        self.predictionMean = predictionMean
+        self.scoreMean = scoreMean
+        self.lowConfidenceRate = lowConfidenceRate
+        self.feedbackRates = feedbackRates
+        self.accuracy = accuracy
+        self.mae = mae
+        self.labelled = labelled
+    }
+
+    public static func == (a: OutputSummary, b: OutputSummary) -> Bool {
+        a.labels == b.labels && a.count == b.count && a.nullRate == b.nullRate
+            && a.classShares.elementsEqual(b.classShares, by: { $0.0 == $1.0 && $0.1 == $1.1 })
+            && a.predictionMean == b.predictionMean && a.scoreMean == b.scoreMean
+            && a.lowConfidenceRate == b.lowConfidenceRate
+            && a.feedbackRates.elementsEqual(b.feedbackRates, by: { $0.0 == $1.0 && $0.1 == $1.1 })
+            && a.accuracy == b.accuracy && a.mae == b.mae && a.labelled == b.labelled
+    }
+}

@@ -1,0 +1,3 @@
+import MLWatchCore
+/// Placeholder removed when the journal lands.
+enum StoreModule {}

@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderMLWatchStoreTests() { #expect(Bool(true)) }

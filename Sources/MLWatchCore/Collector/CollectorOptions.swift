@@ -1,0 +1,36 @@
+/// How the collector windows, joins and summarises events.
+public struct CollectorOptions: Sendable {
+    public var window: WindowSpec
+    /// Out-of-order events up to this many seconds behind the newest are placed; older ones are late.
+    public var lateness: Double
+    public var metrics: MetricOptions
+    public var joinMaxPending: Int
+    public var joinTTL: Double
+    public var mapping: FieldMapping
+    /// How many malformed lines are kept (sanitized) for display.
+    public var recentMalformed: Int
+
+    public init(
+        window: WindowSpec = .default, lateness: Double = 30, metrics: MetricOptions = MetricOptions(),
+        joinMaxPending: Int = 100_000, joinTTL: Double = 3600, mapping: FieldMapping = .standard,
+        recentMalformed: Int = 5
+    ) {
+        self.window = window
+        self.lateness = lateness
+        self.metrics = metrics
+        self.joinMaxPending = joinMaxPending
+        self.joinTTL = joinTTL
+        self.mapping = mapping
+        self.recentMalformed = recentMalformed
+    }
+}
+
+/// Evaluates alert rules at event times over a window's metrics (implemented by the rule engine).
+public protocol AlertEvaluating: AnyObject {
+    /// Evaluates every rule at event time `time`; returns the transitions it caused.
+    func evaluate(at time: Double, metrics: [MetricSample]) -> [AlertTransition]
+    /// Alerts that are not inactive, for display.
+    var activeAlerts: [AlertInstance] { get }
+    /// Every transition so far, oldest first.
+    var transitions: [AlertTransition] { get }
+}

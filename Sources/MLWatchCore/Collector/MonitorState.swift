@@ -1,0 +1,246 @@
+import Foundation
+
+/// Everything the collector knows, and the one place that changes it: parses lines, places events in
+/// the window, joins labels, evaluates rules at event-time boundaries and builds snapshots.
+///
+/// Not thread-safe by design: `Collector` confines one instance to its serial queue; `mlwatch check`
+/// and replay drive one from a single thread.
+public final class MonitorState {
+    public let options: CollectorOptions
+    public var sources: [String]
+    public var mode: SourceMode
+    private let parser: EventParser
+    private var window: EventWindow
+    private var joiner: LabelJoiner
+    private let calculator: MetricsCalculator
+    public var rules: (any AlertEvaluating)?
+
+    public private(set) var events = 0
+    public private(set) var labels = 0
+    public private(set) var systemSamples = 0
+    public private(set) var late = 0
+    private var malformedByReason: [MalformedReason: Int] = [:]
+    private var recentMalformed: [String] = []
+
+    /// Last event-time boundary at which rules were evaluated; nil before the first event.
+    private var lastEvaluation: Double?
+    /// Prediction count at the last evaluation (count windows evaluate every `slide` events).
+    private var eventsAtLastEvaluation = 0
+
+    public init(options: CollectorOptions, sources: [String] = [], mode: SourceMode = .live,
+                drift: (any DriftEvaluating)? = nil, rules: (any AlertEvaluating)? = nil) {
+        self.options = options
+        self.sources = sources
+        self.mode = mode
+        self.parser = EventParser(mapping: options.mapping)
+        self.window = EventWindow(spec: options.window, lateness: options.lateness)
+        self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL)
+        self.calculator = MetricsCalculator(options: options.metrics, drift: drift)
+        self.rules = rules
+    }
+
+    public var malformedTotal: Int { malformedByReason.values.reduce(0, +) }
+    public var newestEventTime: Double? { window.newest }
+
+    // MARK: Ingest
+
+    /// Parses and ingests every line of a batch, then counts its over-long lines.
+    public func ingest(_ batch: LineBatch) {
+        batch.bytes.withUnsafeBufferPointer { buf in
+            for r in batch.lines {
+                ingestLine(UnsafeBufferPointer(rebasing: buf[r]))
+            }
+        }
+        if batch.skippedTooLong > 0 {
+            malformedByReason[.tooLong, default: 0] += batch.skippedTooLong
+            remember("(a line longer than the limit was skipped in \(batch.source))")
+        }
+    }
+
+    public func ingestLine(_ line: UnsafeBufferPointer<UInt8>) {
+        switch parser.parse(line) {
+        case .blank:
+            return
+        case .malformed(let reason):
+            malformedByReason[reason, default: 0] += 1
+            remember(reason.rawValue + ": " + LineSanitizer.sanitize(line, maxCharacters: 160))
+        case .event(let e):
+            ingest(e)
+        }
+    }
+
+    public func ingestLine(_ line: String) {
+        var copy = line
+        copy.withUTF8 { ingestLine(UnsafeBufferPointer(rebasing: $0[...])) }
+    }
+
+    private func remember(_ text: String) {
+        recentMalformed.append(text)
+        if recentMalformed.count > options.recentMalformed { recentMalformed.removeFirst() }
+    }
+
+    public func ingest(_ event: Event) {
+        switch event {
+        case .prediction(let p):
+            // Rules due before this event's time are evaluated first, so that an evaluation at
+            // boundary B never sees events after B (the same in live, check and replay).
+            advance(to: p.timestamp)
+            guard window.insert(p) else {
+                late += 1
+                return
+            }
+            events += 1
+            if let id = p.requestID, p.inlineLabel == nil { joiner.expect(id, at: p.timestamp) }
+            joiner.expire(now: p.timestamp)
+            if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
+                evaluate(at: p.timestamp, from: nil)
+                eventsAtLastEvaluation = events
+            }
+        case .label(let l):
+            labels += 1
+            joiner.receive(l)
+        case .system(let s):
+            advance(to: s.timestamp)
+            if window.insert(s) { systemSamples += 1 } else { late += 1 }
+        }
+    }
+
+    // MARK: Rule evaluation in event time
+
+    private var slide: Double? {
+        switch options.window {
+        case .time(_, let slide), .all(let slide): return slide
+        case .count: return nil
+        }
+    }
+
+    private var windowSize: Double? {
+        if case .time(let size, _) = options.window { return size }
+        return nil
+    }
+
+    /// Evaluates every boundary that the watermark (newest − lateness) has passed before `time` arrives.
+    private func advance(to time: Double) {
+        guard let slide else { return }
+        guard let last = lastEvaluation else {
+            lastEvaluation = (time / slide).rounded(.down) * slide
+            return
+        }
+        let watermark = max(window.newest ?? time, time) - options.lateness
+        evaluateBoundaries(upTo: watermark, inclusive: false, slide: slide, last: last)
+    }
+
+    /// - Parameter inclusive: whether a boundary equal to `limit` is due. While input continues it is not:
+    ///   an event at exactly the watermark is still accepted and belongs to that boundary's window.
+    private func evaluateBoundaries(upTo limit: Double, inclusive: Bool, slide: Double, last: Double) {
+        var b = last + slide
+        while b < limit || (inclusive && b == limit) {
+            let from = windowSize.map { b - $0 }
+            let range = window.predictionRange(from: from ?? -.infinity, to: b)
+            if range.isEmpty, let next = window.predictions.first(where: { $0.timestamp > b })?.timestamp {
+                // Nothing in this window: evaluate once, then jump to the boundary before the next data
+                // instead of stepping through an idle gap boundary by boundary.
+                evaluate(at: b, from: from)
+                let jump = ((next / slide).rounded(.down)) * slide
+                b = max(b + slide, min(jump, limit))
+                lastEvaluation = b - slide
+                continue
+            }
+            evaluate(at: b, from: from)
+            lastEvaluation = b
+            b += slide
+        }
+        evict()
+    }
+
+    private func evaluate(at time: Double, from: Double?) {
+        guard let rules else { return }
+        let m = metrics(from: from, to: time)
+        _ = rules.evaluate(at: time, metrics: m.metrics)
+    }
+
+    /// Drops events no future window or evaluation can need.
+    private func evict() {
+        guard let size = windowSize, let newest = window.newest, let slide else { return }
+        let cutoff = min(newest - size, (lastEvaluation ?? newest) + slide - size) - options.lateness
+        window.evict(upTo: cutoff) { e in
+            if let id = e.requestID { joiner.forget(id) }
+        }
+    }
+
+    /// Ends the input (end of a `check`, or of a replay): evaluates the boundaries still due up to the
+    /// newest event, and once more at the newest event time itself.
+    public func finish() {
+        guard let newest = window.newest else { return }
+        if let slide, let last = lastEvaluation {
+            evaluateBoundaries(upTo: newest, inclusive: true, slide: slide, last: last)
+            if lastEvaluation != newest {
+                evaluate(at: newest, from: windowSize.map { newest - $0 })
+                lastEvaluation = newest
+            }
+        } else if case .count = options.window, events != eventsAtLastEvaluation {
+            evaluate(at: newest, from: nil)
+            eventsAtLastEvaluation = events
+        }
+    }
+
+    // MARK: Metrics and snapshots
+
+    /// Metrics of the window ending at `to` (starting after `from`, or everything held when nil).
+    public func metrics(from: Double?, to: Double) -> WindowMetrics {
+        let range = window.predictionRange(from: from ?? -.infinity, to: to)
+        let sysRange = window.systemRange(from: from ?? -.infinity, to: to)
+        let preds = window.predictions[range]
+        let duration: Double
+        if let from, let first = window.oldestEver {
+            duration = to - max(from, first)
+        } else if let first = preds.first?.timestamp, let lastT = preds.last?.timestamp {
+            duration = lastT - first
+        } else {
+            duration = 0
+        }
+        var m = calculator.compute(
+            predictions: preds, systems: window.systems[sysRange], duration: max(duration, 1), joiner: joiner)
+        m.metrics.append(MetricSample(name: "malformed_lines_total", value: Double(malformedTotal)))
+        m.metrics.append(MetricSample(name: "late_events_total", value: Double(late)))
+        m.metrics.append(MetricSample(name: "label_join_expired_total", value: Double(joiner.expired)))
+        m.metrics.append(MetricSample(name: "labels_unmatched_total", value: Double(joiner.unmatched)))
+        m.metrics.append(MetricSample(name: "label_join_pending", value: Double(joiner.pendingCount)))
+        return m
+    }
+
+    /// The current window: ending at the newest event.
+    public var currentWindow: (from: Double?, to: Double)? {
+        guard let newest = window.newest else { return nil }
+        switch options.window {
+        case .time(let size, _): return (newest - size, newest)
+        case .count, .all: return (nil, newest)
+        }
+    }
+
+    public func snapshot(extraMetrics: [MetricSample] = [], now: Double = Date().timeIntervalSince1970) -> Snapshot {
+        var snap = Snapshot(
+            sources: sources, mode: mode, events: events, late: late,
+            malformed: MalformedStats(
+                total: malformedTotal,
+                byReason: Dictionary(uniqueKeysWithValues: malformedByReason.map { ($0.key.rawValue, $0.value) }),
+                recent: recentMalformed),
+            newestEventTime: window.newest, builtAt: now)
+        if let w = currentWindow {
+            let m = metrics(from: w.from, to: w.to)
+            snap.windowFrom = w.from ?? window.predictions.first?.timestamp
+            snap.windowTo = w.to
+            snap.metrics = m.metrics
+            snap.features = m.features
+            snap.outputs = m.outputs
+        } else {
+            snap.metrics = [MetricSample(name: "malformed_lines_total", value: Double(malformedTotal))]
+        }
+        snap.metrics.append(contentsOf: extraMetrics)
+        if let rules {
+            snap.alerts = rules.activeAlerts
+            snap.timeline = rules.transitions
+        }
+        return snap
+    }
+}

@@ -1,0 +1,15 @@
+/// Settings that shape the metrics of a window (from the config).
+public struct MetricOptions: Sendable, Equatable {
+    /// Feature whose category splits metrics into segments (`segment_by`).
+    public var segmentBy: String?
+    /// `low_confidence_rate` counts predictions whose confidence max(score, 1 − score) is below this.
+    public var lowConfidence: Double
+    /// How many categories `feature_category_share` lists before folding the rest into `other`.
+    public var topCategories: Int
+
+    public init(segmentBy: String? = nil, lowConfidence: Double = 0.6, topCategories: Int = 5) {
+        self.segmentBy = segmentBy
+        self.lowConfidence = lowConfidence
+        self.topCategories = topCategories
+    }
+}

@@ -1,0 +1,219 @@
+/// Computes the metric vocabulary of ARCHITECTURE.md over one window of events, per model/version and,
+/// when `segment_by` is set, per model/version/segment.
+///
+/// Each computation is a fresh pass over the window (exact quantiles, no approximation): windows are
+/// bounded, and a pass over 100k events costs a few milliseconds, far below the refresh tick.
+struct MetricsCalculator {
+    let options: MetricOptions
+    let drift: (any DriftEvaluating)?
+
+    private struct GroupKey: Hashable {
+        var model: String
+        var version: String
+        var segment: String?
+    }
+
+    /// - Parameters:
+    ///   - duration: the window's length in seconds, for `events_per_second`.
+    /// - Complexity: O(n log n) in the window's events (sorting for quantiles).
+    func compute<P: Collection<PredictionEvent>, S: Collection<SystemEvent>>(
+        predictions: P, systems: S, duration: Double, joiner: LabelJoiner
+    ) -> WindowMetrics {
+        var groups: [GroupKey: GroupAccumulator] = [:]
+        var order: [GroupKey] = []
+        for e in predictions {
+            let label = e.inlineLabel ?? joiner.label(for: e.requestID)
+            var keys = [GroupKey(model: e.model, version: e.version, segment: nil)]
+            if let seg = options.segmentBy {
+                let segment = e.feature(seg).categoryKey ?? (e.feature(seg) == .missing ? "(missing)" : "(numeric)")
+                keys.append(GroupKey(model: e.model, version: e.version, segment: segment))
+            }
+            for key in keys {
+                if groups[key] == nil {
+                    groups[key] = GroupAccumulator()
+                    order.append(key)
+                }
+                groups[key]!.add(e, label: label, lowConfidenceBelow: options.lowConfidence)
+            }
+        }
+        var out = WindowMetrics()
+        for key in order {
+            var labels = Labels(["model": key.model, "version": key.version])
+            if let s = key.segment { labels["segment"] = s }
+            emit(groups[key]!, labels: labels, duration: duration, into: &out)
+        }
+        emitSystem(systems, into: &out)
+        return out
+    }
+
+    private func emit(_ g: GroupAccumulator, labels: Labels, duration: Double, into out: inout WindowMetrics) {
+        func add(_ name: String, _ value: Double, _ extra: Labels? = nil, text: String? = nil) {
+            out.metrics.append(MetricSample(name: name, labels: extra ?? labels, value: value, text: text))
+        }
+        let n = Double(g.count)
+        add("events_total", n)
+        add("events_per_second", duration > 0 ? n / duration : 0)
+        if !g.latencies.isEmpty {
+            let sorted = g.latencies.sorted()
+            add("latency_p50_ms", Quantiles.linear(sorted, 0.5)!)
+            add("latency_p95_ms", Quantiles.linear(sorted, 0.95)!)
+            add("latency_p99_ms", Quantiles.linear(sorted, 0.99)!)
+            add("latency_mean_ms", sorted.reduce(0, +) / Double(sorted.count))
+        }
+        add("error_rate", n > 0 ? Double(g.errors) / n : 0)
+
+        // Inputs.
+        var driftTested = 0
+        var driftDetected = 0
+        for name in g.featureOrder {
+            let f = g.features[name]!
+            let fl = labels.with("feature", name)
+            let missing = g.count - f.present + f.missing
+            let missingRate = n > 0 ? Double(missing) / n : 0
+            add("feature_missing_rate", missingRate, fl)
+            let kind: FeatureSummary.Kind =
+                f.sawNumber && f.sawCategory ? .mixed : f.sawNumber ? .numeric : f.sawCategory ? .categorical : .empty
+            add("feature_type_mixed", kind == .mixed ? 1 : 0, fl)
+            var summary = FeatureSummary(labels: fl, name: name, kind: kind, count: f.present - f.missing, missingRate: missingRate)
+            if !f.numeric.isEmpty {
+                let sorted = f.numeric.sorted()
+                let mean = sorted.reduce(0, +) / Double(sorted.count)
+                let variance = sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sorted.count)
+                summary.mean = mean
+                summary.std = variance.squareRoot()
+                summary.min = sorted.first
+                summary.max = sorted.last
+                summary.quantiles = Quantiles.displayed.map { Quantiles.linear(sorted, $0)! }
+                add("feature_mean", mean, fl)
+                add("feature_std", summary.std!, fl)
+                add("feature_min", sorted.first!, fl)
+                add("feature_max", sorted.last!, fl)
+                for (q, v) in zip(Quantiles.displayed, summary.quantiles) {
+                    add("feature_quantile", v, fl.with("q", String(q)))
+                }
+            }
+            add("feature_count", Double(summary.count), fl)
+            if f.lengthCount > 0 {
+                summary.lengthMean = Double(f.lengthSum) / Double(f.lengthCount)
+                add("feature_length_mean", summary.lengthMean!, fl)
+            }
+            if !f.categories.isEmpty {
+                summary.topCategories = topShares(f.categories)
+                for (cat, share) in summary.topCategories {
+                    add("feature_category_share", share, fl.with("category", cat))
+                }
+            }
+            if let drift {
+                let column: ColumnValues =
+                    kind == .numeric ? .numeric(f.numeric) : .categorical(f.categories)
+                if let d = drift.drift(column: name, current: column) {
+                    summary.drift = d
+                    emitDrift(d, labels: fl, into: &out)
+                    driftTested += 1
+                    if d.detected { driftDetected += 1 }
+                }
+            }
+            out.features.append(summary)
+        }
+        if drift != nil {
+            add("drift_share", driftTested > 0 ? Double(driftDetected) / Double(driftTested) : 0)
+            add("drift_features_detected", Double(driftDetected))
+        }
+
+        // Outputs.
+        var o = OutputSummary(labels: labels, count: g.count, nullRate: n > 0 ? Double(g.nullOutputs) / n : 0)
+        add("output_null_rate", o.nullRate)
+        let classed = g.classCounts.values.reduce(0, +)
+        if classed > 0, !g.regression {
+            o.classShares = g.classCounts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+                .map { ($0.key, Double($0.value) / Double(classed)) }
+            for (c, share) in o.classShares { add("prediction_class_share", share, labels.with("class", c)) }
+        }
+        if g.predictionCount > 0 {
+            o.predictionMean = g.predictionSum / Double(g.predictionCount)
+            add("prediction_mean", o.predictionMean!)
+        }
+        if g.scoreCount > 0 {
+            o.scoreMean = g.scoreSum / Double(g.scoreCount)
+            o.lowConfidenceRate = Double(g.lowConfidence) / Double(g.scoreCount)
+            add("score_mean", o.scoreMean!)
+            add("low_confidence_rate", o.lowConfidenceRate!)
+        }
+        o.feedbackRates = g.feedback.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
+        for (kind, rate) in o.feedbackRates { add("feedback_rate", rate, labels.with("kind", kind)) }
+        o.labelled = g.labelled
+        add("labelled_total", Double(g.labelled))
+        if g.labelled > 0 {
+            if g.regression, g.numericLabelled > 0 {
+                o.mae = g.absErrorSum / Double(g.numericLabelled)
+                add("mae", o.mae!)
+            } else {
+                o.accuracy = Double(g.correct) / Double(g.labelled)
+                add("accuracy", o.accuracy!)
+            }
+        }
+        if let drift {
+            if !g.predictionValues.isEmpty || !g.classCounts.isEmpty {
+                let column: ColumnValues = g.regression ? .numeric(g.predictionValues) : .categorical(g.classCounts)
+                if let d = drift.drift(column: "prediction", current: column) {
+                    emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
+                }
+            }
+            if !g.scoreValues.isEmpty, let d = drift.drift(column: "score", current: .numeric(g.scoreValues)) {
+                emitDrift(d, labels: labels.with("feature", "score"), into: &out)
+            }
+        }
+        out.outputs.append(o)
+    }
+
+    /// Shares of the most frequent categories, then `other` for the rest.
+    private func topShares(_ counts: [String: Int]) -> [(String, Double)] {
+        let total = Double(counts.values.reduce(0, +))
+        let sorted = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+        var shares = sorted.prefix(options.topCategories).map { ($0.key, Double($0.value) / total) }
+        let rest = sorted.dropFirst(options.topCategories).reduce(0) { $0 + $1.value }
+        if rest > 0 { shares.append(("other", Double(rest) / total)) }
+        return shares
+    }
+
+    private func emitDrift(_ d: DriftSummary, labels: Labels, into out: inout WindowMetrics) {
+        for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
+            out.metrics.append(MetricSample(name: "drift_" + key, labels: labels, value: value))
+        }
+        out.metrics.append(
+            MetricSample(name: "drift_test", labels: labels, value: Double(DriftTestName.id(d.test)), text: d.test))
+        out.metrics.append(MetricSample(name: "drift_score", labels: labels, value: d.score))
+        out.metrics.append(MetricSample(name: "drift_threshold", labels: labels, value: d.threshold))
+        out.metrics.append(MetricSample(name: "drift_detected", labels: labels, value: d.detected ? 1 : 0))
+    }
+
+    private func emitSystem<S: Collection<SystemEvent>>(_ systems: S, into out: inout WindowMetrics) {
+        var byHost: [String: (cpu: [Double], mem: [Double], load: [Double])] = [:]
+        var hosts: [String] = []
+        for s in systems {
+            if byHost[s.host] == nil {
+                byHost[s.host] = ([], [], [])
+                hosts.append(s.host)
+            }
+            if let v = s.cpuPct, v.isFinite { byHost[s.host]!.cpu.append(v) }
+            if let v = s.memMB, v.isFinite { byHost[s.host]!.mem.append(v) }
+            if let v = s.load1, v.isFinite { byHost[s.host]!.load.append(v) }
+        }
+        for host in hosts {
+            let h = byHost[host]!
+            let labels = Labels(["host": host])
+            // The newest sample is the current reading (gauges); a window mean would lag behind.
+            if let v = h.cpu.last { out.metrics.append(MetricSample(name: "cpu_pct", labels: labels, value: v)) }
+            if let v = h.mem.last { out.metrics.append(MetricSample(name: "mem_mb", labels: labels, value: v)) }
+            if let v = h.load.last { out.metrics.append(MetricSample(name: "load1", labels: labels, value: v)) }
+        }
+    }
+}
+
+/// Stable numeric ids for drift test names (the `value` of `drift_test`; the name is in `text`).
+public enum DriftTestName {
+    public static let all = ["ks", "wasserstein", "psi", "kl", "jensenshannon", "chisquare", "z"]
+    public static func id(_ name: String) -> Int {
+        (all.firstIndex(of: name) ?? all.count) + 1
+    }
+}

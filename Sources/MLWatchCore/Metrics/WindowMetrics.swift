@@ -1,0 +1,25 @@
+/// The metrics of one window: flat samples (for rules and JSON) plus per-feature and per-output detail
+/// (for the panels).
+public struct WindowMetrics: Sendable {
+    public var metrics: [MetricSample]
+    public var features: [FeatureSummary]
+    public var outputs: [OutputSummary]
+
+    public init(metrics: [MetricSample] = [], features: [FeatureSummary] = [], outputs: [OutputSummary] = []) {
+        self.metrics = metrics
+        self.features = features
+        self.outputs = outputs
+    }
+}
+
+/// The current window's values of one column, handed to drift detection.
+public enum ColumnValues: Sendable {
+    case numeric([Double])
+    case categorical([String: Int])
+}
+
+/// Compares a column of the current window against the reference (implemented by `DriftMonitor`).
+public protocol DriftEvaluating: Sendable {
+    /// Nil when the reference has no such column or either side is empty after cleaning.
+    func drift(column: String, current: ColumnValues) -> DriftSummary?
+}

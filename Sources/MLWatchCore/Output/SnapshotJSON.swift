@@ -1,0 +1,109 @@
+/// The JSON shape of `mlwatch check --format json` and of each line of `mlwatch watch --no-ui`
+/// (documented in the README; keep it stable):
+/// `{"events":N,"late":N,"malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
+///   "metrics":[{"name":…,"labels":{…},"value":…}],"alerts":[transition…],"active_alerts":[…]}`
+public enum SnapshotJSON {
+    public static func encode(_ s: Snapshot) -> String {
+        var w = JSONWriter()
+        w.raw("{\"events\":")
+        w.number(s.events)
+        w.raw(",\"late\":")
+        w.number(s.late)
+        w.raw(",\"malformed\":{\"total\":")
+        w.number(s.malformed.total)
+        w.raw(",\"by_reason\":{")
+        for (i, (k, v)) in s.malformed.byReason.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(k)
+            w.raw(":")
+            w.number(v)
+        }
+        w.raw("},\"recent\":[")
+        for (i, line) in s.malformed.recent.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(line)
+        }
+        w.raw("]},\"window\":{\"from\":")
+        w.timestamp(s.windowFrom)
+        w.raw(",\"to\":")
+        w.timestamp(s.windowTo)
+        w.raw("},\"newest_event\":")
+        w.timestamp(s.newestEventTime)
+        w.raw(",\"metrics\":[")
+        for (i, m) in s.metrics.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"name\":")
+            w.string(m.name)
+            w.raw(",\"labels\":")
+            w.object(m.labels.pairs.map { ($0.key, $0.value) })
+            w.raw(",\"value\":")
+            w.number(m.value)
+            if !m.value.isFinite {
+                w.raw(",\"special\":")
+                w.string(m.value.isNaN ? "NaN" : m.value > 0 ? "+Inf" : "-Inf")
+            }
+            if let t = m.text {
+                w.raw(",\"text\":")
+                w.string(t)
+            }
+            w.raw("}")
+        }
+        w.raw("],\"alerts\":[")
+        for (i, t) in s.timeline.enumerated() {
+            if i > 0 { w.raw(",") }
+            transition(t, into: &w)
+        }
+        w.raw("],\"active_alerts\":[")
+        for (i, a) in s.alerts.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"rule\":")
+            w.string(a.rule)
+            w.raw(",\"labels\":")
+            w.object(a.labels.pairs.map { ($0.key, $0.value) })
+            w.raw(",\"state\":")
+            w.string(a.state.rawValue)
+            w.raw(",\"severity\":")
+            w.string(a.severity.rawValue)
+            w.raw(",\"value\":")
+            w.number(a.value)
+            w.raw(",\"threshold\":")
+            w.optionalNumber(a.threshold)
+            w.raw(",\"since\":")
+            w.timestamp(a.activeSince)
+            w.raw(",\"summary\":")
+            w.string(a.summary)
+            w.raw("}")
+        }
+        w.raw("]}")
+        return w.text
+    }
+
+    /// One alert transition as a JSON object (also the journal's JSON line format).
+    public static func transition(_ t: AlertTransition, into w: inout JSONWriter) {
+        w.raw("{\"time\":")
+        w.timestamp(t.time)
+        w.raw(",\"rule\":")
+        w.string(t.rule)
+        w.raw(",\"labels\":")
+        w.object(t.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        w.raw(",\"from\":")
+        w.string(t.from.rawValue)
+        w.raw(",\"to\":")
+        w.string(t.to.rawValue)
+        w.raw(",\"value\":")
+        w.number(t.value)
+        w.raw(",\"threshold\":")
+        w.optionalNumber(t.threshold)
+        w.raw(",\"severity\":")
+        w.string(t.severity.rawValue)
+        if let a = t.actor {
+            w.raw(",\"actor\":")
+            w.string(a)
+        }
+        if let n = t.note {
+            w.raw(",\"note\":")
+            w.string(n)
+        }
+        w.raw("}")
+    }
+}

@@ -1,0 +1,383 @@
+import Foundation
+
+/// A forward-only cursor over the bytes of one JSON line.
+///
+/// Why hand-written: Foundation's `JSONSerialization` builds a boxed object tree per line and is an
+/// order of magnitude too slow for following busy logs (see BENCHMARKS.md, `mlwatch-bench parse`). This
+/// scanner validates as it goes (structure, string escapes, UTF-8) and hands out byte ranges, so the
+/// event parser allocates only for values it keeps.
+struct JSONScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var i: Int = 0
+    /// Decoded bytes of the last string that contained escapes.
+    var scratch: [UInt8] = []
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    var atEnd: Bool { i >= bytes.count }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { i += 1 } else { return }
+        }
+    }
+
+    @inline(__always) func peek() -> UInt8? {
+        i < bytes.count ? bytes[i] : nil
+    }
+
+    @inline(__always) mutating func expect(_ b: UInt8) throws(MalformedReason) {
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == b else { throw .invalidJSON }
+        i += 1
+    }
+
+    /// A parsed string: either a range of the line (no escapes) or the scanner's scratch buffer.
+    enum StringToken {
+        case raw(Range<Int>)
+        case decoded
+    }
+
+    /// Parses a string starting at `"`, validating escapes and UTF-8.
+    mutating func parseString() throws(MalformedReason) -> StringToken {
+        guard i < bytes.count, bytes[i] == 0x22 else { throw .invalidJSON }
+        i += 1
+        let start = i
+        var hasEscape = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x22 {
+                if !hasEscape {
+                    i += 1
+                    return .raw(start..<(i - 1))
+                }
+                break
+            } else if b == 0x5C {
+                if !hasEscape {
+                    hasEscape = true
+                    scratch.removeAll(keepingCapacity: true)
+                    scratch.append(contentsOf: bytes[start..<i])
+                }
+                i += 1
+                guard i < bytes.count else { throw .invalidJSON }
+                let e = bytes[i]
+                i += 1
+                switch e {
+                case 0x22, 0x5C, 0x2F: scratch.append(e)
+                case 0x62: scratch.append(0x08)
+                case 0x66: scratch.append(0x0C)
+                case 0x6E: scratch.append(0x0A)
+                case 0x72: scratch.append(0x0D)
+                case 0x74: scratch.append(0x09)
+                case 0x75:
+                    var scalar = try parseHex4()
+                    if scalar >= 0xD800, scalar <= 0xDBFF {
+                        // A high surrogate must be followed by a low one.
+                        guard i + 1 < bytes.count, bytes[i] == 0x5C, bytes[i + 1] == 0x75 else { throw .invalidJSON }
+                        i += 2
+                        let low = try parseHex4()
+                        guard low >= 0xDC00, low <= 0xDFFF else { throw .invalidJSON }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if scalar >= 0xDC00, scalar <= 0xDFFF {
+                        throw .invalidJSON
+                    }
+                    appendUTF8(scalar)
+                default:
+                    throw .invalidJSON
+                }
+            } else if b < 0x20 {
+                throw .invalidJSON
+            } else if b < 0x80 {
+                if hasEscape { scratch.append(b) }
+                i += 1
+            } else {
+                let len = try utf8SequenceLength(at: i)
+                if hasEscape { scratch.append(contentsOf: bytes[i..<(i + len)]) }
+                i += len
+            }
+        }
+        guard i < bytes.count, bytes[i] == 0x22 else { throw .invalidJSON }
+        i += 1
+        return .decoded
+    }
+
+    private mutating func parseHex4() throws(MalformedReason) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw .invalidJSON }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw .invalidJSON
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
+    }
+
+    private mutating func appendUTF8(_ v: UInt32) {
+        if v < 0x80 {
+            scratch.append(UInt8(v))
+        } else if v < 0x800 {
+            scratch.append(UInt8(0xC0 | (v >> 6)))
+            scratch.append(UInt8(0x80 | (v & 0x3F)))
+        } else if v < 0x10000 {
+            scratch.append(UInt8(0xE0 | (v >> 12)))
+            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (v & 0x3F)))
+        } else {
+            scratch.append(UInt8(0xF0 | (v >> 18)))
+            scratch.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+
+    /// Validates one UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
+    private func utf8SequenceLength(at p: Int) throws(MalformedReason) -> Int {
+        let b0 = bytes[p]
+        func cont(_ k: Int) -> UInt8? {
+            p + k < bytes.count && bytes[p + k] & 0xC0 == 0x80 ? bytes[p + k] : nil
+        }
+        switch b0 {
+        case 0xC2...0xDF:
+            guard cont(1) != nil else { throw .badUTF8 }
+            return 2
+        case 0xE0...0xEF:
+            guard let b1 = cont(1), cont(2) != nil else { throw .badUTF8 }
+            if b0 == 0xE0 && b1 < 0xA0 { throw .badUTF8 }
+            if b0 == 0xED && b1 > 0x9F { throw .badUTF8 }
+            return 3
+        case 0xF0...0xF4:
+            guard let b1 = cont(1), cont(2) != nil, cont(3) != nil else { throw .badUTF8 }
+            if b0 == 0xF0 && b1 < 0x90 { throw .badUTF8 }
+            if b0 == 0xF4 && b1 > 0x8F { throw .badUTF8 }
+            return 4
+        default:
+            throw .badUTF8
+        }
+    }
+
+    /// Bytes of a string token (valid until the next `parseString`).
+    func withBytes<R>(_ token: StringToken, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch token {
+        case .raw(let r): return body(UnsafeBufferPointer(rebasing: bytes[r]))
+        case .decoded: return scratch.withUnsafeBufferPointer { body($0) }
+        }
+    }
+
+    func string(_ token: StringToken) -> String {
+        withBytes(token) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Parses a JSON number, plus `NaN`, `Infinity` and `-Infinity` as Python's `json` writes them.
+    mutating func parseNumber() throws(MalformedReason) -> Double {
+        let start = i
+        var negative = false
+        if i < bytes.count, bytes[i] == 0x2D {
+            negative = true
+            i += 1
+        }
+        if i < bytes.count, bytes[i] == 0x49 {  // Infinity
+            try literal("Infinity")
+            return negative ? -.infinity : .infinity
+        }
+        if !negative, i < bytes.count, bytes[i] == 0x4E {  // NaN
+            try literal("NaN")
+            return .nan
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exp10 = 0
+        let intStart = i
+        while i < bytes.count, bytes[i] &- 0x30 < 10 {
+            if digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+                if mantissa != 0 { digits += 1 }
+            } else {
+                exp10 += 1
+            }
+            i += 1
+        }
+        let intLen = i - intStart
+        guard intLen > 0 else { throw .invalidJSON }
+        if intLen > 1, bytes[intStart] == 0x30 { throw .invalidJSON }
+        if i < bytes.count, bytes[i] == 0x2E {
+            i += 1
+            let fracStart = i
+            while i < bytes.count, bytes[i] &- 0x30 < 10 {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+                    if mantissa != 0 { digits += 1 }
+                    exp10 -= 1
+                }
+                i += 1
+            }
+            guard i > fracStart else { throw .invalidJSON }
+        }
+        if i < bytes.count, bytes[i] | 0x20 == 0x65 {
+            i += 1
+            var expNegative = false
+            if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D {
+                expNegative = bytes[i] == 0x2D
+                i += 1
+            }
+            let expStart = i
+            var e = 0
+            while i < bytes.count, bytes[i] &- 0x30 < 10 {
+                if e < 100_000 { e = e * 10 + Int(bytes[i] &- 0x30) }
+                i += 1
+            }
+            guard i > expStart else { throw .invalidJSON }
+            exp10 += expNegative ? -e : e
+        }
+        // Clinger's fast path: exact when the mantissa fits in 53 bits and |exp10| ≤ 22,
+        // because both operands are then exact doubles and IEEE division/multiplication rounds once.
+        if mantissa < (1 << 53), exp10 >= -22, exp10 <= 22 {
+            var v = Double(mantissa)
+            if exp10 < 0 { v /= JSONScanner.powersOf10[-exp10] } else if exp10 > 0 { v *= JSONScanner.powersOf10[exp10] }
+            return negative ? -v : v
+        }
+        return slowNumber(start..<i)
+    }
+
+    private static let powersOf10: [Double] = (0...22).map { e in
+        var v = 1.0
+        for _ in 0..<e { v *= 10 }
+        return v
+    }
+
+    private func slowNumber(_ r: Range<Int>) -> Double {
+        var buf = [CChar](repeating: 0, count: r.count + 1)
+        for (k, b) in bytes[r].enumerated() { buf[k] = CChar(bitPattern: b) }
+        return strtod(buf, nil)
+    }
+
+    mutating func literal(_ word: StaticString) throws(MalformedReason) {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count else { throw .invalidJSON }
+        let p = word.utf8Start
+        for k in 0..<n where bytes[i + k] != p[k] { throw .invalidJSON }
+        i += n
+    }
+
+    /// Skips any value, validating it. `depth` guards against stack exhaustion on hostile nesting.
+    mutating func skipValue(depth: Int = 0) throws(MalformedReason) {
+        guard depth < 64 else { throw .invalidJSON }
+        skipWhitespace()
+        guard let b = peek() else { throw .invalidJSON }
+        switch b {
+        case 0x22: _ = try parseString()
+        case 0x7B:
+            i += 1
+            skipWhitespace()
+            if peek() == 0x7D {
+                i += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                _ = try parseString()
+                try expect(0x3A)
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard let c = peek() else { throw .invalidJSON }
+                i += 1
+                if c == 0x7D { return }
+                guard c == 0x2C else { throw .invalidJSON }
+            }
+        case 0x5B:
+            i += 1
+            skipWhitespace()
+            if peek() == 0x5D {
+                i += 1
+                return
+            }
+            while true {
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard let c = peek() else { throw .invalidJSON }
+                i += 1
+                if c == 0x5D { return }
+                guard c == 0x2C else { throw .invalidJSON }
+            }
+        case 0x74: try literal("true")
+        case 0x66: try literal("false")
+        case 0x6E: try literal("null")
+        default: _ = try parseNumber()
+        }
+    }
+
+    /// Parses any value into a generic tree (off the hot path: configured field mappings).
+    mutating func parseValue(depth: Int = 0) throws(MalformedReason) -> JSONValue {
+        guard depth < 64 else { throw .invalidJSON }
+        skipWhitespace()
+        guard let b = peek() else { throw .invalidJSON }
+        switch b {
+        case 0x22: return .string(string(try parseString()))
+        case 0x7B:
+            i += 1
+            var members: [(String, JSONValue)] = []
+            skipWhitespace()
+            if peek() == 0x7D {
+                i += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                let key = string(try parseString())
+                try expect(0x3A)
+                members.append((key, try parseValue(depth: depth + 1)))
+                skipWhitespace()
+                guard let c = peek() else { throw .invalidJSON }
+                i += 1
+                if c == 0x7D { return .object(members) }
+                guard c == 0x2C else { throw .invalidJSON }
+            }
+        case 0x5B:
+            i += 1
+            var items: [JSONValue] = []
+            skipWhitespace()
+            if peek() == 0x5D {
+                i += 1
+                return .array(items)
+            }
+            while true {
+                items.append(try parseValue(depth: depth + 1))
+                skipWhitespace()
+                guard let c = peek() else { throw .invalidJSON }
+                i += 1
+                if c == 0x5D { return .array(items) }
+                guard c == 0x2C else { throw .invalidJSON }
+            }
+        case 0x74:
+            try literal("true")
+            return .bool(true)
+        case 0x66:
+            try literal("false")
+            return .bool(false)
+        case 0x6E:
+            try literal("null")
+            return .null
+        default: return .number(try parseNumber())
+        }
+    }
+
+    /// Whether the token's bytes equal an ASCII key.
+    @inline(__always) func tokenEquals(_ token: StringToken, _ key: StaticString) -> Bool {
+        withBytes(token) { buf in
+            let n = key.utf8CodeUnitCount
+            guard buf.count == n else { return false }
+            let p = key.utf8Start
+            for k in 0..<n where buf[k] != p[k] { return false }
+            return true
+        }
+    }
+}

@@ -1,0 +1,145 @@
+/// Parses the timestamp forms of the log format into seconds since the Unix epoch (UTC):
+/// RFC 3339 / ISO 8601 (`2026-11-22T10:15:03.120Z`, `T` or space, with or without fraction and zone;
+/// no zone means UTC), and epoch numbers (seconds, or milliseconds/microseconds/nanoseconds by magnitude).
+///
+/// Why hand-written: Foundation's `ISO8601DateFormatter` costs microseconds per call and allocates;
+/// this runs once per line on the hot path.
+public enum TimestampParser {
+    /// Epoch number: below 1e11 it is seconds (until year 5138), below 1e14 milliseconds,
+    /// below 1e17 microseconds, else nanoseconds.
+    public static func fromEpoch(_ n: Double) -> Double? {
+        guard n.isFinite, n >= 0 else { return nil }
+        if n < 1e11 { return n }
+        if n < 1e14 { return n / 1e3 }
+        if n < 1e17 { return n / 1e6 }
+        return n / 1e9
+    }
+
+    public static func parse(_ text: String) -> Double? {
+        var copy = text
+        return copy.withUTF8 { parse(UnsafeBufferPointer(rebasing: $0[...])) }
+    }
+
+    /// - Complexity: O(n) in the length of the text.
+    public static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = s.count
+        // All digits (optionally with a fraction): an epoch number written as a string.
+        if n > 0, s.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) {
+            var v = 0.0
+            var scale = 0.0
+            for b in s {
+                if b == 46 {
+                    if scale != 0 { return nil }
+                    scale = 1
+                } else if scale == 0 {
+                    v = v * 10 + Double(b - 48)
+                } else {
+                    scale /= 10
+                    v += Double(b - 48) * scale
+                }
+            }
+            return fromEpoch(v)
+        }
+        guard n >= 19 else { return nil }
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in at..<(at + count) {
+                let d = Int(s[i]) - 48
+                guard d >= 0, d <= 9 else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        guard let year = digits(0, 4), s[4] == 45, let month = digits(5, 2), s[7] == 45, let day = digits(8, 2),
+            s[10] == 84 || s[10] == 116 || s[10] == 32,
+            let hour = digits(11, 2), s[13] == 58, let minute = digits(14, 2), s[16] == 58, let second = digits(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60 else { return nil }
+        var i = 19
+        var fraction = 0.0
+        if i < n, s[i] == 46 || s[i] == 44 {
+            i += 1
+            var scale = 0.1
+            let start = i
+            while i < n, s[i] >= 48, s[i] <= 57 {
+                fraction += Double(s[i] - 48) * scale
+                scale /= 10
+                i += 1
+            }
+            if i == start { return nil }
+        }
+        var offset = 0
+        if i < n {
+            switch s[i] {
+            case 90, 122:  // Z z
+                i += 1
+            case 43, 45:  // + -
+                let sign = s[i] == 45 ? -1 : 1
+                guard i + 3 <= n, let oh = digits(i + 1, 2) else { return nil }
+                var om = 0
+                if i + 6 <= n, s[i + 3] == 58, let m = digits(i + 4, 2) {
+                    om = m
+                    i += 6
+                } else if i + 5 <= n, let m = digits(i + 3, 2) {
+                    om = m
+                    i += 5
+                } else {
+                    i += 3
+                }
+                offset = sign * (oh * 3600 + om * 60)
+            default:
+                return nil
+            }
+        }
+        guard i == n else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Double(secs) + fraction
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Formats seconds since the epoch as RFC 3339 UTC with milliseconds (`2026-11-22T10:15:03.120Z`).
+    public static func format(_ t: Double) -> String {
+        guard t.isFinite else { return "-" }
+        let totalMs = Int64((t * 1000).rounded())
+        var days = Int(totalMs / 86_400_000)
+        var msOfDay = Int(totalMs % 86_400_000)
+        if msOfDay < 0 {
+            msOfDay += 86_400_000
+            days -= 1
+        }
+        let (y, m, d) = civilFromDays(days)
+        let h = msOfDay / 3_600_000
+        let mi = (msOfDay / 60_000) % 60
+        let s = (msOfDay / 1000) % 60
+        let ms = msOfDay % 1000
+        func p(_ v: Int, _ w: Int) -> String {
+            let str = String(v)
+            return String(repeating: "0", count: max(0, w - str.count)) + str
+        }
+        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(h, 2)):\(p(mi, 2)):\(p(s, 2)).\(p(ms, 3))Z"
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}

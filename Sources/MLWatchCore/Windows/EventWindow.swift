@@ -1,0 +1,92 @@
+import DequeModule
+
+/// The prediction and system events that the current window (and the rule evaluations still due) may
+/// need, kept in event-time order. Out-of-order events within the lateness bound are inserted at their
+/// place; older ones are rejected as late. Memory is bounded by the window, not by the log.
+struct EventWindow {
+    let spec: WindowSpec
+    let lateness: Double
+    private(set) var predictions: Deque<PredictionEvent> = []
+    private(set) var systems: Deque<SystemEvent> = []
+    private(set) var newest: Double?
+    private(set) var oldestEver: Double?
+
+    init(spec: WindowSpec, lateness: Double) {
+        self.spec = spec
+        self.lateness = lateness
+    }
+
+    /// Event time before which arrivals are late.
+    var watermark: Double? { newest.map { $0 - lateness } }
+
+    private mutating func admit(_ t: Double) -> Bool {
+        if case .count = spec {
+            // Count windows follow arrival order; event time only labels the window.
+        } else if let w = watermark, t < w {
+            return false
+        }
+        newest = max(newest ?? t, t)
+        oldestEver = min(oldestEver ?? t, t)
+        return true
+    }
+
+    /// Inserts a prediction in event-time order. Returns false (and keeps nothing) when it is late.
+    /// - Complexity: O(1) for in-order events, O(log n + k) for an event k places out of order.
+    mutating func insert(_ e: PredictionEvent) -> Bool {
+        guard admit(e.timestamp) else { return false }
+        if case .count(let size, _) = spec {
+            predictions.append(e)
+            if predictions.count > size { predictions.removeFirst(predictions.count - size) }
+            return true
+        }
+        if let last = predictions.last, last.timestamp > e.timestamp {
+            let at = upperBound(predictions, e.timestamp) { $0.timestamp }
+            predictions.insert(e, at: at)
+        } else {
+            predictions.append(e)
+        }
+        return true
+    }
+
+    mutating func insert(_ e: SystemEvent) -> Bool {
+        guard admit(e.timestamp) else { return false }
+        if let last = systems.last, last.timestamp > e.timestamp {
+            systems.insert(e, at: upperBound(systems, e.timestamp) { $0.timestamp })
+        } else {
+            systems.append(e)
+        }
+        if case .count(let size, _) = spec, systems.count > size { systems.removeFirst(systems.count - size) }
+        return true
+    }
+
+    /// Drops events that no window still to be computed can contain: those at or before `cutoff`.
+    mutating func evict(upTo cutoff: Double, onEvict: (PredictionEvent) -> Void) {
+        while let first = predictions.first, first.timestamp <= cutoff {
+            onEvict(first)
+            predictions.removeFirst()
+        }
+        while let first = systems.first, first.timestamp <= cutoff {
+            systems.removeFirst()
+        }
+    }
+
+    /// Index range of predictions with `from < t ≤ to`.
+    func predictionRange(from: Double, to: Double) -> Range<Int> {
+        upperBound(predictions, from) { $0.timestamp }..<upperBound(predictions, to) { $0.timestamp }
+    }
+
+    func systemRange(from: Double, to: Double) -> Range<Int> {
+        upperBound(systems, from) { $0.timestamp }..<upperBound(systems, to) { $0.timestamp }
+    }
+
+    /// First index whose key is greater than `t`.
+    private func upperBound<T>(_ d: Deque<T>, _ t: Double, _ key: (T) -> Double) -> Int {
+        var lo = 0
+        var hi = d.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if key(d[mid]) <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -19,11 +19,14 @@ public struct AlertInstance: Sendable, Equatable {
     public var note: String?
     /// End of a snooze, in event time.
     public var snoozedUntil: Double?
+    /// Every annotation of the rule, templates rendered (`summary` is also in `summary`).
+    public var annotations: [String: String]
 
     public init(
         rule: String, labels: Labels, state: AlertState, severity: AlertSeverity, value: Double,
         threshold: Double? = nil, activeSince: Double? = nil, firedAt: Double? = nil, incident: Int = 1,
-        summary: String = "", acknowledgedBy: String? = nil, note: String? = nil, snoozedUntil: Double? = nil
+        summary: String = "", acknowledgedBy: String? = nil, note: String? = nil, snoozedUntil: Double? = nil,
+        annotations: [String: String] = [:]
     ) {
         self.rule = rule
         self.labels = labels
@@ -38,6 +41,7 @@ public struct AlertInstance: Sendable, Equatable {
         self.acknowledgedBy = acknowledgedBy
         self.note = note
         self.snoozedUntil = snoozedUntil
+        self.annotations = annotations
     }
 }
 
@@ -54,10 +58,17 @@ public struct AlertTransition: Sendable, Equatable, Codable {
     public var severity: AlertSeverity
     public var actor: String?
     public var note: String?
+    /// Incident number of the rule × label set this transition belongs to (0 before the first firing).
+    public var incident: Int
+    /// Event time the condition became true for the current pending/firing period, if any.
+    public var activeSince: Double?
+    /// Event time the current incident started firing, if it is firing.
+    public var firedAt: Double?
 
     public init(
         time: Double, rule: String, labels: [String: String], from: AlertState, to: AlertState, value: Double,
-        threshold: Double? = nil, severity: AlertSeverity, actor: String? = nil, note: String? = nil
+        threshold: Double? = nil, severity: AlertSeverity, actor: String? = nil, note: String? = nil,
+        incident: Int = 0, activeSince: Double? = nil, firedAt: Double? = nil
     ) {
         self.time = time
         self.rule = rule
@@ -69,5 +80,30 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         self.severity = severity
         self.actor = actor
         self.note = note
+        self.incident = incident
+        self.activeSince = activeSince
+        self.firedAt = firedAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case time, rule, labels, from, to, value, threshold, severity, actor, note, incident, activeSince, firedAt
+    }
+
+    /// Decodes leniently: `incident`, `activeSince` and `firedAt` were added later and may be absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        time = try c.decode(Double.self, forKey: .time)
+        rule = try c.decode(String.self, forKey: .rule)
+        labels = try c.decode([String: String].self, forKey: .labels)
+        from = try c.decode(AlertState.self, forKey: .from)
+        to = try c.decode(AlertState.self, forKey: .to)
+        value = try c.decode(Double.self, forKey: .value)
+        threshold = try c.decodeIfPresent(Double.self, forKey: .threshold)
+        severity = try c.decode(AlertSeverity.self, forKey: .severity)
+        actor = try c.decodeIfPresent(String.self, forKey: .actor)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        incident = try c.decodeIfPresent(Int.self, forKey: .incident) ?? 0
+        activeSince = try c.decodeIfPresent(Double.self, forKey: .activeSince)
+        firedAt = try c.decodeIfPresent(Double.self, forKey: .firedAt)
     }
 }

@@ -24,13 +24,3 @@ public struct CollectorOptions: Sendable {
         self.recentMalformed = recentMalformed
     }
 }
-
-/// Evaluates alert rules at event times over a window's metrics (implemented by the rule engine).
-public protocol AlertEvaluating: AnyObject {
-    /// Evaluates every rule at event time `time`; returns the transitions it caused.
-    func evaluate(at time: Double, metrics: [MetricSample]) -> [AlertTransition]
-    /// Alerts that are not inactive, for display.
-    var activeAlerts: [AlertInstance] { get }
-    /// Every transition so far, oldest first.
-    var transitions: [AlertTransition] { get }
-}

@@ -13,7 +13,11 @@ public final class MonitorState {
     private var window: EventWindow
     private var joiner: LabelJoiner
     private let calculator: MetricsCalculator
-    public var rules: (any AlertEvaluating)?
+    private let drift: (any DriftEvaluating)?
+    /// The alert rules and their lifecycle; nil when no rules are configured.
+    public var rules: RuleEngine?
+    /// Transitions that should notify (bell, `--on-fire`), waiting to be taken by `drainNotifications`.
+    private var pendingNotifications: [AlertTransition] = []
 
     public private(set) var events = 0
     public private(set) var labels = 0
@@ -28,7 +32,7 @@ public final class MonitorState {
     private var eventsAtLastEvaluation = 0
 
     public init(options: CollectorOptions, sources: [String] = [], mode: SourceMode = .live,
-                drift: (any DriftEvaluating)? = nil, rules: (any AlertEvaluating)? = nil) {
+                drift: (any DriftEvaluating)? = nil, rules: RuleEngine? = nil) {
         self.options = options
         self.sources = sources
         self.mode = mode
@@ -36,6 +40,7 @@ public final class MonitorState {
         self.window = EventWindow(spec: options.window, lateness: options.lateness)
         self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL)
         self.calculator = MetricsCalculator(options: options.metrics, drift: drift)
+        self.drift = drift
         self.rules = rules
     }
 
@@ -90,6 +95,7 @@ public final class MonitorState {
                 return
             }
             events += 1
+            drift?.observe(p)
             if let id = p.requestID, p.inlineLabel == nil { joiner.expect(id, at: p.timestamp) }
             joiner.expire(now: p.timestamp)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
@@ -154,9 +160,22 @@ public final class MonitorState {
     }
 
     private func evaluate(at time: Double, from: Double?) {
-        guard let rules else { return }
+        guard rules != nil else { return }
         let m = metrics(from: from, to: time)
-        _ = rules.evaluate(at: time, metrics: m.metrics)
+        if let result = rules?.evaluate(m.metrics, at: time) {
+            pendingNotifications.append(contentsOf: result.notifications)
+        }
+    }
+
+    /// Transitions that should notify since the last call.
+    public func drainNotifications() -> [AlertTransition] {
+        defer { pendingNotifications.removeAll() }
+        return pendingNotifications
+    }
+
+    /// Records transitions caused by a person's action (ack, snooze, undo) among the notifications.
+    public func noteActionResult(_ result: RuleEvaluation) {
+        pendingNotifications.append(contentsOf: result.notifications)
     }
 
     /// Drops events no future window or evaluation can need.
@@ -238,8 +257,8 @@ public final class MonitorState {
         }
         snap.metrics.append(contentsOf: extraMetrics)
         if let rules {
-            snap.alerts = rules.activeAlerts
-            snap.timeline = rules.transitions
+            snap.alerts = rules.alerts
+            snap.timeline = rules.timeline
         }
         return snap
     }

@@ -19,7 +19,10 @@ public enum ColumnValues: Sendable {
 }
 
 /// Compares a column of the current window against the reference (implemented by `DriftMonitor`).
-public protocol DriftEvaluating: Sendable {
+/// Confined to the collector's queue like the rest of `MonitorState`.
+public protocol DriftEvaluating: AnyObject {
     /// Nil when the reference has no such column or either side is empty after cleaning.
     func drift(column: String, current: ColumnValues) -> DriftSummary?
+    /// Sees every accepted prediction (a reference learned from the stream uses it).
+    func observe(_ event: PredictionEvent)
 }

@@ -1,0 +1,106 @@
+/// Drift of the current window against the reference, per column, with the per-feature test and
+/// threshold overrides of the config. The reference is a fixed profile (a file or a saved profile) or is
+/// learned from the stream itself: its first N events, or an event-time range.
+public final class DriftMonitor: DriftEvaluating {
+    public enum Source: Sendable, Equatable {
+        case profile(ReferenceProfile)
+        case firstEvents(Int)
+        case timeRange(from: Double, to: Double)
+    }
+
+    private var profile: ReferenceProfile?
+    private var learning: ReferenceProfileBuilder?
+    private let source: Source
+    private let overrides: [String: DriftOptions]
+    private let defaults: DriftOptions
+    /// Drift threshold rule of Evidently's dataset drift: share of drifted columns.
+    public let shareThreshold: Double
+
+    public init(source: Source, overrides: [String: DriftOptions] = [:], defaults: DriftOptions = .default,
+                shareThreshold: Double = 0.5) {
+        self.source = source
+        self.overrides = overrides
+        self.defaults = defaults
+        self.shareThreshold = shareThreshold
+        if case .profile(let p) = source {
+            profile = p
+        } else {
+            learning = ReferenceProfileBuilder()
+        }
+    }
+
+    /// The reference in use (nil while it is still being learned from the stream).
+    public var reference: ReferenceProfile? { profile }
+
+    /// Feeds a prediction to a reference that is learned from the stream.
+    public func observe(_ e: PredictionEvent) {
+        guard var builder = learning else { return }
+        switch source {
+        case .firstEvents(let n):
+            builder.add(e)
+            if builder.events >= n {
+                profile = builder.build(sources: ["first \(n) events"])
+                learning = nil
+                return
+            }
+        case .timeRange(let from, let to):
+            if e.timestamp >= from && e.timestamp <= to { builder.add(e) }
+            if e.timestamp > to {
+                profile = builder.build(sources: ["events from \(TimestampParser.format(from)) to \(TimestampParser.format(to))"])
+                learning = nil
+                return
+            }
+        case .profile:
+            return
+        }
+        learning = builder
+    }
+
+    public func drift(column: String, current: ColumnValues) -> DriftSummary? {
+        guard let ref = profile?.columns[column] else { return nil }
+        let options = overrides[column] ?? defaults
+        let result: DriftResult
+        do {
+            switch (ref, current) {
+            case (.numeric(let r), .numeric(let values)):
+                result = try DriftCalculator.numeric(reference: r, current: values, options: options)
+            case (.categorical(let r), .categorical(let counts)):
+                result = try DriftCalculator.categorical(reference: r, current: counts, options: options)
+            case (.categorical(let r), .numeric(let values)):
+                var counts: [String: Int] = [:]
+                for v in values where v.isFinite { counts[OutputValue.number(v).classKey!, default: 0] += 1 }
+                result = try DriftCalculator.categorical(reference: r, current: counts, options: options)
+            case (.numeric, .categorical):
+                // The column changed type against the reference; `feature_type_mixed` reports it.
+                return nil
+            }
+        } catch {
+            return nil
+        }
+        var summary = DriftMonitor.summary(result)
+        if case .numeric(let r) = ref, !r.sortedValues.isEmpty {
+            summary.referenceQuantiles = Quantiles.displayed.map { NumericReference.quantile(sorted: r.sortedValues, $0) }
+        }
+        return summary
+    }
+
+    /// Flattens a result into the display/metric form; keys are metric names without `drift_`.
+    static func summary(_ r: DriftResult) -> DriftSummary {
+        var values: [String: Double] = [:]
+        values["ks_stat"] = r.ksStatistic
+        values["ks_pvalue"] = r.ksPValue
+        values["wasserstein"] = r.wassersteinNormed
+        values["wasserstein_raw"] = r.wassersteinRaw
+        values["psi"] = r.psi
+        values["kl"] = r.kl
+        values["js"] = r.js
+        values["chi2_stat"] = r.chi2Statistic
+        values["chi2_pvalue"] = r.chi2PValue
+        values["z_pvalue"] = r.zPValue
+        return DriftSummary(
+            test: r.testID, score: r.score, threshold: r.threshold, detected: r.detected, values: values,
+            unseenCategories: r.unseenCategories, binEdges: r.histogram.edges ?? [], binLabels: r.histogram.labels,
+            referenceShares: r.histogram.referenceShares, currentShares: r.histogram.currentShares,
+            referenceQuantiles: [])
+    }
+}

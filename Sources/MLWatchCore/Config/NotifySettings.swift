@@ -1,0 +1,12 @@
+/// The `notify:` section: how a newly firing alert is announced.
+public struct NotifySettings: Sendable, Equatable {
+    /// Ring the terminal bell.
+    public var bell: Bool
+    /// A shell command run for each notification (like `--on-fire`); nil for none.
+    public var command: String?
+
+    public init(bell: Bool = true, command: String? = nil) {
+        self.bell = bell
+        self.command = command
+    }
+}

@@ -1,3 +1,0 @@
-import MLWatchCore
-/// Placeholder removed when the journal lands.
-enum StoreModule {}

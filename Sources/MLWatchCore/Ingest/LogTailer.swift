@@ -1,0 +1,271 @@
+import Dispatch
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Follows log files by name like GNU `tail -F` (and Fluent Bit's tail input, Vector's file source):
+/// through rename+create and copytruncate rotations, deletion and re-creation, files that do not exist yet,
+/// globs rescanned for new files, stdin, and `.gz` history; resuming exactly from a checkpoint.
+///
+/// Concurrency: `@unchecked Sendable` because all mutable reading state (``TailSession`` and its followers,
+/// the dispatch sources) is confined to the tailer's own serial queue in live mode, and to the caller's thread
+/// in one-shot mode, which the `phase` guard makes exclusive. What other threads may read or set (the phase,
+/// a stop request, the published ``status``) sits behind a `Mutex`.
+public final class LogTailer: @unchecked Sendable {
+    private enum Phase { case idle, live, oneShot, stopped }
+
+    private struct Shared {
+        var phase: Phase = .idle
+        var stopRequested = false
+        var status: [SourceStatus] = []
+        var wakes = 0
+    }
+
+    private let options: TailerOptions
+    private let queue = DispatchQueue(label: "mlwatch.tailer", qos: .utility)
+    private let queueKey = DispatchSpecificKey<Bool>()
+    private let shared = Mutex(Shared())
+
+    // Queue-confined (live) or caller-confined (one-shot) state.
+    private let session: TailSession
+    private var handler: (@Sendable (LineBatch) -> Void)?
+    private var inotify: InotifyWatcher?
+    private var inotifySource: (any DispatchSourceRead)?
+    private var stdinSource: (any DispatchSourceRead)?
+    private var timer: (any DispatchSourceTimer)?
+    private var interval: Duration
+    private var lastRescan = ContinuousClock.now
+    private var lastCheckpoint = ContinuousClock.now
+    private var tornDown = false
+
+    /// Creates a tailer for file paths, globs (`logs/*.jsonl`) or `"-"` (stdin).
+    ///
+    /// - Throws: ``TailerError`` when the options are invalid or the checkpoint cannot be read; and, when
+    ///   `options.follow` is `false`, when a file named explicitly does not exist.
+    public convenience init(paths: [String], options: TailerOptions) throws(TailerError) {
+        try self.init(paths: paths, options: options, stdinFD: STDIN_FILENO)
+    }
+
+    /// As ``init(paths:options:)``, reading `"-"` from `stdinFD` (tests pass the read end of a pipe).
+    init(paths: [String], options: TailerOptions, stdinFD: Int32) throws(TailerError) {
+        guard !paths.isEmpty else { throw .invalidOptions("no log file given") }
+        guard options.maxLineBytes > 0 else { throw .invalidOptions("maxLineBytes must be positive") }
+        guard options.readChunkBytes >= 4096 else { throw .invalidOptions("readChunkBytes must be at least 4096") }
+        guard options.pollInterval > .zero, options.maxPollInterval >= options.pollInterval else {
+            throw .invalidOptions("pollInterval must be positive and not above maxPollInterval")
+        }
+        self.options = options
+        self.interval = options.pollInterval
+        self.session = try TailSession(paths: paths, options: options, stdinFD: stdinFD)
+        if !options.follow {
+            // Fail early with a message `mlwatch check` can print.
+            for case .file(let path) in session.resolver.patterns {
+                if case .failure(let e) = Posix.stat(path: path), e.code == ENOENT || e.code == ENOTDIR {
+                    throw .fileNotFound(path)
+                }
+            }
+        }
+        queue.setSpecific(key: queueKey, value: true)
+        session.stopRequested = { [weak self] in self?.shared.withLock { $0.stopRequested } ?? true }
+    }
+
+    deinit {
+        // Sources hold the tailer weakly; cancel them so their descriptors are released.
+        inotifySource?.cancel()
+        stdinSource?.cancel()
+        timer?.cancel()
+    }
+
+    private var isOnQueue: Bool { DispatchQueue.getSpecific(key: queueKey) == true }
+
+    /// Per source: path, state, bytes read, lines and skipped lines (for the header of the dashboard).
+    /// Updated after every wake-up; safe from any thread.
+    public var status: [SourceStatus] { shared.withLock { $0.status } }
+
+    /// How many times the tailer woke up (tests check that an idle tailer backs off instead of spinning).
+    var wakeCount: Int { shared.withLock { $0.wakes } }
+
+    // MARK: Live mode
+
+    /// Live mode: starts following on the tailer's own serial queue and calls `handler` there for each batch,
+    /// in file order. The checkpoint records a batch as done once `handler` returns, so process it synchronously.
+    /// With `options.follow == false`, reads everything once on that queue and stops.
+    public func start(handler: @escaping @Sendable (LineBatch) -> Void) {
+        let canStart = shared.withLock { state -> Bool in
+            guard state.phase == .idle else { return false }
+            state.phase = .live
+            return true
+        }
+        guard canStart else { return }
+        queue.async { [self] in
+            self.handler = handler
+            self.begin()
+        }
+    }
+
+    private func begin() {
+        guard !shared.withLock({ $0.stopRequested }) else { return teardown() }
+        do {
+            try session.setUp(live: options.follow)
+        } catch {
+            // Live setup only fails on programming errors (sources are waited for); show it per source.
+            publishStatus()
+            return
+        }
+        if !options.follow {
+            try? session.readAll(deliver: deliver)
+            return teardown()
+        }
+        if let watcher = InotifyWatcher() {
+            inotify = watcher
+            for directory in session.resolver.watchDirectories() { watcher.watch(directory) }
+            let source = DispatchSource.makeReadSource(fileDescriptor: watcher.fd, queue: queue)
+            source.setEventHandler { [weak self] in self?.wake(inotifyEvent: true) }
+            source.resume()
+            inotifySource = source
+        }
+        if session.followers.contains(where: \.isStream) {
+            let source = DispatchSource.makeReadSource(fileDescriptor: session.stdinFD, queue: queue)
+            source.setEventHandler { [weak self] in self?.wake(inotifyEvent: false) }
+            source.resume()
+            stdinSource = source
+        }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { [weak self] in self?.wake(inotifyEvent: false) }
+        timer.schedule(deadline: .now() + .never)
+        timer.resume()
+        self.timer = timer
+        wake(inotifyEvent: false)
+    }
+
+    private func deliver(_ batch: LineBatch) { handler?(batch) }
+
+    /// One wake-up (inotify event, stdin readable, or fallback timer): read everything new, rescan globs when
+    /// due, save the checkpoint when due, then sleep again with backoff.
+    private func wake(inotifyEvent: Bool) {
+        guard !tornDown else { return }
+        let namespaceChanged = inotifyEvent ? (inotify?.drain() ?? false) : false
+        var (progressed, more) = session.pollAll(deliver: deliver)
+        let now = ContinuousClock.now
+        if namespaceChanged || now - lastRescan >= options.maxPollInterval {
+            lastRescan = now
+            if session.rescan(deliver: deliver) { progressed = true }
+            if let inotify { for directory in session.resolver.watchDirectories() { inotify.watch(directory) } }
+        }
+        // At EOF a read source would fire forever: stop watching stdin once it is done.
+        if let stdinSource, !stdinSource.isCancelled, session.followers.contains(where: { $0.isStream && $0.done }) {
+            stdinSource.cancel()
+        }
+        if now - lastCheckpoint >= options.checkpointInterval, session.checkpointDirty {
+            lastCheckpoint = now
+            try? session.saveCheckpoint()
+        }
+        publishStatus(wake: true)
+        if shared.withLock({ $0.stopRequested }) { return teardown() }
+        if more {
+            queue.async { [weak self] in self?.wake(inotifyEvent: false) }
+        }
+        // Backoff: quick polls while data flows, up to maxPollInterval when idle (inotify wakes us earlier).
+        interval = progressed || more ? options.pollInterval : min(interval * 2, options.maxPollInterval)
+        timer?.schedule(deadline: .now() + Self.dispatchInterval(interval))
+    }
+
+    private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+    }
+
+    private func publishStatus(wake: Bool = false) {
+        let statuses = session.statuses
+        shared.withLock {
+            $0.status = statuses
+            if wake { $0.wakes += 1 }
+        }
+    }
+
+    /// Queue-confined: cancels the sources and writes the final checkpoint. Runs once.
+    private func teardown() {
+        guard !tornDown else { return }
+        tornDown = true
+        inotifySource?.cancel()
+        stdinSource?.cancel()
+        timer?.cancel()
+        inotifySource = nil
+        stdinSource = nil
+        timer = nil
+        inotify = nil
+        try? session.saveCheckpoint()
+        publishStatus()
+        handler = nil
+        shared.withLock { $0.phase = .stopped }
+    }
+
+    /// Stops following and writes the checkpoint (if configured). Idempotent and safe from any thread.
+    ///
+    /// From another thread it returns once the tailer is stopped and the checkpoint written (waiting for a
+    /// batch being handled to finish). From inside the handler it returns at once; reading stops after the
+    /// current batch and the checkpoint is written right after the handler returns.
+    public func stop() {
+        let phase = shared.withLock { state -> Phase in
+            state.stopRequested = true
+            if state.phase == .idle { state.phase = .stopped }
+            return state.phase
+        }
+        guard phase == .live else { return }
+        if isOnQueue {
+            queue.async { [self] in self.teardown() }
+        } else {
+            queue.sync { self.teardown() }
+        }
+    }
+
+    // MARK: One-shot mode
+
+    /// One-shot mode: reads every matched file (`.gz` included) and stdin from the start (or the checkpoint) to
+    /// the end, calling `handler` synchronously on the caller's thread, then writes the checkpoint.
+    /// A final line without a newline is delivered (it is the true end of the input).
+    ///
+    /// - Throws: ``TailerError/fileNotFound(_:)`` for a missing file named explicitly, other ``TailerError``s
+    ///   for unreadable files (after reading the others), ``TailerError/alreadyStarted`` if the tailer ran.
+    public func readToEnd(handler: (LineBatch) -> Void) throws(TailerError) {
+        let canRun = shared.withLock { state -> Bool in
+            guard state.phase == .idle else { return false }
+            state.phase = .oneShot
+            return true
+        }
+        guard canRun else { throw .alreadyStarted }
+        defer {
+            publishStatus()
+            shared.withLock { $0.phase = .stopped }
+        }
+        try session.setUp(live: false)
+        var readError: TailerError?
+        withoutActuallyEscaping(handler) { handler in
+            do throws(TailerError) {
+                try session.readAll(deliver: handler)
+            } catch {
+                readError = error
+            }
+        }
+        try session.saveCheckpoint()
+        if let readError { throw readError }
+    }
+
+    /// Writes the checkpoint now (if configured). Safe from any thread in live mode, including the handler;
+    /// in one-shot mode call it from the handler or after ``readToEnd(handler:)``.
+    public func saveCheckpoint() throws(TailerError) {
+        let phase = shared.withLock { $0.phase }
+        if phase == .live && !isOnQueue {
+            let result = queue.sync { () -> Result<Void, TailerError> in
+                do throws(TailerError) { try session.saveCheckpoint() } catch { return .failure(error) }
+                return .success(())
+            }
+            try result.get()
+        } else {
+            // On the queue, in one-shot mode (caller's thread), or before/after running: no concurrent reader.
+            try session.saveCheckpoint()
+        }
+    }
+}

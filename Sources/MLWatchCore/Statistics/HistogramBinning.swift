@@ -1,0 +1,146 @@
+import Foundation
+
+/// Evidently's common bins for PSI, KL and Jensen–Shannon (`get_binned_data` in
+/// `evidently/legacy/calculations/stattests/utils.py`).
+///
+/// - Numeric column with more than 20 distinct reference values: the edges are
+///   `np.histogram_bin_edges(concat(reference, current), bins="sturges")` and the shares are
+///   `np.histogram(x, edges)[0] / len(x)` (bins half-open `[e_i, e_{i+1})`, the last one closed).
+/// - Otherwise: one bin per distinct value of reference ∪ current, share = count / len.
+public enum HistogramBinning {
+    /// Evidently's limit: more distinct reference values than this → Sturges bins.
+    public static let maxDiscreteReferenceValues = 20
+
+    /// `np.histogram_bin_edges(a, bins="sturges")` for a sample with the given extremes and size.
+    ///
+    /// numpy: `first, last = a.min(), a.max()` (widened by ±0.5 when equal);
+    /// `width = np.ptp(a) / (np.log2(a.size) + 1.0)`; `n = int(np.ceil((last - first) / width))`
+    /// if width else 1; `edges = np.linspace(first, last, n + 1)`, which computes
+    /// `step = (last - first) / n`, `edges[i] = i * step + first` and sets the last edge to `last`.
+    public static func sturgesEdges(min lo: Double, max hi: Double, count: Int) -> [Double] {
+        var first = lo, last = hi
+        if first == last {
+            first -= 0.5
+            last += 0.5
+        }
+        let ptp = hi - lo
+        let width = ptp / (Foundation.log2(Double(count)) + 1.0)
+        let bins: Int
+        if width != 0 && count > 0 {
+            bins = Int(((last - first) / width).rounded(.up))
+        } else {
+            bins = 1
+        }
+        return linspace(first, last, count: bins + 1)
+    }
+
+    /// `np.linspace(start, stop, num, endpoint=True)` bit for bit.
+    public static func linspace(_ start: Double, _ stop: Double, count num: Int) -> [Double] {
+        if num <= 0 { return [] }
+        if num == 1 { return [start] }
+        let div = Double(num - 1)
+        let delta = stop - start
+        let step = delta / div
+        var y = [Double](repeating: 0, count: num)
+        for i in 0..<num {
+            if step == 0 {
+                y[i] = (Double(i) / div) * delta + start
+            } else {
+                y[i] = Double(i) * step + start
+            }
+        }
+        y[num - 1] = stop
+        return y
+    }
+
+    /// Counts of a **sorted** sample in the bins of `edges` with numpy's rule: bin i holds
+    /// `edges[i] <= x < edges[i+1]`, the last bin also holds `x == edges.last`
+    /// (`np.histogram`'s `_search_sorted_inclusive`).
+    /// - Complexity: O(bins · log n).
+    public static func counts(sorted values: [Double], edges: [Double]) -> [Int] {
+        let bins = edges.count - 1
+        if bins <= 0 { return [] }
+        var cumulative = [Int](repeating: 0, count: edges.count)
+        for e in 0..<bins { cumulative[e] = lowerBound(values, edges[e]) }
+        cumulative[bins] = upperBound(values, edges[bins])
+        var result = [Int](repeating: 0, count: bins)
+        for b in 0..<bins { result[b] = cumulative[b + 1] - cumulative[b] }
+        return result
+    }
+
+    /// Distinct values of two **sorted** samples (merged, ascending) and the count of each
+    /// sample at every value: the `value_counts` of Evidently's discrete branch.
+    /// - Complexity: O(n1 + n2).
+    public static func discreteCounts(sortedReference a: [Double], sortedCurrent b: [Double])
+        -> (values: [Double], reference: [Int], current: [Int])
+    {
+        var values: [Double] = []
+        var ra: [Int] = []
+        var cb: [Int] = []
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            let v: Double
+            if i < a.count && (j >= b.count || a[i] <= b[j]) { v = a[i] } else { v = b[j] }
+            let i0 = i, j0 = j
+            while i < a.count && a[i] == v { i += 1 }
+            while j < b.count && b[j] == v { j += 1 }
+            values.append(v)
+            ra.append(i - i0)
+            cb.append(j - j0)
+        }
+        return (values, ra, cb)
+    }
+
+    /// Number of distinct values in a sorted sample (−0.0 and +0.0 count once, as in pandas).
+    public static func distinctCount(sorted values: [Double]) -> Int {
+        if values.isEmpty { return 0 }
+        var c = 1
+        for k in 1..<values.count where values[k] != values[k - 1] { c += 1 }
+        return c
+    }
+
+    /// Number of distinct values in the union of two sorted samples, stopping early once it
+    /// exceeds `limit` (Evidently only ever compares it with small limits).
+    public static func unionDistinctCount(_ a: [Double], _ b: [Double], limit: Int = .max) -> Int {
+        var i = 0, j = 0, c = 0
+        while i < a.count || j < b.count {
+            let v: Double
+            if i < a.count && (j >= b.count || a[i] <= b[j]) { v = a[i] } else { v = b[j] }
+            while i < a.count && a[i] == v { i += 1 }
+            while j < b.count && b[j] == v { j += 1 }
+            c += 1
+            if c > limit { return c }
+        }
+        return c
+    }
+
+    /// Evidently's empty-bin fill (`feel_zeroes=True`), per array and without renormalising:
+    /// zeros become `min_nonzero / 1e6` when `min_nonzero <= 1e-4`, else `1e-4`.
+    public static func filledEmptyBins(_ shares: [Double]) -> [Double] {
+        var minNonZero = Double.infinity
+        for s in shares where s != 0 && s < minNonZero { minNonZero = s }
+        if minNonZero == .infinity { return shares }  // numpy would raise on min([]); keep as is.
+        let fill = minNonZero <= 0.0001 ? minNonZero / 1_000_000 : 0.0001
+        return shares.map { $0 == 0 ? fill : $0 }
+    }
+
+    /// First index with `values[i] >= x` (`searchsorted(side="left")`).
+    static func lowerBound(_ values: [Double], _ x: Double) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if values[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// First index with `values[i] > x` (`searchsorted(side="right")`).
+    static func upperBound(_ values: [Double], _ x: Double) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if values[mid] <= x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,84 @@
+/// A numeric reference column prepared once (cleaned, sorted, summarised) and reused for every
+/// window. Saved in the reference profile by `mlwatch baseline`.
+public struct NumericReference: Sendable, Codable, Equatable {
+    /// Levels of `quantiles`.
+    public static let quantileLevels: [Double] = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1]
+
+    /// The finite values, ascending.
+    public let sortedValues: [Double]
+    /// Number of finite values.
+    public let count: Int
+    /// Number of values dropped by the cleaning (NaN, ±∞, missing).
+    public let droppedCount: Int
+    /// Arithmetic mean (`np.mean`).
+    public let mean: Double
+    /// Population standard deviation (`np.std`, ddof = 0), Evidently's Wasserstein norm.
+    public let standardDeviation: Double
+    /// Number of distinct values (`Series.nunique()`), which picks Evidently's binning.
+    public let distinctCount: Int
+    /// Quantiles at `quantileLevels` (numpy's default linear interpolation).
+    public let quantiles: [Double]
+
+    /// Prepares a reference; NaN and ±∞ are dropped as Evidently does.
+    /// - Complexity: O(n).
+    public init(values: [Double]) {
+        let sorted = DoubleRadixSort.finiteSorted(values)
+        self.init(sortedFiniteValues: sorted, droppedCount: values.count - sorted.count)
+    }
+
+    /// Prepares a reference; `nil` (missing), NaN and ±∞ are dropped.
+    public init(values: [Double?]) {
+        let sorted = DoubleRadixSort.finiteSorted(values.map { $0 ?? .nan })
+        self.init(sortedFiniteValues: sorted, droppedCount: values.count - sorted.count)
+    }
+
+    init(sortedFiniteValues sorted: [Double], droppedCount: Int) {
+        sortedValues = sorted
+        count = sorted.count
+        self.droppedCount = droppedCount
+        let (m, s) = NumericReference.meanAndPopulationStd(sorted)
+        mean = m
+        standardDeviation = s
+        distinctCount = HistogramBinning.distinctCount(sorted: sorted)
+        quantiles = NumericReference.quantileLevels.map { NumericReference.quantile(sorted: sorted, $0) }
+    }
+
+    /// True when there is no finite value.
+    public var isEmpty: Bool { count == 0 }
+
+    /// Mean and population std with compensated (Neumaier) sums: `np.mean`, `np.std(ddof=0)`
+    /// (numpy: mean = Σx/n, std = sqrt(Σ(x − mean)²/n)).
+    static func meanAndPopulationStd(_ x: [Double]) -> (Double, Double) {
+        if x.isEmpty { return (.nan, .nan) }
+        let n = Double(x.count)
+        let mean = compensatedSum(x) / n
+        var sum = 0.0, c = 0.0
+        for v in x {
+            let d = v - mean
+            let t = sum + d * d
+            if abs(sum) >= abs(d * d) { c += (sum - t) + d * d } else { c += (d * d - t) + sum }
+            sum = t
+        }
+        return (mean, ((sum + c) / n).squareRoot())
+    }
+
+    static func compensatedSum(_ x: [Double]) -> Double {
+        var sum = 0.0, c = 0.0
+        for v in x {
+            let t = sum + v
+            if abs(sum) >= abs(v) { c += (sum - t) + v } else { c += (v - t) + sum }
+            sum = t
+        }
+        return sum + c
+    }
+
+    /// `np.quantile(x, q)` (method "linear") on sorted values.
+    public static func quantile(sorted x: [Double], _ q: Double) -> Double {
+        if x.isEmpty { return .nan }
+        let pos = q * Double(x.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let hi = min(lo + 1, x.count - 1)
+        let frac = pos - Double(lo)
+        return x[lo] + (x[hi] - x[lo]) * frac
+    }
+}

@@ -64,7 +64,7 @@ func append(_ text: String, to path: String) {
 
 func appendBytes(_ bytes: [UInt8], to path: String) {
     if !FileManager.default.fileExists(atPath: path) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
     }
     let handle = FileHandle(forWritingAtPath: path)!
     handle.seekToEndOfFile()
@@ -73,7 +73,7 @@ func appendBytes(_ bytes: [UInt8], to path: String) {
 }
 
 func write(_ text: String, to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
 }
 
 func numbered(_ prefix: String, _ range: ClosedRange<Int>) -> [String] { range.map { "\(prefix)-\($0)" } }

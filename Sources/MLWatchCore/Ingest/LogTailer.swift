@@ -110,9 +110,9 @@ public final class LogTailer: @unchecked Sendable {
         do {
             try session.setUp(live: options.follow)
         } catch {
-            // Live setup only fails on programming errors (sources are waited for); show it per source.
-            publishStatus()
-            return
+            // Only a one-shot run (`follow == false`) fails here, on a missing or unreadable file; the error
+            // shows in `status`, as live setup waits for sources instead of failing.
+            return teardown()
         }
         if !options.follow {
             try? session.readAll(deliver: deliver)
@@ -123,6 +123,8 @@ public final class LogTailer: @unchecked Sendable {
             for directory in session.resolver.watchDirectories() { watcher.watch(directory) }
             let source = DispatchSource.makeReadSource(fileDescriptor: watcher.fd, queue: queue)
             source.setEventHandler { [weak self] in self?.wake(inotifyEvent: true) }
+            // The watcher (and its descriptor) lives until dispatch is done with the source.
+            source.setCancelHandler { withExtendedLifetime(watcher) {} }
             source.resume()
             inotifySource = source
         }
@@ -225,7 +227,8 @@ public final class LogTailer: @unchecked Sendable {
 
     /// One-shot mode: reads every matched file (`.gz` included) and stdin from the start (or the checkpoint) to
     /// the end, calling `handler` synchronously on the caller's thread, then writes the checkpoint.
-    /// A final line without a newline is delivered (it is the true end of the input).
+    /// A final line without a newline is delivered (it is the true end of the input) and counts as processed in
+    /// the checkpoint.
     ///
     /// - Throws: ``TailerError/fileNotFound(_:)`` for a missing file named explicitly, other ``TailerError``s
     ///   for unreadable files (after reading the others), ``TailerError/alreadyStarted`` if the tailer ran.

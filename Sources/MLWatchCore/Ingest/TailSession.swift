@@ -62,7 +62,9 @@ final class TailSession: FollowerDelegate {
             case .file(let path):
                 paths.append((path, true))
             case .glob(let glob):
-                paths += GlobResolver.expand(glob).map { ($0, false) }
+                let matches = GlobResolver.expand(glob)
+                if matches.isEmpty && !live { throw .noMatch(glob) }
+                paths += matches.map { ($0, false) }
             }
         }
         var seen = Set<String>()

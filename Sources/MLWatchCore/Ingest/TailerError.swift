@@ -4,6 +4,8 @@ import Foundation
 public enum TailerError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// A file named explicitly (not a glob) does not exist, in a mode that reads to the end once.
     case fileNotFound(String)
+    /// A glob matches no file, in a mode that reads to the end once.
+    case noMatch(String)
     /// The file exists but cannot be opened (permissions).
     case permissionDenied(String)
     /// The path names a directory or something else that is not a readable file.
@@ -25,6 +27,8 @@ public enum TailerError: Error, Equatable, CustomStringConvertible, LocalizedErr
         switch self {
         case .fileNotFound(let path):
             return "\(path): no such file (check the path, or use `watch` to wait for it to appear)"
+        case .noMatch(let pattern):
+            return "\(pattern): no file matches this pattern (check the directory and the quoting of the glob)"
         case .permissionDenied(let path):
             return "\(path): permission denied (the user running mlwatch needs read access)"
         case .notARegularFile(let path):

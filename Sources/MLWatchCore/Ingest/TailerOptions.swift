@@ -12,6 +12,9 @@ public struct TailerOptions: Sendable, Equatable {
     public var maxLineBytes: Int
 
     /// Where to load and save the checkpoint (JSON). `nil` disables checkpoints.
+    ///
+    /// A file the checkpoint knows (same device, inode and fingerprint, under any name) continues where the
+    /// last run stopped; a file it does not know appeared since that run and is read from its beginning.
     public var checkpointPath: String?
 
     /// Shortest interval of the fallback poll. After a poll that finds nothing new the interval doubles up

@@ -147,3 +147,37 @@ struct IngestTailerCheckpointTests {
         #expect(second.count == 10)
     }
 }
+
+@Suite("Ingest LogTailer one-shot errors")
+struct IngestTailerOneShotErrorTests {
+    @Test func globWithoutMatchIsAnErrorInOneShotMode() throws {
+        let dir = TempDirectory()
+        let pattern = dir.path + "/*.jsonl"
+        let tailer = try LogTailer(paths: [pattern], options: testOptions(follow: false))
+        #expect(throws: TailerError.noMatch(pattern)) { try tailer.readToEnd { _ in } }
+    }
+
+    @Test func directoryIsNotAFile() throws {
+        let dir = TempDirectory()
+        let tailer = try LogTailer(paths: [dir.path], options: testOptions(follow: false))
+        #expect(throws: TailerError.notARegularFile(dir.path)) { try tailer.readToEnd { _ in } }
+    }
+
+    @Test func truncatedGzipDeliversWhatItCanThenThrows() throws {
+        let dir = TempDirectory()
+        let plain = dir.file("x.log")
+        write(joinedLines(numbered("g", 1...20000)), to: plain)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [plain]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let data = try Data(contentsOf: URL(fileURLWithPath: plain + ".gz"))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: plain + ".gz"))
+        let tailer = try LogTailer(paths: [plain + ".gz"], options: testOptions(follow: false))
+        let got = LineCollector()
+        #expect(throws: TailerError.self) { try tailer.readToEnd(handler: got.add) }
+        #expect(got.count > 0)
+        #expect(got.lines.first == "g-1")
+    }
+}

@@ -240,3 +240,32 @@ struct IngestTailerLiveTests {
         tailer.stop()
     }
 }
+
+@Suite("Ingest LogTailer live glob rotation")
+struct IngestTailerGlobRotationTests {
+    @Test func renamedFileMatchedByTheGlobIsNotReadTwice() async throws {
+        let dir = TempDirectory()
+        let log = dir.file("app.log")
+        write(joinedLines(numbered("a", 1...3)), to: log)
+        let tailer = try LogTailer(paths: [dir.path + "/app.log*"], options: testOptions(fromStart: true))
+        let got = LineCollector()
+        tailer.start(handler: got.handler)
+        defer { tailer.stop() }
+        #expect(await eventually { got.count == 3 })
+        for round in 1...3 {
+            // logrotate-style: shift the old generations, then rename+create the live file.
+            for generation in stride(from: round - 1, through: 1, by: -1) {
+                try FileManager.default.moveItem(atPath: "\(log).\(generation)", toPath: "\(log).\(generation + 1)")
+            }
+            try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+            append("r\(round)-tail\n", to: log + ".1")
+            write("r\(round)-new\n", to: log)
+            #expect(await eventually { got.count == 3 + 2 * round })
+        }
+        // Let a few rescans pass: the renamed generations must not be delivered again.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(got.count == 9)
+        #expect(Set(got.lines).count == 9)
+        #expect(Set(tailer.status.map(\.path)) == [log, log + ".1", log + ".2", log + ".3"])
+    }
+}

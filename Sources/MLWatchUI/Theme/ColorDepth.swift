@@ -29,7 +29,8 @@ public enum ColorDepth: String, Hashable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    /// `color` as the nearest colour this depth can show, or nil for `.mono` (no colour).
+    /// `color` as the nearest colour this depth can show (by RGB distance in the 256-colour palette, by
+    /// hue family for 16 and 8 colours), or nil for `.mono` (no colour).
     /// `.default` stays `.default` at every depth but mono.
     public func map(_ color: Color) -> Color? {
         switch (self, color) {
@@ -39,10 +40,36 @@ public enum ColorDepth: String, Hashable, Sendable, CaseIterable, Comparable {
         case (.c256, .rgb): return .indexed(ColorDepth.nearest(color.rgbValue, in: 16 ... 255))
         case (.c256, _): return color
         case (.c16, .ansi): return color
-        case (.c16, _): return .ansi(ColorDepth.nearest(color.rgbValue, in: 0 ... 15))
-        case (.c8, .ansi(let index)) where index < 8: return color
-        case (.c8, _): return .ansi(ColorDepth.nearest(color.rgbValue, in: 0 ... 7))
+        case (.c16, _): return .ansi(ColorDepth.ansiByHue(color.rgbValue, bright: true))
+        case (.c8, .ansi(let index)): return .ansi(index & 7)  // bright red → red
+        case (.c8, _): return .ansi(ColorDepth.ansiByHue(color.rgbValue, bright: false))
         }
+    }
+
+    /// The ANSI colour of the same hue family. Nearest-RGB distance is wrong for 8/16 colours: it maps
+    /// a soft red like #e06c75 to magenta, and "critical" must stay red. Low-saturation colours map
+    /// to black/grey/white by brightness; the rest to one of six 60° hue sectors, bright when light.
+    private static func ansiByHue(_ rgb: (Int, Int, Int), bright allowBright: Bool) -> UInt8 {
+        let (r, g, b) = rgb
+        let high = max(r, g, b), low = min(r, g, b), delta = high - low
+        let value = Double(high) / 255
+        if delta < 40 || Double(delta) / Double(max(high, 1)) < 0.25 {
+            if !allowBright { return value < 0.5 ? 0 : 7 }
+            return value < 0.25 ? 0 : value < 0.6 ? 8 : value < 0.85 ? 7 : 15
+        }
+        var hue: Double
+        if high == r {
+            hue = 60 * (Double(g - b) / Double(delta))
+        } else if high == g {
+            hue = 60 * (Double(b - r) / Double(delta) + 2)
+        } else {
+            hue = 60 * (Double(r - g) / Double(delta) + 4)
+        }
+        if hue < 0 { hue += 360 }
+        // Sectors centred on red 0°, yellow 60°, green 120°, cyan 180°, blue 240°, magenta 300°.
+        let sector = Int((hue + 30).truncatingRemainder(dividingBy: 360) / 60)
+        let base: [UInt8] = [1, 3, 2, 6, 4, 5]
+        return base[sector] + (allowBright && value > 0.8 ? 8 : 0)
     }
 
     /// `style` with its colours mapped to this depth. In `.mono`, a style whose background was set to

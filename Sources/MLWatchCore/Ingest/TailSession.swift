@@ -126,9 +126,7 @@ final class TailSession: FollowerDelegate {
         }) {
             return .deferOpen
         }
-        if let index = known.lastIndex(where: {
-            $0.device == identity.device && $0.inode == identity.inode && $0.fingerprint.matches(fd: fd)
-        }) {
+        if let index = known.lastIndex(where: { $0.identity.isSameFile(asCurrent: identity, fd: fd) }) {
             let entry = known.remove(at: index)
             retiredDirty = true
             return .offset(entry.offset)

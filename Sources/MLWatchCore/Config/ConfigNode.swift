@@ -158,7 +158,10 @@ struct ConfigNode {
         }
         let w = Array(word.lowercased())
         let best = candidates.map { ($0, distance(w, Array($0))) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= 2 else { return nil }
-        return best.0
+        if let best, best.1 <= 2 { return best.0 }
+        // A truncated or extended key (`keep_firing` for `keep_firing_for`).
+        let lower = word.lowercased()
+        guard lower.count >= 3 else { return nil }
+        return candidates.first { $0.hasPrefix(lower) || lower.hasPrefix($0) }
     }
 }

@@ -78,14 +78,23 @@ public final class TerminalSession: Sendable {
         box.cancelled.store(true, ordering: .releasing)
     }
 
-    /// Installs handlers that restore the terminal (async-signal-safe) on crash signals, then
-    /// re-raise them with the default action so the crash still produces its report and exit status.
+    /// Installs handlers that restore the terminal (async-signal-safe) on crash signals, then hand
+    /// the signal on to whatever handler was there before (Swift's backtracer prints its crash report,
+    /// now readable on a restored terminal) or to the default action. Idempotent.
     public static func installCrashHandlers() {
-        for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT] {
+        guard !crashHandlersInstalled else { return }
+        crashHandlersInstalled = true
+        for number in crashSignals {
             var action = sigaction()
             let handler: @convention(c) (Int32) -> Void = { signalNumber in
                 TerminalRestore.restoreAsyncSignalSafe()
-                signal(signalNumber, SIG_DFL)
+                // Re-install the previous action; the signal is re-delivered after this returns
+                // (raised, or the faulting instruction runs again).
+                if let index = TerminalSession.crashSignals.firstIndex(of: signalNumber) {
+                    withUnsafeMutablePointer(to: &TerminalSession.previousActions[index]) { previous in
+                        _ = sigaction(signalNumber, previous, nil)
+                    }
+                }
                 raise(signalNumber)
             }
             #if os(Linux)
@@ -94,10 +103,18 @@ public final class TerminalSession: Sendable {
             action.__sigaction_u.__sa_handler = handler
             #endif
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_RESETHAND)
-            sigaction(number, &action, nil)
+            action.sa_flags = 0
+            var previous = sigaction()
+            sigaction(number, &action, &previous)
+            previousActions.append(previous)
         }
     }
+
+    /// Crash signals covered by `installCrashHandlers()`; `previousActions` is parallel to it.
+    fileprivate static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT]
+    // Written once on the installing thread before any handler can use it, then only read in handlers.
+    nonisolated(unsafe) fileprivate static var previousActions: [sigaction] = []
+    nonisolated(unsafe) private static var crashHandlersInstalled = false
 }
 
 /// The state the signal queue and the UI thread share (atomics only: no locks near signals).

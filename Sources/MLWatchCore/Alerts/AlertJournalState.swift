@@ -70,6 +70,13 @@ public struct AlertJournalState: Sendable, Equatable {
         }
         let k = Self.key(e.rule, e.labels)
         var a = byKey[k] ?? Alert(rule: e.rule, labels: e.labels)
+        // A snooze ends by itself: any later record at or after its end (the engine's "snooze ended"
+        // transition, typically) means it is over.
+        if let until = a.snoozedUntil, e.time >= until, e.kind != .snooze, e.kind != .undo {
+            a.snoozedUntil = nil
+            a.snoozedBy = nil
+            a.snoozedAt = nil
+        }
         if let to = e.to {
             a.state = to
             if let v = e.value { a.value = v }

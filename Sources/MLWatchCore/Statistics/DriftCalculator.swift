@@ -28,8 +28,9 @@ public enum DriftCalculator {
         guard !ref.isEmpty else { throw .emptyReference }
         guard !cur.isEmpty else { throw .emptyCurrent }
 
-        let ks = KSTest.sorted(ref, cur)
-        let raw = WassersteinDistance.raw(sortedU: ref, sortedV: cur)
+        let sweep = TwoSampleSweep.run(sortedA: ref, sortedB: cur)
+        let ks = KSTest.pValue(statistic: sweep.ksStatistic, n1: ref.count, n2: cur.count)
+        let raw = sweep.wassersteinRaw
         let normed = WassersteinDistance.normed(raw: raw, referenceStd: reference.standardDeviation)
         let discreteLimit = HistogramBinning.maxDiscreteReferenceValues
         let nValues = HistogramBinning.unionDistinctCount(ref, cur, limit: discreteLimit)

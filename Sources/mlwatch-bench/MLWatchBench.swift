@@ -1,0 +1,23 @@
+import Foundation
+
+/// `mlwatch-bench SUITE [options]`: release-mode benchmarks that print ratios against a baseline
+/// measured in the same run. Add a suite by adding an entry to `suites`.
+@main
+struct MLWatchBench {
+    /// A named suite: receives the arguments after its name, returns the exit code.
+    typealias Suite = @Sendable ([String]) -> Int32
+
+    static let suites: [(name: String, summary: String, run: Suite)] = [
+        ("drift", "drift statistics: radix vs stdlib sort, 20 numeric features × 100k vs 100k refresh", DriftBench.run),
+    ]
+
+    static func main() {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard let name = args.first, let suite = suites.first(where: { $0.name == name }) else {
+            print("usage: mlwatch-bench SUITE [options]\n\nsuites:")
+            for s in suites { print("  \(s.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(s.summary)") }
+            exit(args.isEmpty ? 0 : 2)
+        }
+        exit(suite.run(Array(args.dropFirst())))
+    }
+}

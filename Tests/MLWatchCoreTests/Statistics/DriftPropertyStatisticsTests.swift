@@ -127,3 +127,18 @@ import Testing
         #expect(try JSONDecoder().decode(CategoricalReference.self, from: JSONEncoder().encode(c)) == c)
     }
 }
+
+/// The fused hot-path sweep agrees with the readable KS and Wasserstein implementations.
+@Suite struct TwoSampleSweepStatisticsTests {
+    @Test(arguments: [(1, 1), (5, 9), (200, 200), (3000, 1700)])
+    func sweepMatchesSeparateImplementations(_ sizes: (Int, Int)) {
+        for integers in [false, true] {
+            let a = DoubleRadixSort.sorted(DriftPropertyStatisticsTests.sample(sizes.0, seed: 5, integers: integers))
+            let b = DoubleRadixSort.sorted(DriftPropertyStatisticsTests.sample(sizes.1, seed: 6, shift: 0.2, integers: integers))
+            let s = TwoSampleSweep.run(sortedA: a, sortedB: b)
+            #expect(s.ksStatistic == KSTest.statistic(sortedA: a, sortedB: b))
+            let w = WassersteinDistance.raw(sortedU: a, sortedV: b)
+            #expect(abs(s.wassersteinRaw - w) <= 1e-12 * w)
+        }
+    }
+}

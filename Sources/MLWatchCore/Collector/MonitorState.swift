@@ -15,7 +15,15 @@ public final class MonitorState {
     private let calculator: MetricsCalculator
     private let drift: (any DriftEvaluating)?
     /// The alert rules and their lifecycle; nil when no rules are configured.
-    public var rules: RuleEngine?
+    public var rules: RuleEngine? {
+        didSet { evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none }
+    }
+    /// Drift columns computed at rule evaluations (all of them when only an observer listens).
+    private var evaluationDriftScope: DriftScope = .none
+    /// The last snapshot's window metrics and the input counts they were computed from.
+    private var cachedWindow: (key: [Double], metrics: WindowMetrics)?
+    /// Sees the metrics of every rule evaluation (used to learn adaptive thresholds from a reference).
+    public var evaluationObserver: ((Double, [MetricSample]) -> Void)?
     /// Transitions that should notify (bell, `--on-fire`), waiting to be taken by `drainNotifications`.
     private var pendingNotifications: [AlertTransition] = []
 
@@ -42,6 +50,7 @@ public final class MonitorState {
         self.calculator = MetricsCalculator(options: options.metrics, drift: drift)
         self.drift = drift
         self.rules = rules
+        self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
     }
 
     public var malformedTotal: Int { malformedByReason.values.reduce(0, +) }
@@ -160,8 +169,10 @@ public final class MonitorState {
     }
 
     private func evaluate(at time: Double, from: Double?) {
-        guard rules != nil else { return }
-        let m = metrics(from: from, to: time)
+        guard rules != nil || evaluationObserver != nil else { return }
+        let scope: DriftScope = evaluationObserver != nil ? .all : evaluationDriftScope
+        let m = metrics(from: from, to: time, driftScope: scope)
+        evaluationObserver?(time, m.metrics)
         if let result = rules?.evaluate(m.metrics, at: time) {
             pendingNotifications.append(contentsOf: result.notifications)
         }
@@ -206,7 +217,7 @@ public final class MonitorState {
     // MARK: Metrics and snapshots
 
     /// Metrics of the window ending at `to` (starting after `from`, or everything held when nil).
-    public func metrics(from: Double?, to: Double) -> WindowMetrics {
+    public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all) -> WindowMetrics {
         let range = window.predictionRange(from: from ?? -.infinity, to: to)
         let sysRange = window.systemRange(from: from ?? -.infinity, to: to)
         let preds = window.predictions[range]
@@ -219,13 +230,38 @@ public final class MonitorState {
             duration = 0
         }
         var m = calculator.compute(
-            predictions: preds, systems: window.systems[sysRange], duration: max(duration, 1), joiner: joiner)
+            predictions: preds, systems: window.systems[sysRange], duration: max(duration, 1), joiner: joiner,
+            driftScope: driftScope)
         m.metrics.append(MetricSample(name: "malformed_lines_total", value: Double(malformedTotal)))
         m.metrics.append(MetricSample(name: "late_events_total", value: Double(late)))
         m.metrics.append(MetricSample(name: "label_join_expired_total", value: Double(joiner.expired)))
         m.metrics.append(MetricSample(name: "labels_unmatched_total", value: Double(joiner.unmatched)))
         m.metrics.append(MetricSample(name: "label_join_pending", value: Double(joiner.pendingCount)))
         return m
+    }
+
+    /// The thresholds each rule applies to the series it watches (learned or overridden ones included).
+    private func thresholds(_ rules: RuleEngine, metrics: [MetricSample]) -> [MetricThreshold] {
+        var out: [MetricThreshold] = []
+        for rule in rules.rules {
+            for c in rule.expression.comparisons {
+                for m in metrics where c.selector.matches(m) {
+                    let value: Double?
+                    if let learned = rules.threshold(rule: rule.name, labels: m.labels) {
+                        value = learned
+                    } else if case .fixed(let v) = c.threshold {
+                        value = v
+                    } else {
+                        value = nil
+                    }
+                    if let value {
+                        out.append(MetricThreshold(metric: m.name, labels: m.labels, value: value, rule: rule.name,
+                                                   op: c.op.rawValue))
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The current window: ending at the newest event.
@@ -246,7 +282,15 @@ public final class MonitorState {
                 recent: recentMalformed),
             newestEventTime: window.newest, builtAt: now)
         if let w = currentWindow {
-            let m = metrics(from: w.from, to: w.to)
+            // Nothing new since the last snapshot: reuse its metrics (a quiet log costs nothing).
+            let key = [Double(events), Double(labels), Double(systemSamples), Double(late), Double(malformedTotal), w.to]
+            let m: WindowMetrics
+            if let cached = cachedWindow, cached.key == key {
+                m = cached.metrics
+            } else {
+                m = metrics(from: w.from, to: w.to)
+                cachedWindow = (key, m)
+            }
             snap.windowFrom = w.from ?? window.predictions.first?.timestamp
             snap.windowTo = w.to
             snap.metrics = m.metrics
@@ -259,6 +303,7 @@ public final class MonitorState {
         if let rules {
             snap.alerts = rules.alerts
             snap.timeline = rules.timeline
+            snap.thresholds = thresholds(rules, metrics: snap.metrics)
         }
         return snap
     }

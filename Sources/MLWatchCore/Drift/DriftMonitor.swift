@@ -56,14 +56,14 @@ public final class DriftMonitor: DriftEvaluating {
         learning = builder
     }
 
-    public func drift(column: String, current: ColumnValues) -> DriftSummary? {
+    public func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary? {
         guard let ref = profile?.columns[column] else { return nil }
         let options = overrides[column] ?? defaults
         let result: DriftResult
         do {
             switch (ref, current) {
             case (.numeric(let r), .numeric(let values)):
-                result = try DriftCalculator.numeric(reference: r, current: values, options: options)
+                result = try DriftCalculator.numeric(reference: r, current: values, options: options, ksPValue: ksPValue)
             case (.categorical(let r), .categorical(let counts)):
                 result = try DriftCalculator.categorical(reference: r, current: counts, options: options)
             case (.categorical(let r), .numeric(let values)):

@@ -17,7 +17,7 @@ struct MetricsCalculator {
     ///   - duration: the window's length in seconds, for `events_per_second`.
     /// - Complexity: O(n log n) in the window's events (sorting for quantiles).
     func compute<P: Collection<PredictionEvent>, S: Collection<SystemEvent>>(
-        predictions: P, systems: S, duration: Double, joiner: LabelJoiner
+        predictions: P, systems: S, duration: Double, joiner: LabelJoiner, driftScope: DriftScope = .all
     ) -> WindowMetrics {
         var groups: [GroupKey: GroupAccumulator] = [:]
         var order: [GroupKey] = []
@@ -40,13 +40,13 @@ struct MetricsCalculator {
         for key in order {
             var labels = Labels(["model": key.model, "version": key.version])
             if let s = key.segment { labels["segment"] = s }
-            emit(groups[key]!, labels: labels, duration: duration, into: &out)
+            emit(groups[key]!, labels: labels, duration: duration, driftScope: driftScope, into: &out)
         }
         emitSystem(systems, into: &out)
         return out
     }
 
-    private func emit(_ g: GroupAccumulator, labels: Labels, duration: Double, into out: inout WindowMetrics) {
+    private func emit(_ g: GroupAccumulator, labels: Labels, duration: Double, driftScope: DriftScope, into out: inout WindowMetrics) {
         func add(_ name: String, _ value: Double, _ extra: Labels? = nil, text: String? = nil) {
             out.metrics.append(MetricSample(name: name, labels: extra ?? labels, value: value, text: text))
         }
@@ -103,10 +103,10 @@ struct MetricsCalculator {
                     add("feature_category_share", share, fl.with("category", cat))
                 }
             }
-            if let drift {
+            if let drift, driftScope.includes(name) {
                 let column: ColumnValues =
                     kind == .numeric ? .numeric(f.numeric) : .categorical(f.categories)
-                if let d = drift.drift(column: name, current: column) {
+                if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
                     summary.drift = d
                     emitDrift(d, labels: fl, into: &out)
                     driftTested += 1
@@ -115,7 +115,7 @@ struct MetricsCalculator {
             }
             out.features.append(summary)
         }
-        if drift != nil {
+        if drift != nil, driftScope == .all {
             add("drift_share", driftTested > 0 ? Double(driftDetected) / Double(driftTested) : 0)
             add("drift_features_detected", Double(driftDetected))
         }
@@ -153,13 +153,13 @@ struct MetricsCalculator {
             }
         }
         if let drift {
-            if !g.predictionValues.isEmpty || !g.classCounts.isEmpty {
+            if driftScope.includes("prediction"), !g.predictionValues.isEmpty || !g.classCounts.isEmpty {
                 let column: ColumnValues = g.regression ? .numeric(g.predictionValues) : .categorical(g.classCounts)
-                if let d = drift.drift(column: "prediction", current: column) {
+                if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue) {
                     emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
                 }
             }
-            if !g.scoreValues.isEmpty, let d = drift.drift(column: "score", current: .numeric(g.scoreValues)) {
+            if driftScope.includes("score"), !g.scoreValues.isEmpty, let d = drift.drift(column: "score", current: .numeric(g.scoreValues), ksPValue: driftScope.needsKSPValue) {
                 emitDrift(d, labels: labels.with("feature", "score"), into: &out)
             }
         }

@@ -22,7 +22,8 @@ public enum ColumnValues: Sendable {
 /// Confined to the collector's queue like the rest of `MonitorState`.
 public protocol DriftEvaluating: AnyObject {
     /// Nil when the reference has no such column or either side is empty after cleaning.
-    func drift(column: String, current: ColumnValues) -> DriftSummary?
+    /// - Parameter ksPValue: whether to compute the (costly) KS p-value when KS is not the chosen test.
+    func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary?
     /// Sees every accepted prediction (a reference learned from the stream uses it).
     func observe(_ event: PredictionEvent)
 }

@@ -39,6 +39,8 @@ public struct Snapshot: Sendable {
     public var outputs: [OutputSummary]
     public var alerts: [AlertInstance]
     public var timeline: [AlertTransition]
+    /// Thresholds that rules apply to the metrics above (for markers and colouring).
+    public var thresholds: [MetricThreshold] = []
 
     public init(
         sources: [String] = [], mode: SourceMode = .live, events: Int = 0, late: Int = 0,

@@ -8,9 +8,10 @@ public enum DriftCalculator {
     /// - Complexity: O(n) for the current window (radix sort plus linear merges), O(n1·n2·D)
     ///   worst case for the exact KS p-value when both sizes ≤ 10000.
     public static func numeric(
-        reference: NumericReference, current: [Double], options: DriftOptions = .default
+        reference: NumericReference, current: [Double], options: DriftOptions = .default, ksPValue: Bool = true
     ) throws(DriftError) -> DriftResult {
-        try numeric(reference: reference, sortedCurrent: DoubleRadixSort.finiteSorted(current), options: options)
+        try numeric(reference: reference, sortedCurrent: DoubleRadixSort.finiteSorted(current), options: options,
+                    ksPValue: ksPValue)
     }
 
     /// As `numeric(reference:current:options:)` with missing values as `nil`.
@@ -21,19 +22,24 @@ public enum DriftCalculator {
     }
 
     /// Numeric drift on an already cleaned and sorted current window.
+    /// - Parameter ksPValue: compute the KS p-value even when KS is not the chosen test. Its exact form
+    ///   costs O(n1·n2); rule evaluations that do not read it skip it (`ksPValue` is then nil).
     public static func numeric(
-        reference: NumericReference, sortedCurrent cur: [Double], options: DriftOptions
+        reference: NumericReference, sortedCurrent cur: [Double], options: DriftOptions, ksPValue: Bool = true
     ) throws(DriftError) -> DriftResult {
         let ref = reference.sortedValues
         guard !ref.isEmpty else { throw .emptyReference }
         guard !cur.isEmpty else { throw .emptyCurrent }
 
         let sweep = TwoSampleSweep.run(sortedA: ref, sortedB: cur)
-        let ks = KSTest.pValue(statistic: sweep.ksStatistic, n1: ref.count, n2: cur.count)
         let raw = sweep.wassersteinRaw
         let normed = WassersteinDistance.normed(raw: raw, referenceStd: reference.standardDeviation)
         let discreteLimit = HistogramBinning.maxDiscreteReferenceValues
         let nValues = HistogramBinning.unionDistinctCount(ref, cur, limit: discreteLimit)
+        let (test, threshold) = DriftTestSelector.resolve(
+            kind: .numerical, referenceCount: ref.count, distinctValues: nValues, options: options)
+        let ks: KSTest? =
+            ksPValue || test == .ks ? KSTest.pValue(statistic: sweep.ksStatistic, n1: ref.count, n2: cur.count) : nil
 
         // Evidently's bins (`get_binned_data`): Sturges edges when the reference has > 20 values.
         let histogram: DriftHistogram
@@ -73,11 +79,9 @@ public enum DriftCalculator {
             }
         }
 
-        let (test, threshold) = DriftTestSelector.resolve(
-            kind: .numerical, referenceCount: ref.count, distinctValues: nValues, options: options)
         let score: Double
         switch test {
-        case .ks: score = ks.pValue
+        case .ks: score = ks?.pValue ?? .nan
         case .wasserstein: score = normed
         case .psi: score = psi
         case .kl: score = kl
@@ -88,7 +92,7 @@ public enum DriftCalculator {
         return DriftResult(
             test: test, score: score, threshold: threshold,
             detected: test.isDrift(score: score, threshold: threshold),
-            ksStatistic: ks.statistic, ksPValue: ks.pValue, ksMethod: ks.method,
+            ksStatistic: sweep.ksStatistic, ksPValue: ks?.pValue, ksMethod: ks?.method,
             wassersteinNormed: normed, wassersteinRaw: raw,
             psi: psi, kl: kl, js: js,
             chi2Statistic: chi?.statistic, chi2PValue: chi?.pValue, zPValue: z?.pValue,

@@ -1,0 +1,123 @@
+import Foundation
+import MLWatchCore
+
+/// The UI thread's loop: read a key (with a short timeout), apply it, and redraw only when the snapshot,
+/// the UI state or the clock's second changed; flush sends only changed cells. Runs against any
+/// `TerminalBackend`, so tests drive it with `InMemoryTerminal`.
+public final class DashboardLoop {
+    /// Where snapshots and commands go; the CLI wires these to a `Collector` (or a replay source).
+    public struct Hooks {
+        /// The newest snapshot and its generation number (redraw when the number changes).
+        public var snapshot: () -> (generation: Int, snapshot: Snapshot)
+        /// Carries out a command; returns a message for the footer.
+        public var perform: (DashboardCommand) -> String?
+        /// Transitions that should ring the bell since the last call.
+        public var notifications: () -> [AlertTransition]
+        /// True when the process was asked to stop (SIGINT/SIGTERM).
+        public var shouldExit: () -> Bool
+        /// Keys the loop does not handle itself (replay controls); returns true when consumed.
+        public var extraKey: (Key) -> Bool
+
+        public init(
+            snapshot: @escaping () -> (generation: Int, snapshot: Snapshot),
+            perform: @escaping (DashboardCommand) -> String?,
+            notifications: @escaping () -> [AlertTransition] = { [] },
+            shouldExit: @escaping () -> Bool = { false },
+            extraKey: @escaping (Key) -> Bool = { _ in false }
+        ) {
+            self.snapshot = snapshot
+            self.perform = perform
+            self.notifications = notifications
+            self.shouldExit = shouldExit
+            self.extraKey = extraKey
+        }
+    }
+
+    public var state: DashboardState
+    public private(set) var themes: [Theme]
+    public private(set) var themeIndex = 0
+    public var bellOnCritical: Bool
+    private let backend: any TerminalBackend
+    private let hooks: Hooks
+    private var buffer: ScreenBuffer
+    private var lastGeneration = -1
+    private var lastSecond = -1
+    private var dirty = true
+    private var running = true
+
+    public init(backend: any TerminalBackend, themes: [Theme], state: DashboardState = DashboardState(),
+                bellOnCritical: Bool = true, hooks: Hooks) {
+        self.backend = backend
+        self.themes = themes.isEmpty ? [Theme.builtInDefault] : themes.map { $0.degraded(to: backend.colorDepth) }
+        self.state = state
+        self.bellOnCritical = bellOnCritical
+        self.hooks = hooks
+        self.buffer = ScreenBuffer(width: backend.size.width, height: backend.size.height)
+    }
+
+    public var theme: Theme { themes[themeIndex] }
+
+    /// Runs until `q` or `shouldExit`.
+    public func run() {
+        while running && !hooks.shouldExit() {
+            step(timeoutMs: 100)
+        }
+    }
+
+    /// One iteration: wait up to `timeoutMs` for a key, then redraw if anything changed.
+    public func step(timeoutMs: Int) {
+        if let key = backend.readKey(timeoutMs: timeoutMs) {
+            handle(key)
+        }
+        let (generation, snapshot) = hooks.snapshot()
+        if generation != lastGeneration {
+            lastGeneration = generation
+            state.observe(snapshot)
+            dirty = true
+        }
+        for t in hooks.notifications() where t.to == .firing && t.severity == .critical && bellOnCritical {
+            backend.bell()
+            _ = t
+            break
+        }
+        let second = Int(Date().timeIntervalSince1970)
+        if second != lastSecond {
+            lastSecond = second
+            dirty = true
+        }
+        if dirty, running {
+            redraw(snapshot)
+        }
+    }
+
+    private func handle(_ key: Key) {
+        dirty = true
+        if key == .resize {
+            return
+        }
+        if hooks.extraKey(key) { return }
+        let (_, snapshot) = hooks.snapshot()
+        for command in state.handle(key, snapshot: snapshot) {
+            switch command {
+            case .quit:
+                running = false
+            case .cycleTheme:
+                themeIndex = (themeIndex + 1) % themes.count
+                state.message = "Theme: \(theme.name)"
+            default:
+                if let message = hooks.perform(command) { state.message = message }
+            }
+        }
+    }
+
+    private func redraw(_ snapshot: Snapshot) {
+        let size = backend.size
+        if buffer.width != size.width || buffer.height != size.height {
+            buffer = ScreenBuffer(width: size.width, height: size.height)
+        }
+        let renderer = DashboardRenderer(theme: theme)
+        state.lastLayout = renderer.render(snapshot, state: state, into: &buffer, now: Date().timeIntervalSince1970)
+        backend.flush(buffer)
+        dirty = false
+    }
+}

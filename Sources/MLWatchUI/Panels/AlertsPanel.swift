@@ -1,0 +1,66 @@
+import MLWatchCore
+
+/// Firing, pending, acknowledged and snoozed alerts: severity (colour and symbol), state, rule, labels,
+/// value against threshold, age. `a`/`A`/`s`/`u` act on the selected one.
+struct AlertsPanel {
+    let context: PanelContext
+
+    func render(into buffer: inout ScreenBuffer, area: Rect) {
+        let c = context
+        let alerts = DashboardState.alerts(in: c.snapshot)
+        let firing = alerts.filter { $0.state == .firing }.count
+        let inner = c.frame(&buffer, area, title: PanelID.alerts.title + (firing > 0 ? " · \(firing) firing" : ""), number: 4)
+        guard inner.width > 10, inner.height > 0 else { return }
+        let theme = c.theme
+        if alerts.isEmpty {
+            let hasRules = !c.snapshot.thresholds.isEmpty || !c.snapshot.timeline.isEmpty
+            let text = hasRules || c.state.rulesConfigured
+                ? "\(theme.severitySymbol(nil)) all clear: no alert pending or firing"
+                : "no alert rules: add rules to a config (--config mlwatch.yaml)"
+            _ = buffer.put(text, x: inner.x, y: inner.y, style: hasRules || c.state.rulesConfigured ? theme[.ok] : theme[.dimText],
+                           maxWidth: inner.width)
+            return
+        }
+        var y = inner.y
+        if let draft = c.state.noteDraft {
+            _ = buffer.put("ack note: " + draft + "▏ (Enter saves, Esc cancels)", x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
+            y += 1
+        } else if c.state.snoozeMenu {
+            let menu = DashboardState.snoozeChoices.map { "\($0.key) \($0.label)" }.joined(separator: "  ")
+            _ = buffer.put("snooze for: " + menu + "  (Esc cancels)", x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
+            y += 1
+        }
+        let rows = inner.maxY - y
+        guard rows > 0 else { return }
+        let selected = min(c.state.selected(.alerts), alerts.count - 1)
+        let first = max(0, min(selected - rows + 1, alerts.count - rows))
+        let now = c.snapshot.newestEventTime ?? 0
+        for (i, a) in alerts.dropFirst(first).prefix(rows).enumerated() {
+            let isSelected = c.focused && first + i == selected
+            let sev = stateStyle(a)
+            let style = isSelected ? theme[.selection] : sev
+            if isSelected { buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style) }
+            let state = a.state.rawValue.uppercased()
+            let labels = a.labels.pairs.filter { $0.key != "severity" }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            var text = "\(theme.severitySymbol(a.severity)) \(DisplayWidth.pad(state, toWidth: 12))\(a.rule)"
+            if !labels.isEmpty { text += "{" + labels + "}" }
+            text += " " + Format.number(a.value)
+            if let t = a.threshold { text += " vs " + Format.number(t) }
+            text += " · " + Format.age(now - (a.firedAt ?? a.activeSince ?? now))
+            if let who = a.acknowledgedBy { text += " · ack " + who }
+            if let until = a.snoozedUntil, a.state == .snoozed { text += " · until " + Format.time(until) }
+            _ = buffer.put(PanelContext.clean(text, width: inner.width), x: inner.x, y: y, style: style, maxWidth: inner.width)
+            y += 1
+        }
+    }
+
+    private func stateStyle(_ a: AlertInstance) -> Style {
+        let theme = context.theme
+        switch a.state {
+        case .acknowledged, .snoozed: return theme[.acknowledged]
+        case .pending: return theme[.warning]
+        case .resolved: return theme[.ok]
+        default: return theme.severityStyle(a.severity)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import MLWatchCore
+
+/// One feature in depth: reference vs current histogram overlaid, quantiles side by side, every drift
+/// test with its value, unseen categories.
+struct FeatureDetailView {
+    let context: PanelContext
+    let feature: FeatureSummary
+
+    func render(into buffer: inout ScreenBuffer, area: Rect) {
+        let c = context
+        let theme = c.theme
+        let name = PanelContext.clean(feature.name, width: 40)
+        let inner = buffer.drawBox(area, title: "Feature \(name) · Esc back", style: theme[.focusedBorder],
+                                   titleStyle: theme[.focusedBorder].bolded(), characters: .rounded)
+        guard inner.width > 20, inner.height > 4 else { return }
+        var y = inner.y
+        var line = "type \(feature.kind.rawValue) · values \(feature.count) · missing \(Format.percent(feature.missingRate))"
+        if let l = feature.lengthMean { line += " · mean length \(Format.number(l))" }
+        _ = buffer.put(line, x: inner.x, y: y, style: theme[.text], maxWidth: inner.width)
+        y += 1
+        let split = inner.width >= 70
+        let leftWidth = split ? inner.width * 3 / 5 : inner.width
+        let histHeight = max(3, min(12, inner.height - (split ? 3 : 12)))
+        if let d = feature.drift, !d.referenceShares.isEmpty {
+            _ = buffer.put("■ reference", x: inner.x, y: y, style: theme[.reference], maxWidth: leftWidth)
+            _ = buffer.put("■ current", x: inner.x + 13, y: y, style: theme[.current], maxWidth: max(0, leftWidth - 13))
+            y += 1
+            HistogramView(reference: d.referenceShares, current: d.currentShares, referenceStyle: theme[.reference],
+                          currentStyle: theme[.current], layout: .sideBySide)
+                .render(into: &buffer, area: Rect(x: inner.x, y: y, width: leftWidth, height: histHeight))
+            let lo = d.binEdges.first.map { Format.number($0) } ?? d.binLabels.first.map { PanelContext.clean($0, width: 12) } ?? ""
+            let hi = d.binEdges.last.map { Format.number($0) } ?? d.binLabels.last.map { PanelContext.clean($0, width: 12) } ?? ""
+            if y + histHeight < inner.maxY {
+                _ = buffer.put(lo, x: inner.x, y: y + histHeight, style: theme[.dimText], maxWidth: leftWidth / 2)
+                let w = DisplayWidth.of(hi)
+                _ = buffer.put(hi, x: inner.x + max(0, leftWidth - w), y: y + histHeight, style: theme[.dimText])
+            }
+        } else {
+            _ = buffer.put("no reference: start with --reference FILE to compare distributions", x: inner.x, y: y,
+                           style: theme[.dimText], maxWidth: leftWidth)
+        }
+        // Right column (or below): quantiles and tests.
+        var ry = split ? inner.y + 1 : y + histHeight + 1
+        let rx = split ? inner.x + leftWidth + 2 : inner.x
+        let rw = split ? inner.width - leftWidth - 2 : inner.width
+        func put(_ text: String, _ style: Style) {
+            guard ry < inner.maxY else { return }
+            _ = buffer.put(text, x: rx, y: ry, style: style, maxWidth: rw)
+            ry += 1
+        }
+        if !feature.quantiles.isEmpty {
+            put("quantile  reference   current", theme[.dimText].bolded())
+            let ref = feature.drift?.referenceQuantiles ?? []
+            for (i, q) in Quantiles.displayed.enumerated() where i < feature.quantiles.count {
+                let r = i < ref.count ? Format.number(ref[i]) : "–"
+                put(DisplayWidth.pad("p\(Int(q * 100))", toWidth: 8) + DisplayWidth.pad(r, toWidth: 11, alignRight: true)
+                    + DisplayWidth.pad(Format.number(feature.quantiles[i]), toWidth: 10, alignRight: true), theme[.text])
+            }
+            put("mean " + Format.number(feature.mean) + " · std " + Format.number(feature.std), theme[.text])
+        } else if !feature.topCategories.isEmpty {
+            put("category        share", theme[.dimText].bolded())
+            for (cat, share) in feature.topCategories {
+                put(DisplayWidth.pad(PanelContext.clean(cat, width: 14), toWidth: 15) + Format.percent(share), theme[.text])
+            }
+        }
+        if let d = feature.drift {
+            ry += 1
+            put("test            value", theme[.dimText].bolded())
+            for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
+                let chosen = key.hasPrefix(d.test == "chisquare" ? "chi2" : d.test == "jensenshannon" ? "js" : d.test)
+                put(DisplayWidth.pad(key, toWidth: 16) + Format.number(value, digits: 4) + (chosen ? "  ◀ used" : ""),
+                    chosen ? (d.detected ? theme[.critical] : theme[.ok]) : theme[.text])
+            }
+            put((d.detected ? "DRIFT" : "no drift") + " by \(d.test): score \(Format.number(d.score, digits: 4)), threshold \(Format.number(d.threshold))",
+                d.detected ? theme[.critical] : theme[.ok])
+            if !d.unseenCategories.isEmpty {
+                put("unseen: " + d.unseenCategories.map { PanelContext.clean($0, width: 16) }.joined(separator: ", "), theme[.warning])
+            }
+        }
+    }
+}

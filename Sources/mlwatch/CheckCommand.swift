@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MLWatchCore
+
+/// `mlwatch check`: reads logs to their end, prints the final window's metrics, drift and the alert
+/// timeline; exit 1 when a critical alert fired, 2 for bad input or config.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Read logs to the end and print metrics, drift and the alert timeline (for CI and cron).",
+        discussion: """
+            Exit status: 0 when no critical alert fired, 1 when one did, 2 for bad input or config.
+            """
+    )
+
+    @Argument(help: "Log files, globs or - for stdin (default: `sources:` of the config).")
+    var logs: [String] = []
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Output format: json or text.")
+    var format: OutputFormat = .text
+
+    enum OutputFormat: String, ExpressibleByArgument {
+        case json, text
+    }
+
+    func run() throws {
+        let snapshot: Snapshot
+        do {
+            snapshot = try CheckCommand.evaluate(common: common, logs: logs)
+        } catch {
+            FileHandle.standardError.write(Data("mlwatch check: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        let text = format == .json ? SnapshotJSON.encode(snapshot) + "\n" : CheckReport.text(snapshot)
+        FileHandle.standardOutput.write(Data(text.utf8))
+        let criticalFired = snapshot.timeline.contains { $0.to == .firing && $0.severity == .critical }
+        if criticalFired { throw ExitCode(1) }
+    }
+
+    /// Reads every log to its end through the real ingest path and returns the final snapshot.
+    static func evaluate(common: CommonOptions, logs: [String]) throws(SetupError) -> Snapshot {
+        let setup = try EngineSetup(common: common, logs: logs)
+        let state = try setup.makeState(mode: .check)
+        let tailer: LogTailer
+        do {
+            tailer = try LogTailer(
+                paths: setup.logs,
+                options: TailerOptions(fromStart: true, maxLineBytes: common.maxLineBytes, follow: false))
+            try tailer.readToEnd { state.ingest($0) }
+        } catch {
+            throw .tailer(error)
+        }
+        state.finish()
+        return state.snapshot()
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import MLWatchCore
+
+/// Options shared by the commands that read logs.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "YAML config with window, reference, drift settings and alert rules.")
+    var config: String?
+
+    @Option(name: .long, help: "Reference for drift: a log file (JSON Lines, .gz too) or a saved profile (.json).")
+    var reference: String?
+
+    @Option(name: .long, help: "Window: all, a duration (10m, or 10m/30s with a slide), or an event count (5000).")
+    var window: String?
+
+    @Option(name: .long, help: "How late an out-of-order event may be and still be placed (e.g. 30s).")
+    var lateness: String?
+
+    @Option(name: .long, help: "Lines longer than this many bytes are skipped and counted.")
+    var maxLineBytes: Int = 1 << 20
+
+    @Option(name: .long, help: "Feature whose values split metrics into segments.")
+    var segmentBy: String?
+}

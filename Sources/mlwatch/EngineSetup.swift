@@ -1,0 +1,142 @@
+import Foundation
+import MLWatchCore
+
+/// Builds the engine a command runs: config + flags → collector options, reference drift, alert rules.
+struct EngineSetup {
+    let config: MLWatchConfig
+    let logs: [String]
+    let options: CollectorOptions
+    let common: CommonOptions
+
+    /// Reads the config (if any) and resolves the logs to read and the window.
+    init(common: CommonOptions, logs: [String], requireLogs: Bool = true) throws(SetupError) {
+        self.common = common
+        var config = MLWatchConfig()
+        if let path = common.config {
+            do {
+                config = try MLWatchConfig.load(path: path)
+            } catch {
+                throw .config(error)
+            }
+        }
+        self.config = config
+        let logs = logs.isEmpty ? config.sources : logs
+        if requireLogs && logs.isEmpty { throw .noLogs }
+        self.logs = logs
+        var window = config.window
+        if let w = common.window {
+            guard let parsed = WindowSpec.parse(w) else { throw .badFlag("--window", w, "all, 10m, 10m/30s or 5000") }
+            window = parsed
+        }
+        var lateness = config.lateness
+        if let l = common.lateness {
+            guard let parsed = DurationText.parse(l) else { throw .badFlag("--lateness", l, "a duration such as 30s") }
+            lateness = parsed
+        }
+        options = CollectorOptions(
+            window: window, lateness: lateness,
+            metrics: MetricOptions(segmentBy: common.segmentBy ?? config.segmentBy, lowConfidence: config.lowConfidence),
+            joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping)
+    }
+
+    /// The reference spec after `--reference` overrides the config.
+    var referenceSpec: ReferenceSpec {
+        if let r = common.reference {
+            return r.hasSuffix(".json") || ReferenceProfile.isProfile(path: r) ? .profile(r) : .file(r)
+        }
+        return config.reference
+    }
+
+    /// The monitor state for a run, with drift against the reference and the rules (restored from the
+    /// journal when one is given).
+    func makeState(mode: SourceMode, journal: (any AlertJournal)? = nil) throws(SetupError) -> MonitorState {
+        var referenceSamples: [MetricSample] = []
+        let drift: DriftMonitor?
+        switch referenceSpec {
+        case .none:
+            drift = nil
+        case .profile(let path):
+            do {
+                drift = DriftMonitor(source: .profile(try ReferenceProfile.load(path: path)),
+                                     overrides: config.drift.features, defaults: config.drift.defaultOptions)
+            } catch {
+                throw .reference(error.description)
+            }
+        case .file(let path):
+            let (profile, samples) = try EngineSetup.readReference(path: path, options: options, mapping: config.fieldMapping)
+            referenceSamples = samples
+            drift = DriftMonitor(source: .profile(profile), overrides: config.drift.features, defaults: config.drift.defaultOptions)
+        case .first(let n):
+            drift = DriftMonitor(source: .firstEvents(n), overrides: config.drift.features, defaults: config.drift.defaultOptions)
+        case .range(let from, let to):
+            // An open range learns one hour from its start.
+            drift = DriftMonitor(source: .timeRange(from: from, to: to ?? from + 3600),
+                                 overrides: config.drift.features, defaults: config.drift.defaultOptions)
+        }
+        var rules: RuleEngine?
+        if !config.rules.isEmpty {
+            var engine = RuleEngine(rules: config.rules, journal: journal)
+            if !referenceSamples.isEmpty { engine.learnReference(referenceSamples) }
+            if journal != nil {
+                do {
+                    try engine.restoreFromJournal()
+                } catch {
+                    throw .journal(error.description)
+                }
+            }
+            rules = engine
+        }
+        return MonitorState(options: options, sources: logs, mode: mode, drift: drift, rules: rules)
+    }
+
+    /// Reads a reference log: its profile for drift, and the metrics of each of its windows for
+    /// learning adaptive thresholds.
+    static func readReference(path: String, options: CollectorOptions, mapping: FieldMapping) throws(SetupError)
+        -> (ReferenceProfile, [MetricSample])
+    {
+        var builder = ReferenceProfileBuilder()
+        let state = MonitorState(options: options, sources: [path], mode: .check)
+        var samples: [MetricSample] = []
+        state.evaluationObserver = { _, metrics in samples.append(contentsOf: metrics) }
+        let parser = EventParser(mapping: mapping)
+        do {
+            let tailer = try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
+            try tailer.readToEnd { batch in
+                batch.bytes.withUnsafeBufferPointer { buf in
+                    for r in batch.lines {
+                        if case .event(let e) = parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {
+                            if case .prediction(let p) = e { builder.add(p) }
+                            state.ingest(e)
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw .reference("reference \(path): \(error.description)")
+        }
+        state.finish()
+        guard builder.events > 0 else { throw .reference(ReferenceError.empty(path).description) }
+        return (builder.build(sources: [path]), samples)
+    }
+}
+
+/// Why a command cannot start; each message says what to change.
+enum SetupError: Error, CustomStringConvertible {
+    case config(ConfigError)
+    case noLogs
+    case badFlag(String, String, String)
+    case reference(String)
+    case journal(String)
+    case tailer(TailerError)
+
+    var description: String {
+        switch self {
+        case .config(let e): return e.description
+        case .noLogs: return "no logs to read: give LOG paths (or globs, or - for stdin), or `sources:` in the config"
+        case .badFlag(let flag, let value, let expected): return "\(flag) \(value): expected \(expected)"
+        case .reference(let m): return m
+        case .journal(let m): return "alert journal: \(m)"
+        case .tailer(let e): return e.description
+        }
+    }
+}

@@ -42,7 +42,7 @@ struct AlertsPanel {
             if isSelected { buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style) }
             let state = a.state.rawValue.uppercased()
             let labels = a.labels.pairs.filter { $0.key != "severity" }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            var text = "\(theme.severitySymbol(a.severity)) \(DisplayWidth.pad(state, toWidth: 12))\(a.rule)"
+            var text = "\(theme.severitySymbol(a.severity)) \(DisplayWidth.pad(state, toWidth: 13))\(a.rule)"
             if !labels.isEmpty { text += "{" + labels + "}" }
             text += " " + Format.number(a.value)
             if let t = a.threshold { text += " vs " + Format.number(t) }

@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(name: "mlwatch-bench", dependencies: ["MLWatchCore", "MLWatchUI"]),
         .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MLWatchStoreTests", dependencies: ["MLWatchStore", "MLWatchCore"]),
-        .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], resources: [.copy("Snapshots")]),
+        .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MLWatchCore"]),
     ]
 )

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Runs the real `mlwatch` binary in a detached tmux session, for end-to-end tests: type keys, read the
+/// screen, resize, and wait (polling with a deadline, never sleeping blindly) for text to appear.
+final class TmuxSession {
+    let name: String
+    private(set) var alive = true
+
+    /// The package root, from this file's path (Tests/EndToEndTests/TmuxSession.swift).
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The binary under test: `$MLWATCH_BIN`, else the debug build `swift test` just made.
+    static var binary: String? {
+        if let env = ProcessInfo.processInfo.environment["MLWATCH_BIN"], FileManager.default.isExecutableFile(atPath: env) {
+            return env
+        }
+        for config in ["debug", "release"] {
+            let path = packageRoot.appendingPathComponent(".build/\(config)/mlwatch").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static var tmuxAvailable: Bool {
+        (try? TmuxSession.run(["-V"]))?.status == 0
+    }
+
+    /// Why e2e tests cannot run here, or nil when they can.
+    static var unavailableReason: String? {
+        if !tmuxAvailable { return "tmux is not installed (apt-get install tmux)" }
+        if binary == nil { return "the mlwatch binary was not built (.build/debug/mlwatch)" }
+        return nil
+    }
+
+    /// Starts `command` (a shell command line) in a new session of the given size. The command line is
+    /// followed by an exit-status marker so tests can see the process end: `MLWATCH_EXITED <status>`.
+    init(_ command: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+        name = "mlwt-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        var args = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "-e", "LANG=C.UTF-8"]
+        for (k, v) in environment { args += ["-e", "\(k)=\(v)"] }
+        args.append("cd \(TmuxSession.shellQuote(TmuxSession.packageRoot.path)) && \(command); echo MLWATCH_EXITED $?; sleep 600")
+        let r = try TmuxSession.run(args)
+        guard r.status == 0 else { throw TmuxError.failed("tmux new-session: \(r.output)") }
+    }
+
+    deinit {
+        kill()
+    }
+
+    func kill() {
+        guard alive else { return }
+        alive = false
+        _ = try? TmuxSession.run(["kill-session", "-t", name])
+    }
+
+    /// Types keys: tmux key names (`Enter`, `Escape`, `Tab`, `BTab`, `Up`, `C-c`) or literal text.
+    func send(_ keys: String...) {
+        _ = try? TmuxSession.run(["send-keys", "-t", name] + keys)
+    }
+
+    /// Types text literally (no key-name lookup).
+    func type(_ text: String) {
+        _ = try? TmuxSession.run(["send-keys", "-t", name, "-l", text])
+    }
+
+    func resize(width: Int, height: Int) {
+        _ = try? TmuxSession.run(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
+    }
+
+    /// The visible screen as text (`escapes`: with colour escape sequences, as `capture-pane -e`).
+    func capture(escapes: Bool = false) -> String {
+        (try? TmuxSession.run(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : [])))?.output ?? ""
+    }
+
+    /// Polls the screen until `predicate` holds or the deadline passes; returns the last screen either way.
+    @discardableResult
+    func waitFor(timeout: Double = 20, _ predicate: (String) -> Bool) -> (ok: Bool, screen: String) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = capture()
+        while !predicate(screen) {
+            if Date() > deadline { return (false, screen) }
+            Thread.sleep(forTimeInterval: 0.1)
+            screen = capture()
+        }
+        return (true, screen)
+    }
+
+    /// Waits for all of `texts` on screen.
+    @discardableResult
+    func waitFor(_ texts: String..., timeout: Double = 20) -> (ok: Bool, screen: String) {
+        waitFor(timeout: timeout) { screen in texts.allSatisfy { screen.contains($0) } }
+    }
+
+    static func shellQuote(_ s: String) -> String {
+        "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    @discardableResult
+    static func run(_ args: [String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["tmux"] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    enum TmuxError: Error {
+        case failed(String)
+    }
+}
+
+/// Writes small prediction logs for end-to-end tests.
+enum FixtureLog {
+    /// `count` predictions 250 ms apart from 2026-01-05T08:00Z, with labels, system samples and one
+    /// malformed line; `spike` multiplies latency by 15 in the middle third.
+    static func write(to path: String, count: Int = 600, spike: Bool = false, featureName: String = "amount") throws {
+        var lines: [String] = []
+        var seed: UInt64 = 42
+        func next() -> Double {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(seed >> 11) / Double(1 << 53)
+        }
+        let start = 1_767_600_000.0
+        for i in 0..<count {
+            let t = start + Double(i) * 0.25
+            var latency = 10 + 30 * next()
+            if spike && i > count / 3 && i < 2 * count / 3 { latency *= 15 }
+            let name = featureName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let feature = "\"\(name)\": \(String(format: "%.2f", 100 + 50 * next())), \"country\": \"\(["DE", "FR", "US"][i % 3])\""
+            lines.append("""
+                {"ts": \(t), "model": "demo", "version": "v1", "request_id": "r\(i)", "latency_ms": \(String(format: "%.2f", latency)), "status": "\(i % 50 == 0 ? "error" : "ok")", "features": {\(feature)}, "prediction": \(i % 2), "score": \(String(format: "%.3f", next()))}
+                """)
+            if i % 10 == 0 {
+                lines.append("{\"ts\": \(t), \"type\": \"label\", \"request_id\": \"r\(i)\", \"label\": \(i % 2)}")
+            }
+        }
+        lines.append("this line is not JSON")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}

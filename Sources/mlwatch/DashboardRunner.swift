@@ -4,9 +4,11 @@ import MLWatchCore
 import MLWatchStore
 import MLWatchTerminal
 import MLWatchUI
+import Synchronization
 
 /// Runs the live dashboard: tailer → collector (background queue) → snapshots → ncurses, until `q`,
-/// SIGINT or SIGTERM; the terminal is restored on every exit path.
+/// SIGINT or SIGTERM; the terminal is restored on every exit path. SIGHUP reloads the config's rules
+/// (like `r`); notifications go to the bell, `--on-fire` and `--webhook`.
 struct DashboardRunner {
     let setup: EngineSetup
     let live: LiveOptions
@@ -19,6 +21,8 @@ struct DashboardRunner {
         let collector: Collector
         let tailer: LogTailer
         let themes: [Theme]
+        let notifier: AlertNotifier?
+        let reloader: ConfigReloader
         do {
             journal = setup.config.rules.isEmpty ? nil : try live.openJournal()
             let state = try setup.makeState(mode: mode, journal: journal)
@@ -29,11 +33,18 @@ struct DashboardRunner {
                 throw SetupError.tailer(error)
             }
             themes = try DashboardRunner.loadThemes(first: live.theme ?? setup.config.theme)
+            notifier = try live.makeNotifier(config: setup.config)
+            let openJournal = live.openJournal
+            reloader = ConfigReloader(setup: setup, journal: journal, notifier: notifier) { () throws(SetupError) -> any AlertJournal in
+                try openJournal()
+            }
         } catch {
             FileHandle.standardError.write(Data("mlwatch: \(error)\n".utf8))
             throw ExitCode(2)
         }
         let session = TerminalSession(signals: [SIGINT, SIGTERM])
+        // SIGHUP asks for a reload; the UI loop polls the flag (the reload itself runs on the UI thread).
+        let hangup = HangupFlag()
         let terminal: NCursesTerminal
         do {
             terminal = try NCursesTerminal()
@@ -48,21 +59,36 @@ struct DashboardRunner {
         state.rulesConfigured = !setup.config.rules.isEmpty
         state.footerHint = footerHint
         let actor = SQLiteAlertJournal.currentUser()
+        let box = LoopBox()
         let loop = DashboardLoop(
             backend: terminal, themes: themes, state: state, bellOnCritical: setup.config.notify.bell,
             hooks: DashboardLoop.Hooks(
                 snapshot: { (collector.publishedGeneration, collector.latest) },
                 perform: { command in
+                    if command == .reloadConfig { return reloader.reload(into: collector) }
                     let message = collector.perform { AlertCommands.apply(command, to: $0, actor: actor) }
                     collector.publish()
                     return message
                 },
-                notifications: { collector.perform { $0.drainNotifications() } },
+                notifications: {
+                    // Polled on the UI thread every step: SIGHUP reloads, notifications go out, errors show.
+                    if hangup.take() { box.loop?.state.message = "SIGHUP: " + reloader.reload(into: collector) }
+                    let transitions = collector.perform { $0.drainNotifications() }
+                    if let notifier {
+                        notifier.send(transitions)
+                        if let error = notifier.drainErrors().last { box.loop?.state.message = error }
+                    }
+                    return transitions
+                },
                 shouldExit: { session.shouldExit }
             ))
+        box.loop = loop
         loop.run()
+        box.loop = nil
         terminal.shutdown()
         session.cancel()
+        hangup.cancel()
+        notifier?.waitUntilIdle(seconds: 2)
         collector.stop()
         tailer.stop()
         if let status = session.exitStatus { throw ExitCode(status) }
@@ -77,4 +103,31 @@ struct DashboardRunner {
         }
         return themes
     }
+}
+
+/// Lets the loop's hooks reach the loop (to show a message) without a reference cycle at construction.
+private final class LoopBox {
+    weak var loop: DashboardLoop?
+}
+
+/// SIGHUP as a flag: a dispatch signal source sets it, the UI loop takes it.
+private final class HangupFlag {
+    private final class Flag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    private let flag = Flag()
+    private let source: any DispatchSourceSignal
+
+    init() {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "mlwatch.sighup"))
+        source.setEventHandler { [flag] in flag.value.store(true, ordering: .releasing) }
+        source.resume()
+    }
+
+    /// Whether SIGHUP arrived since the last call.
+    func take() -> Bool { flag.value.exchange(false, ordering: .acquiringAndReleasing) }
+
+    func cancel() { source.cancel() }
 }

@@ -58,6 +58,16 @@ struct LiveOptions: ParsableArguments {
     @Option(name: .long, help: "Colour theme: default, light, high-contrast, colorblind (or a name in themes/).")
     var theme: String?
 
+    @Option(name: .customLong("on-fire"), help: ArgumentHelp(
+        "Run a shell command for each alert notification, with the alert as JSON on stdin (default: notify.command of the config).",
+        valueName: "cmd"))
+    var onFire: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "POST alert notifications as Alertmanager JSON to this URL (e.g. http://localhost:9093/api/v2/alerts).",
+        valueName: "url"))
+    var webhook: String?
+
     func tailerOptions(maxLineBytes: Int) -> TailerOptions {
         TailerOptions(fromStart: fromStart, maxLineBytes: maxLineBytes, checkpointPath: checkpoint, follow: true)
     }
@@ -82,10 +92,22 @@ struct HeadlessWatch {
     func run() throws {
         let collector: Collector
         let tailer: LogTailer
+        let notifier: AlertNotifier?
+        let reloader: ConfigReloader
         do {
-            // Headless runs journal alert transitions only when asked to (--journal).
-            let journal = live.journal != nil && !setup.config.rules.isEmpty ? try live.openJournal() : nil
+            // Headless runs journal alert transitions durably only when asked to (--journal); otherwise in
+            // memory, so that a reload (SIGHUP) keeps the alerts' state and notifies nothing twice.
+            var journal: (any AlertJournal)?
+            if !setup.config.rules.isEmpty {
+                journal = live.journal != nil ? try live.openJournal() : InMemoryAlertJournal(actor: SQLiteAlertJournal.currentUser())
+            }
             let state = try setup.makeState(mode: .live, journal: journal)
+            notifier = try live.makeNotifier(config: setup.config)
+            let durable = live.journal != nil
+            let openJournal = live.openJournal
+            reloader = ConfigReloader(setup: setup, journal: journal, notifier: notifier) { () throws(SetupError) -> any AlertJournal in
+                durable ? try openJournal() : InMemoryAlertJournal(actor: SQLiteAlertJournal.currentUser())
+            }
             collector = Collector(state: state)
             do {
                 tailer = try LogTailer(paths: setup.logs, options: live.tailerOptions(maxLineBytes: setup.common.maxLineBytes))
@@ -96,16 +118,22 @@ struct HeadlessWatch {
             FileHandle.standardError.write(Data("mlwatch watch: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        HeadlessWatch.serve(collector: collector, tailer: tailer, interval: interval)
+        HeadlessWatch.serve(collector: collector, tailer: tailer, interval: interval, notifier: notifier,
+                            reloader: reloader)
     }
 
-    /// Never returns: the process ends from a signal handler.
-    private static func serve(collector: Collector, tailer: LogTailer, interval: Double) -> Never {
+    /// Never returns: the process ends from a signal handler. SIGHUP reloads the config's rules.
+    private static func serve(collector: Collector, tailer: LogTailer, interval: Double, notifier: AlertNotifier?,
+                              reloader: ConfigReloader) -> Never {
         let output = DispatchQueue(label: "mlwatch.output")
         let stopping = Atomic<Bool>(false)
         let emit: @Sendable () -> Void = {
-            let line = collector.perform { SnapshotJSON.encode($0.snapshot()) } + "\n"
+            let (line, notifications) = collector.perform { ($0.snapshot().encodedLine, $0.drainNotifications()) }
             FileHandle.standardOutput.write(Data(line.utf8))
+            if let notifier {
+                notifier.send(notifications)
+                for e in notifier.drainErrors() { FileHandle.standardError.write(Data("mlwatch watch: \(e)\n".utf8)) }
+            }
         }
         tailer.start { batch in collector.ingest(batch) }
         let timer = DispatchSource.makeTimerSource(queue: output)
@@ -119,8 +147,18 @@ struct HeadlessWatch {
             stopping.store(true, ordering: .releasing)
             tailer.stop()
             output.sync(execute: emit)
+            notifier?.waitUntilIdle(seconds: 2)
             exit(0)
         }
+        // SIGHUP: reload the rules (on the main queue, where the reloader lives).
+        nonisolated(unsafe) let reloaderRef = reloader
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .main)
+        hup.setEventHandler {
+            let message = reloaderRef.reload(into: collector)
+            FileHandle.standardError.write(Data("mlwatch watch: \(message)\n".utf8))
+        }
+        hup.resume()
         let signals = [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
@@ -128,6 +166,11 @@ struct HeadlessWatch {
             source.resume()
             return source
         }
-        withExtendedLifetime((timer, signals)) { dispatchMain() }
+        withExtendedLifetime((timer, signals, hup)) { dispatchMain() }
     }
+}
+
+private extension Snapshot {
+    /// One JSON line of `watch --no-ui`.
+    var encodedLine: String { SnapshotJSON.encode(self) + "\n" }
 }

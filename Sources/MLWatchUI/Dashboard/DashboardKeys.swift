@@ -19,5 +19,12 @@ public enum DashboardKeys {
         KeyBinding([.char("A")], action: "Acknowledge with a note", context: "Alerts"),
         KeyBinding([.char("s")], action: "Snooze (15m / 1h / 4h / 24h)", context: "Alerts"),
         KeyBinding([.char("u")], action: "Undo the acknowledgement or snooze", context: "Alerts"),
+        KeyBinding([.char("e")], action: "Edit the rule's threshold live (journaled)", context: "Alerts"),
+        KeyBinding([.char(" ")], keyDescription: "Space", action: "Pause / resume the replay", context: "Replay"),
+        KeyBinding([.char("+"), .char("-")], keyDescription: "+ / -", action: "Replay speed: 1× 2× 5× 10× 60× 600× max", context: "Replay"),
+        KeyBinding([.left, .right], keyDescription: "← / →", action: "Seek back / forward 1 minute", context: "Replay"),
+        KeyBinding([.shiftLeft, .shiftRight], keyDescription: "Shift+← / →", action: "Seek back / forward 10 minutes", context: "Replay"),
+        KeyBinding([.char("n"), .char("N")], keyDescription: "n / N", action: "Jump to the next / previous alert transition", context: "Replay"),
+        KeyBinding([.char("g"), .char("G")], keyDescription: "g / G", action: "Jump to the start / end of the recording", context: "Replay"),
     ])
 }

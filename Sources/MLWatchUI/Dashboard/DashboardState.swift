@@ -1,3 +1,4 @@
+import Foundation
 import MLWatchCore
 
 /// Everything the UI remembers between frames: focus, zoom, detail view, filter, sort, selection, pause,
@@ -16,6 +17,8 @@ public struct DashboardState: Sendable {
     public var editingFilter = false
     /// Text typed for an acknowledgement note (`A`), nil when not typing one.
     public var noteDraft: String?
+    /// The threshold being edited (`e` on an alert), nil when not editing one.
+    public var thresholdDraft: ThresholdDraft?
     /// Snooze duration menu open (`s`).
     public var snoozeMenu = false
     public var sort: InputSort = .drift
@@ -36,6 +39,39 @@ public struct DashboardState: Sendable {
     public struct AlertKey: Equatable, Sendable {
         public var rule: String
         public var labels: Labels
+    }
+
+    /// The two-step prompt of `e`: first the new threshold, then the reason.
+    public struct ThresholdDraft: Equatable, Sendable {
+        public enum Step: Equatable, Sendable {
+            /// Typing the value (`none` clears the override).
+            case value
+            /// Typing the reason; `value` is the parsed threshold (nil clears).
+            case reason(value: Double?)
+        }
+
+        public var rule: String
+        /// The threshold in force when editing started (shown in the prompt).
+        public var current: Double?
+        public var step: Step = .value
+        public var text = ""
+
+        public init(rule: String, current: Double?) {
+            self.rule = rule
+            self.current = current
+        }
+
+        /// The prompt line shown in the Alerts panel.
+        public var prompt: String {
+            switch step {
+            case .value:
+                let now = current.map { " (now \(Format.number($0)))" } ?? ""
+                return "new threshold for \(rule)\(now): \(text)▏ (Enter next · none clears · Esc cancels)"
+            case .reason(let value):
+                let what = value.map { "set \(rule) threshold to \(Format.number($0))" } ?? "clear \(rule) override"
+                return "\(what), reason: \(text)▏ (Enter applies · Esc cancels)"
+            }
+        }
     }
 
     public init() {}
@@ -118,6 +154,7 @@ public struct DashboardState: Sendable {
         message = nil
         if editingFilter { return handleFilterKey(key) }
         if noteDraft != nil { return handleNoteKey(key, snapshot) }
+        if thresholdDraft != nil { return handleThresholdKey(key) }
         if snoozeMenu { return handleSnoozeKey(key, snapshot) }
         if helpVisible {
             if key == .char("q") { return [.quit] }
@@ -165,6 +202,8 @@ public struct DashboardState: Sendable {
             if selectedAlert(snapshot) != nil { noteDraft = "" }
         case .char("s") where focus == .alerts:
             if selectedAlert(snapshot) != nil { snoozeMenu = true }
+        case .char("e") where focus == .alerts:
+            if let a = selectedAlert(snapshot) { thresholdDraft = ThresholdDraft(rule: a.rule, current: a.threshold) }
         case .char("u") where focus == .alerts:
             if let a = selectedAlert(snapshot) { return [.undo(rule: a.rule, labels: a.labels)] }
         case .mouse(let x, let y, _):
@@ -252,6 +291,44 @@ public struct DashboardState: Sendable {
         case .char(let c): if (noteDraft?.count ?? 0) < 200 { noteDraft?.append(c) }
         default: break
         }
+        return []
+    }
+
+    private mutating func handleThresholdKey(_ key: Key) -> [DashboardCommand] {
+        guard var draft = thresholdDraft else { return [] }
+        switch key {
+        case .escape:
+            thresholdDraft = nil
+            message = "Threshold unchanged"
+            return []
+        case .backspace, .delete:
+            if !draft.text.isEmpty { draft.text.removeLast() }
+        case .char(let c):
+            if draft.text.count < 200 { draft.text.append(c) }
+        case .enter:
+            switch draft.step {
+            case .value:
+                let text = draft.text.trimmingCharacters(in: .whitespaces)
+                if text.lowercased() == "none" {
+                    draft.step = .reason(value: nil)
+                } else if let v = Double(text), v.isFinite {
+                    draft.step = .reason(value: v)
+                } else {
+                    message = text.isEmpty
+                        ? "Type a number (or none to clear the override), Esc cancels"
+                        : "\"\(text)\" is not a number (type e.g. 300, or none to clear the override)"
+                    thresholdDraft = draft
+                    return []
+                }
+                draft.text = ""
+            case .reason(let value):
+                let reason = draft.text.trimmingCharacters(in: .whitespaces)
+                thresholdDraft = nil
+                return [.overrideThreshold(rule: draft.rule, value: value, reason: reason.isEmpty ? nil : reason)]
+            }
+        default: break
+        }
+        thresholdDraft = draft
         return []
     }
 

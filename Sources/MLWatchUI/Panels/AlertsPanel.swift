@@ -1,7 +1,7 @@
 import MLWatchCore
 
 /// Firing, pending, acknowledged and snoozed alerts: severity (colour and symbol), state, rule, labels,
-/// value against threshold, age. `a`/`A`/`s`/`u` act on the selected one.
+/// value against threshold, age. `a`/`A`/`s`/`u`/`e` act on the selected one.
 struct AlertsPanel {
     let context: PanelContext
 
@@ -24,6 +24,9 @@ struct AlertsPanel {
         var y = inner.y
         if let draft = c.state.noteDraft {
             _ = buffer.put("ack note: " + draft + "▏ (Enter saves, Esc cancels)", x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
+            y += 1
+        } else if let draft = c.state.thresholdDraft {
+            _ = buffer.put(draft.prompt, x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
             y += 1
         } else if c.state.snoozeMenu {
             let menu = DashboardState.snoozeChoices.map { "\($0.key) \($0.label)" }.joined(separator: "  ")

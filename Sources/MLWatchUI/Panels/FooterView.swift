@@ -13,7 +13,7 @@ struct FooterView {
             text = " " + message
         } else {
             var keys = " q quit  ? help  Tab/1-4 focus  ↑↓ move  Enter zoom/detail  / filter  p pause  m model  T theme"
-            if state.focus == .alerts { keys = " a ack  A ack+note  s snooze  u undo  Enter history  ? help  q quit" }
+            if state.focus == .alerts { keys = " a ack  A ack+note  s snooze  u undo  e threshold  Enter history  r reload  ? help  q quit" }
             if let hint = state.footerHint { keys += "  │ " + hint }
             text = keys
         }

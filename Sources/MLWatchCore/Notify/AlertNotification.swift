@@ -1,0 +1,54 @@
+import Foundation
+
+/// What a notification says about one alert transition: the JSON object written to the stdin of an
+/// `--on-fire` command (one object per run), and the source of an Alertmanager alert.
+public struct AlertNotification: Sendable, Equatable, Codable {
+    /// The rule (`alertname`).
+    public var rule: String
+    /// The alert's label set (without the rule's own labels such as `severity`).
+    public var labels: [String: String]
+    public var severity: AlertSeverity
+    public var from: AlertState
+    public var to: AlertState
+    public var value: Double?
+    public var threshold: Double?
+    /// Event time of the transition, RFC 3339.
+    public var time: String
+    /// Event time the incident started firing, RFC 3339 (nil when it is not firing).
+    public var firedAt: String?
+    public var incident: Int
+    public var actor: String?
+    public var note: String?
+    /// The rule's annotations with their templates rendered (`summary`, `description`, …).
+    public var annotations: [String: String]
+    /// The rule's labels (`severity`, `team`, …) as written in the config.
+    public var ruleLabels: [String: String]
+
+    /// - Parameter rule: the transition's rule (for its annotations and labels); nil when unknown.
+    public init(_ t: AlertTransition, rule: AlertRule?) {
+        self.rule = t.rule
+        labels = t.labels
+        severity = t.severity
+        from = t.from
+        to = t.to
+        value = t.value.isFinite ? t.value : nil
+        threshold = t.threshold.flatMap { $0.isFinite ? $0 : nil }
+        time = TimestampParser.format(t.time)
+        firedAt = t.firedAt.map(TimestampParser.format)
+        incident = t.incident
+        actor = t.actor
+        note = t.note
+        ruleLabels = rule?.labels ?? [:]
+        annotations = (rule?.annotations ?? [:]).mapValues {
+            AlertTemplate.render($0, value: t.value, threshold: t.threshold, labels: Labels(t.labels))
+        }
+    }
+
+    /// One JSON object, sorted keys, no trailing newline.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import MLWatchCore
+
+/// `mlwatch baseline LOG... -o profile.json`: saves the reference profile of some logs, so live runs can use
+/// `--reference profile.json` without the raw reference log (the drift numbers are the same).
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline",
+        abstract: "Save a reference profile of logs for drift (use it with --reference profile.json).",
+        discussion: """
+            Reads the logs to their end (.gz too) and writes, per feature and for the prediction and score, \
+            what the drift tests need (sorted values or category counts). The file is replaced atomically.
+            Exit status: 0 on success, 2 for bad input.
+            """
+    )
+
+    @Argument(help: "Reference logs (JSON Lines, .gz too; default: `sources:` of the config).")
+    var logs: [String] = []
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the profile (JSON).", valueName: "profile.json"))
+    var output: String
+
+    @Option(name: .long, help: "YAML config (for its `fields:` mapping and `sources:`).")
+    var config: String?
+
+    @Option(name: .long, help: "Lines longer than this many bytes are skipped and counted.")
+    var maxLineBytes: Int = 1 << 20
+
+    func run() throws {
+        do {
+            var config = MLWatchConfig()
+            if let path = self.config {
+                do { config = try MLWatchConfig.load(path: path) } catch { throw SetupError.config(error) }
+            }
+            let paths = logs.isEmpty ? config.sources : logs
+            guard !paths.isEmpty else { throw SetupError.noLogs }
+            let (profile, malformed) = try BaselineCommand.build(paths: paths, mapping: config.fieldMapping, maxLineBytes: maxLineBytes)
+            do {
+                let url = URL(fileURLWithPath: output)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try profile.encoded().write(to: url, options: Data.WritingOptions.atomic)
+            } catch {
+                throw SetupError.reference("cannot write \(output): \(error.localizedDescription)")
+            }
+            var summary = "wrote \(output): \(profile.events) events, \(profile.columns.count) columns"
+            if let from = profile.from, let to = profile.to {
+                summary += ", \(TimestampParser.format(from)) .. \(TimestampParser.format(to))"
+            }
+            if malformed > 0 { summary += " (\(malformed) malformed lines skipped)" }
+            print(summary)
+        } catch let error as SetupError {
+            FileHandle.standardError.write(Data("mlwatch baseline: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// The profile of the prediction events of some logs (in order), and the number of malformed lines.
+    static func build(paths: [String], mapping: FieldMapping, maxLineBytes: Int = 1 << 20) throws(SetupError)
+        -> (ReferenceProfile, Int)
+    {
+        var builder = ReferenceProfileBuilder()
+        var malformed = 0
+        let parser = EventParser(mapping: mapping)
+        do {
+            let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes, follow: false))
+            try tailer.readToEnd { batch in
+                malformed += batch.skippedTooLong
+                batch.bytes.withUnsafeBufferPointer { buf in
+                    for r in batch.lines {
+                        switch parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {
+                        case .event(.prediction(let p)): builder.add(p)
+                        case .malformed: malformed += 1
+                        default: break
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw .reference("reference \(paths.joined(separator: ", ")): \(error.description)")
+        }
+        guard builder.events > 0 else { throw .reference(ReferenceError.empty(paths.joined(separator: ", ")).description) }
+        return (builder.build(sources: paths), malformed)
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import Testing
+
+/// `mlwatch baseline`, `rules check`, `journal`, `--on-fire` and SIGHUP reload, run as the real binary.
+@Suite(.serialized) struct CLICommandTests {
+    private struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the binary to completion.
+    private static func mlwatch(_ args: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
+        p.arguments = args
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    private static func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// The drift metrics of `check --format json` output, keyed by name and labels.
+    private static func driftMetrics(_ json: String) throws -> [String: String] {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let metrics = try #require(object["metrics"] as? [[String: Any]])
+        var out: [String: String] = [:]
+        for m in metrics {
+            guard let name = m["name"] as? String, name.hasPrefix("drift_") else { continue }
+            let labels = (m["labels"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            out["\(name){\(labels.joined(separator: ","))}"] = "\(m["value"] ?? "nil")\(m["special"] ?? "")\(m["text"] ?? "")"
+        }
+        return out
+    }
+
+    @Test func baselineProfileGivesTheSameDriftAsTheRawLog() throws {
+        guard let reason = CLIBinary.missing else { return try baselineRoundTrip() }
+        print("skipping: \(reason)")
+    }
+
+    private func baselineRoundTrip() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = dir.appendingPathComponent("reference.jsonl").path
+        let current = dir.appendingPathComponent("current.jsonl").path
+        let profile = dir.appendingPathComponent("out/profile.json").path
+        try FixtureLog.write(to: reference, count: 800)
+        try FixtureLog.write(to: current, count: 600, spike: true)
+
+        let baseline = try Self.mlwatch(["baseline", reference, "-o", profile])
+        #expect(baseline.status == 0, "\(baseline.stderr)")
+        #expect(baseline.stdout.contains("wrote \(profile): 800 events"), "\(baseline.stdout)")
+        let head = try String(contentsOfFile: profile, encoding: .utf8)
+        #expect(head.contains("\"mlwatch-reference-profile\""))
+
+        let raw = try Self.mlwatch(["check", current, "--reference", reference, "--window", "all", "--format", "json"])
+        let saved = try Self.mlwatch(["check", current, "--reference", profile, "--window", "all", "--format", "json"])
+        #expect(raw.status == 0 && saved.status == 0, "\(raw.stderr)\(saved.stderr)")
+        let a = try Self.driftMetrics(raw.stdout)
+        let b = try Self.driftMetrics(saved.stdout)
+        #expect(a.count > 5, "no drift metrics in \(raw.stdout.prefix(400))")
+        #expect(a == b)
+
+        let empty = dir.appendingPathComponent("empty.jsonl").path
+        try "".write(toFile: empty, atomically: true, encoding: .utf8)
+        let failed = try Self.mlwatch(["baseline", empty, "-o", dir.appendingPathComponent("p2.json").path])
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("no prediction events"), "\(failed.stderr)")
+    }
+
+    @Test func rulesCheckPrintsASummaryOrEveryErrorWithItsPosition() throws {
+        if let reason = CLIBinary.missing { print("skipping: \(reason)"); return }
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("good.yaml").path
+        try """
+            window: {size: 10m, slide: 30s}
+            rules:
+              - alert: LatencyHigh
+                expr: latency_p99_ms > 250
+                for: 2m
+                labels: {severity: critical}
+              - alert: AmountDrift
+                expr: drift_psi{feature="amount"} > 0.2
+                labels: {severity: warning}
+            """.write(toFile: good, atomically: true, encoding: .utf8)
+        let ok = try Self.mlwatch(["rules", "check", good])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("OK, 2 rules"))
+        #expect(ok.stdout.contains("LatencyHigh [critical] latency_p99_ms > 250 for 2m"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("AmountDrift [warning]"))
+
+        let bad = dir.appendingPathComponent("bad.yaml").path
+        try """
+            window: {size: 10m, slide: 30s}
+            rules:
+              - alert: LatencyHigh
+                expr: latency_p99_ms >> 250
+              - alert: Fine
+                expr: error_rate > 0.1
+              - alert: Typo
+                expr: error_rate > 0.1
+                keep_firing: 1m
+            theme: default
+            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let errors = try Self.mlwatch(["rules", "check", bad])
+        #expect(errors.status == 2)
+        let lines = errors.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("\(bad):4:") }, "\(errors.stderr)")
+        #expect(lines.contains { $0.hasPrefix("\(bad):9:5:") && $0.contains("keep_firing") }, "\(errors.stderr)")
+        #expect(errors.stderr.contains("2 errors"), "\(errors.stderr)")
+    }
+
+    @Test func headlessWatchNotifiesOnceJournalsAndReloadsOnSIGHUP() throws {
+        if let reason = CLIBinary.missing { print("skipping: \(reason)"); return }
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("predictions.jsonl").path
+        let config = dir.appendingPathComponent("mlwatch.yaml").path
+        let journal = dir.appendingPathComponent("journal.sqlite").path
+        let fired = dir.appendingPathComponent("fired.jsonl").path
+        try FixtureLog.write(to: log, spike: true)
+        let rules = """
+            window: {size: all, slide: 5s}
+            rules:
+              - alert: LatencyHigh
+                expr: latency_p99_ms > 200
+                for: 0s
+                labels: {severity: critical}
+                annotations: {summary: "p99 {{ $value }} ms"}
+            """
+        try rules.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
+        p.arguments = ["watch", log, "--no-ui", "--from-start", "--config", config, "--journal", journal,
+                       "--emit-every", "0.2s", "--on-fire", "cat >> '\(fired)'"]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        let stderr = StderrCollector(err.fileHandleForReading)
+
+        // The alert fires and the command gets its JSON once.
+        let notified = CLIBinary.poll { ((try? String(contentsOfFile: fired, encoding: .utf8)) ?? "").contains("\"LatencyHigh\"") }
+        #expect(notified, "no --on-fire notification; stderr: \(stderr.text)")
+
+        // SIGHUP with a broken config keeps the old rules and says where the error is.
+        try (rules + "\n  - alert: 1bad\n    expr: x > 1\n").write(toFile: config, atomically: true, encoding: .utf8)
+        kill(p.processIdentifier, SIGHUP)
+        #expect(CLIBinary.poll { stderr.text.contains("config not reloaded") }, "\(stderr.text)")
+        #expect(stderr.text.contains("\(config):8:"), "\(stderr.text)")
+
+        // A valid config is swapped in.
+        try (rules + "\n  - alert: Errors\n    expr: error_rate > 0.5\n").write(toFile: config, atomically: true, encoding: .utf8)
+        kill(p.processIdentifier, SIGHUP)
+        #expect(CLIBinary.poll { stderr.text.contains("config reloaded: 2 rules") }, "\(stderr.text)")
+
+        p.terminate()
+        p.waitUntilExit()
+        let lines = ((try? String(contentsOfFile: fired, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines.count == 1, "notified \(lines.count) times (the reload must not notify again): \(lines)")
+        if let first = lines.first {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+            #expect(json["to"] as? String == "firing")
+            #expect((json["annotations"] as? [String: String])?["summary"]?.hasPrefix("p99 ") == true)
+        }
+
+        let text = try Self.mlwatch(["journal", "--journal", journal, "--since", "1h"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("LatencyHigh"))
+        #expect(text.stdout.contains("→ firing"), "\(text.stdout)")
+        #expect(text.stdout.contains("notified"))
+        let json = try Self.mlwatch(["journal", "--journal", journal, "--format", "json"])
+        let first = try #require(json.stdout.split(separator: "\n").first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+        #expect(object["rule"] as? String == "LatencyHigh")
+
+        let missing = try Self.mlwatch(["journal", "--journal", dir.appendingPathComponent("nope.sqlite").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no alert journal"))
+    }
+}
+
+/// Finds the binary like the tmux tests do (`$MLWATCH_BIN`, else `.build/debug/mlwatch`).
+enum CLIBinary {
+    static var path: String? { TmuxSession.binary }
+
+    static var missing: String? {
+        path == nil ? "the mlwatch binary was not built (.build/debug/mlwatch; or set MLWATCH_BIN)" : nil
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes.
+    static func poll(timeout: Double = 20, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
+}
+
+/// Reads a pipe in the background, so the child never blocks on a full pipe.
+final class StderrCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] h in
+            let chunk = h.availableData
+            if chunk.isEmpty { h.readabilityHandler = nil; return }
+            self?.lock.lock()
+            self?.data.append(chunk)
+            self?.lock.unlock()
+        }
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -66,8 +66,9 @@ struct FeatureDetailView {
         if let d = feature.drift {
             ry += 1
             put("test            value", theme[.dimText].bolded())
+            let usedKey = FeatureDetailView.valueKey(forTest: d.test)
             for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
-                let chosen = key.hasPrefix(d.test == "chisquare" ? "chi2" : d.test == "jensenshannon" ? "js" : d.test)
+                let chosen = key == usedKey
                 put(DisplayWidth.pad(key, toWidth: 16) + Format.number(value, digits: 4) + (chosen ? "  ◀ used" : ""),
                     chosen ? (d.detected ? theme[.critical] : theme[.ok]) : theme[.text])
             }
@@ -76,6 +77,17 @@ struct FeatureDetailView {
             if !d.unseenCategories.isEmpty {
                 put("unseen: " + d.unseenCategories.map { PanelContext.clean($0, width: 16) }.joined(separator: ", "), theme[.warning])
             }
+        }
+    }
+
+    /// The entry of `DriftSummary.values` that holds a test's score.
+    static func valueKey(forTest test: String) -> String {
+        switch test {
+        case "ks": return "ks_pvalue"
+        case "chisquare": return "chi2_pvalue"
+        case "z": return "z_pvalue"
+        case "jensenshannon": return "js"
+        default: return test
         }
     }
 }

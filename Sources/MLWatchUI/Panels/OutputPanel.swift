@@ -79,7 +79,7 @@ struct OutputPanel {
         }) {
             let detected = c.snapshot.metrics.first { $0.name == "drift_detected" && $0.labels == d.labels }?.value == 1
             let test = c.snapshot.metrics.first { $0.name == "drift_test" && $0.labels == d.labels }?.text ?? ""
-            _ = buffer.put("pred. drift", x: inner.x, y: y, style: theme[.dimText], maxWidth: labelWidth)
+            _ = buffer.put("pred drift", x: inner.x, y: y, style: theme[.dimText], maxWidth: labelWidth)
             _ = buffer.put("\(Format.number(d.value, digits: 2)) \(test)" + (detected ? " drift" : ""), x: inner.x + labelWidth, y: y,
                            style: detected ? theme[.critical] : theme[.ok], maxWidth: inner.width - labelWidth)
         }

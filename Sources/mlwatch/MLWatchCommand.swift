@@ -13,6 +13,7 @@ struct MLWatchCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self, WatchCommand.self, CheckCommand.self,
             BaselineCommand.self, RulesCommand.self, JournalCommand.self,
+            ReplayCommand.self, SimulateCommand.self,
         ],
         defaultSubcommand: DemoCommand.self
     )

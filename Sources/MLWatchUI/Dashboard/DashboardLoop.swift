@@ -15,21 +15,27 @@ public final class DashboardLoop {
         public var notifications: () -> [AlertTransition]
         /// True when the process was asked to stop (SIGINT/SIGTERM).
         public var shouldExit: () -> Bool
-        /// Keys the loop does not handle itself (replay controls); returns true when consumed.
+        /// Keys the loop does not handle itself (replay controls); returns true when consumed. Not called
+        /// while help or a prompt (filter, note, threshold, snooze menu) takes the keys.
         public var extraKey: (Key) -> Bool
+        /// Called before each redraw to adjust the UI state from outside (replay: `modeLabel`,
+        /// `replayStatus`, `message`); keep it cheap, it runs on the UI thread.
+        public var decorate: (inout DashboardState) -> Void
 
         public init(
             snapshot: @escaping () -> (generation: Int, snapshot: Snapshot),
             perform: @escaping (DashboardCommand) -> String?,
             notifications: @escaping () -> [AlertTransition] = { [] },
             shouldExit: @escaping () -> Bool = { false },
-            extraKey: @escaping (Key) -> Bool = { _ in false }
+            extraKey: @escaping (Key) -> Bool = { _ in false },
+            decorate: @escaping (inout DashboardState) -> Void = { _ in }
         ) {
             self.snapshot = snapshot
             self.perform = perform
             self.notifications = notifications
             self.shouldExit = shouldExit
             self.extraKey = extraKey
+            self.decorate = decorate
         }
     }
 
@@ -95,7 +101,9 @@ public final class DashboardLoop {
         if key == .resize {
             return
         }
-        if hooks.extraKey(key) { return }
+        let prompt = state.helpVisible || state.editingFilter || state.noteDraft != nil || state.thresholdDraft != nil
+            || state.snoozeMenu
+        if !prompt, hooks.extraKey(key) { return }
         let (_, snapshot) = hooks.snapshot()
         for command in state.handle(key, snapshot: snapshot) {
             switch command {
@@ -115,6 +123,7 @@ public final class DashboardLoop {
         if buffer.width != size.width || buffer.height != size.height {
             buffer = ScreenBuffer(width: size.width, height: size.height)
         }
+        hooks.decorate(&state)
         let renderer = DashboardRenderer(theme: theme)
         state.lastLayout = renderer.render(snapshot, state: state, into: &buffer, now: Date().timeIntervalSince1970)
         backend.flush(buffer)

@@ -1,0 +1,184 @@
+/// Drives a `MonitorState` through a `ReplaySource` by a `VirtualClock`: every entry due at the virtual
+/// time is fed, in file order, through the same `MonitorState` code path as `mlwatch check`; at the end
+/// of the recording `finish()` is called. Seeking forward feeds on; seeking backward builds a fresh state
+/// (`makeState`) and feeds it from the start up to the target, so whatever the speed, pauses and seeks,
+/// the state at a position is the state `check` had there, and the final alert timeline is `check`'s.
+///
+/// Wall time is passed in to every call (never read here): tests drive the engine with a manual clock.
+/// Not thread-safe: `ReplayDriver` confines one to its queue.
+public final class ReplayEngine {
+    public let source: ReplaySource
+    private let makeState: () -> MonitorState
+    /// The state fed so far.
+    public private(set) var state: MonitorState
+    /// Entries `0..<position` have been fed.
+    public private(set) var position = 0
+    /// Whether `finish()` was called on `state` (the whole recording was fed).
+    public private(set) var finished = false
+    public private(set) var clock: VirtualClock
+    /// Increases with every backward seek (a fresh state): the UI drops history drawn from the old one.
+    public private(set) var rebuilds = 0
+    /// Positions after which the alert timeline had grown (a transition became visible), ascending.
+    public private(set) var transitionPositions: [Int] = []
+    /// Entries fed in total, rebuilds included (for benchmarks).
+    public private(set) var fedTotal = 0
+
+    /// - Parameters:
+    ///   - from: start paused-or-running at this event time (entries due before it are fed at once).
+    ///   - makeState: a fresh state with the run's options, drift reference and rules; called again for
+    ///     every backward seek, so it must build the same state each time (no journal restore).
+    public init(source: ReplaySource, speed: ReplaySpeed = .factor(1), from: Double? = nil, paused: Bool = false,
+                wall: Double, makeState: @escaping () -> MonitorState) {
+        self.source = source
+        self.makeState = makeState
+        self.state = makeState()
+        let start = source.startTime ?? 0
+        self.clock = VirtualClock(start: start, wall: wall, speed: speed, paused: paused)
+        if let from, from > start { seek(to: from, wall: wall) }
+    }
+
+    public var startTime: Double { source.startTime ?? 0 }
+    public var endTime: Double { source.endTime ?? 0 }
+    public var atEnd: Bool { position >= source.count }
+
+    /// The virtual time now: the clock's, kept within the recording, and never behind what was fed.
+    public func virtualTime(wall: Double) -> Double {
+        if atEnd { return endTime }
+        let fedTime = position > 0 ? source.dueTimes[position - 1] : startTime
+        return min(max(clock.now(wall: wall), fedTime), endTime)
+    }
+
+    /// Share of the recording's time span replayed, 0…1.
+    public func progress(wall: Double) -> Double {
+        let span = endTime - startTime
+        guard span > 0 else { return atEnd ? 1 : 0 }
+        return min(1, max(0, (virtualTime(wall: wall) - startTime) / span))
+    }
+
+    // MARK: Feeding
+
+    /// Feeds what is due at the clock's time (at `.max`: up to `limit` entries), finishing at the end.
+    /// - Returns: the number of entries fed.
+    @discardableResult
+    public func advance(wall: Double, limit: Int = .max) -> Int {
+        if clock.paused { return 0 }
+        let cap = position + min(max(limit, 0), source.count - position)
+        let target: Int
+        switch clock.speed {
+        case .max: target = cap
+        case .factor: target = min(source.dueCount(at: clock.now(wall: wall)), cap)
+        }
+        let before = position
+        feed(upTo: target)
+        if clock.speed == .max { clock.seek(to: virtualTime(wall: wall), wall: wall) }
+        return position - before
+    }
+
+    /// Feeds entries up to (excluding) `target`, calling `finish()` when the recording is exhausted.
+    private func feed(upTo target: Int) {
+        let rules = state.rules != nil
+        var seen = rules ? state.rules!.timeline.count : 0
+        while position < target {
+            source.feed(position, to: state)
+            position += 1
+            fedTotal += 1
+            if rules {
+                let n = state.rules!.timeline.count
+                if n != seen {
+                    seen = n
+                    noteTransition(at: position)
+                }
+            }
+        }
+        if atEnd && !finished {
+            state.finish()
+            finished = true
+            if rules, state.rules!.timeline.count != seen { noteTransition(at: position) }
+        }
+    }
+
+    private func noteTransition(at p: Int) {
+        if transitionPositions.last.map({ p > $0 }) ?? true { transitionPositions.append(p) }
+    }
+
+    /// Feeds (or rebuilds and feeds) so that exactly entries `0..<target` have been fed.
+    private func move(toPosition target: Int) {
+        let target = min(max(0, target), source.count)
+        if target < position || (finished && target < source.count) {
+            state = makeState()
+            position = 0
+            finished = false
+            rebuilds += 1
+        }
+        feed(upTo: target)
+    }
+
+    // MARK: Controls
+
+    /// Jumps to event time `time` (clamped to the recording): the state is then as `check` had it after
+    /// the last line due at `time`.
+    public func seek(to time: Double, wall: Double) {
+        let t = min(max(time, startTime), endTime)
+        move(toPosition: t >= endTime ? source.count : source.dueCount(at: t))
+        clock.seek(to: t, wall: wall)
+    }
+
+    /// Seeks by `delta` seconds of event time from the current virtual time.
+    public func seek(by delta: Double, wall: Double) {
+        seek(to: virtualTime(wall: wall) + delta, wall: wall)
+    }
+
+    /// Jumps to the start (`g`) or the end (`G`).
+    public func seekToStart(wall: Double) { seek(to: startTime, wall: wall) }
+    public func seekToEnd(wall: Double) { seek(to: endTime, wall: wall) }
+
+    /// Feeds on until the alert timeline grows (`n`), stopping right after the line that made it grow;
+    /// stays at the end when nothing more happens.
+    /// - Returns: whether a transition was found.
+    @discardableResult
+    public func jumpToNextTransition(wall: Double) -> Bool {
+        var found = false
+        if let next = transitionPositions.first(where: { $0 > position }) {
+            move(toPosition: next)
+            found = true
+        } else {
+            let known = transitionPositions.count
+            while !atEnd && transitionPositions.count == known { feed(upTo: position + 1) }
+            found = transitionPositions.count > known
+        }
+        clock.seek(to: position > 0 ? source.dueTimes[position - 1] : startTime, wall: wall)
+        return found
+    }
+
+    /// Goes back to the moment the previous transition became visible (`N`), or to the start.
+    public func jumpToPreviousTransition(wall: Double) {
+        let target = transitionPositions.last(where: { $0 < position }) ?? 0
+        move(toPosition: target)
+        clock.seek(to: target > 0 ? source.dueTimes[target - 1] : startTime, wall: wall)
+    }
+
+    public func togglePause(wall: Double) {
+        if clock.paused {
+            clock.resume(wall: wall)
+        } else {
+            clock.pause(wall: wall)
+        }
+    }
+
+    public func pause(wall: Double) { clock.pause(wall: wall) }
+
+    public func setSpeed(_ speed: ReplaySpeed, wall: Double) {
+        clock.seek(to: virtualTime(wall: wall), wall: wall)
+        clock.setSpeed(speed, wall: wall)
+    }
+
+    public func faster(wall: Double) { setSpeed(clock.speed.faster, wall: wall) }
+    public func slower(wall: Double) { setSpeed(clock.speed.slower, wall: wall) }
+
+    /// What the header shows.
+    public func status(wall: Double) -> ReplayStatus {
+        ReplayStatus(speed: clock.speed, paused: clock.paused, finished: finished,
+                     virtualTime: virtualTime(wall: wall), startTime: startTime, endTime: endTime,
+                     progress: progress(wall: wall), position: position, count: source.count, rebuilds: rebuilds)
+    }
+}

@@ -1,0 +1,42 @@
+/// The config the demo uses when the bundled `sample-data/` is not at hand: the rules of
+/// `sample-data/mlwatch.yaml` (each catches one incident of the `demo` scenario), with the reference
+/// learned from the first 3000 simulated events instead of the sample reference file.
+public enum DemoConfig {
+    public static let yaml = """
+        window: {size: 10m, slide: 30s}
+        lateness: 5s
+        low_confidence: 0.6
+        reference: {first: 3000}
+        rules:
+          - alert: LatencyP99High
+            expr: latency_p99_ms > 250
+            for: 2m
+            keep_firing_for: 1m
+            labels: {severity: critical}
+            annotations: {summary: "p99 latency {{ $value }} ms"}
+          - alert: NullOutputsHigh
+            expr: output_null_rate > 0.08
+            for: 1m
+            labels: {severity: warning}
+          - alert: CarValueDrift
+            expr: drift_psi{feature="car_value", version="v1"} > 0.2
+            for: 5m
+            labels: {severity: warning}
+          - alert: DriverTenureShift
+            expr: drift_wasserstein{feature="driver_tenure", version="v1"} > 0.3
+            for: 2m
+            labels: {severity: warning}
+          - alert: AccuracyDrop
+            expr: accuracy{version="v1"} < 0.8 and labelled_total{version="v1"} > 100
+            for: 5m
+            labels: {severity: critical}
+          - alert: BrokenProducer
+            expr: malformed_lines_total > 20
+            labels: {severity: info}
+          - alert: CanaryOutputMix
+            expr: prediction_class_share{version="v2", class="1"} > 0.8
+            for: 5m
+            labels: {severity: warning}
+
+        """
+}

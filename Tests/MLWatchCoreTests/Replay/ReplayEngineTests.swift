@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import MLWatchCore
+
+@Suite(.serialized) struct ReplayEngineTests {
+    @Test func sourceKeepsFileOrderWithNonDecreasingDueTimes() {
+        let s = ReplaySource(lines: [
+            "garbage before any time",
+            #"{"ts":100,"model":"m","features":{"x":1},"prediction":1}"#,
+            "",
+            #"{"ts":105,"model":"m","features":{"x":2},"prediction":1}"#,
+            #"{"ts":103,"model":"m","features":{"x":3},"prediction":1}"#,
+            #"{"ts":104,"type":"label","request_id":"a","label":1}"#,
+            "{not json",
+            #"{"ts":110,"model":"m","features":{"x":4},"prediction":0}"#,
+        ])
+        #expect(s.count == 7)  // the blank line is dropped
+        #expect(s.dueTimes == [100, 100, 105, 105, 105, 105, 110])
+        #expect(s.entries.first == .malformed(Array("garbage before any time".utf8)))
+        #expect(s.dueCount(at: 104.9) == 2)
+        #expect(s.dueCount(at: 105) == 6)
+        var t = s
+        t.truncate(after: 105)
+        #expect(t.count == 6)
+        #expect(t.endTime == 105)
+    }
+
+    @Test func advancesByTheVirtualClock() {
+        let lines = (0..<100).map { #"{"ts":\#(1000 + $0),"model":"m","features":{"x":\#($0)},"prediction":1}"# }
+        let e = ReplayEngine(source: ReplaySource(lines: lines), speed: .factor(10), wall: 0, makeState: Self.plainState)
+        e.advance(wall: 0)
+        #expect(e.position == 1)
+        e.advance(wall: 1)  // 10 virtual seconds
+        #expect(e.position == 11)
+        #expect(e.state.events == 11)
+        e.togglePause(wall: 1)
+        e.advance(wall: 50)
+        #expect(e.position == 11)
+        e.togglePause(wall: 50)
+        e.setSpeed(.max, wall: 50)
+        e.advance(wall: 50, limit: 30)
+        #expect(e.position == 41)
+        #expect(e.virtualTime(wall: 99) == 1040)
+        e.advance(wall: 51)
+        #expect(e.atEnd && e.finished)
+        #expect(e.progress(wall: 52) == 1)
+        #expect(e.status(wall: 52).modeLabel == "REPLAY END")
+    }
+
+    @Test func seekingBackRebuildsTheSameState() {
+        let lines = (0..<300).map { #"{"ts":\#(1000 + $0),"model":"m","features":{"x":\#($0 % 7)},"prediction":1}"# }
+        let e = ReplayEngine(source: ReplaySource(lines: lines), speed: .factor(1), wall: 0, makeState: Self.plainState)
+        e.seek(to: 1200, wall: 0)
+        #expect(e.position == 201)
+        e.seek(by: -60, wall: 0)
+        #expect(e.rebuilds == 1)
+        #expect(e.position == 141)
+        #expect(e.state.events == 141)
+        e.seekToEnd(wall: 0)
+        #expect(e.finished)
+        e.seekToStart(wall: 0)
+        #expect(e.position == 1 && e.state.events == 1 && !e.finished)
+        // --from: earlier lines are fed at once.
+        let f = ReplayEngine(source: ReplaySource(lines: lines), from: 1100.5, wall: 0, makeState: Self.plainState)
+        #expect(f.position == 101)
+        #expect(f.virtualTime(wall: 0) == 1100.5)
+    }
+
+    /// Replay with random pauses, speed changes, seeks and alert jumps ends with exactly the alert
+    /// timeline of the `check` path (same log, same config).
+    @Test func randomControlsGiveTheCheckTimeline() throws {
+        let path = try ReplayFixture.file()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let expected = try ReplayFixture.checkTimeline(path: path)
+        #expect(expected.count >= 4)
+        #expect(Set(expected.map(\.rule)).count >= 3)
+        let source = try ReplaySource.load(paths: [path])
+        var rng = SimulationRandom(seed: 9)
+        var wall = 0.0
+        let e = ReplayEngine(source: source, speed: .factor(60), wall: wall, makeState: ReplayFixture.makeState)
+        var ops = 0
+        var backSeeks = 0
+        while ops < 40 {
+            ops += 1
+            wall += rng.uniform() * 2
+            switch rng.int(10) {
+            case 0: e.togglePause(wall: wall)
+            case 1: e.faster(wall: wall)
+            case 2: e.slower(wall: wall)
+            case 3 where backSeeks < 3:
+                backSeeks += 1
+                e.seek(by: -Double(60 + rng.int(300)), wall: wall)
+            case 4: e.seek(by: Double(rng.int(120)), wall: wall)
+            case 5: e.jumpToNextTransition(wall: wall)
+            case 6 where backSeeks < 3:
+                backSeeks += 1
+                e.jumpToPreviousTransition(wall: wall)
+            default: e.advance(wall: wall, limit: 500)
+            }
+            // The UI takes snapshots all along; they must not change what the rules see.
+            if ops % 5 == 0 { _ = e.state.snapshot() }
+        }
+        if e.clock.paused { e.togglePause(wall: wall) }
+        e.setSpeed(.max, wall: wall)
+        while !e.finished { e.advance(wall: wall, limit: 1000) }
+        #expect(e.state.snapshot().timeline == expected)
+        // And straight through at max speed.
+        let straight = ReplayEngine(source: source, speed: .max, wall: 0, makeState: ReplayFixture.makeState)
+        straight.advance(wall: 0)
+        #expect(straight.state.snapshot().timeline == expected)
+    }
+
+    @Test func jumpsBetweenAlertTransitions() throws {
+        let source = ReplaySource(lines: ReplayFixture.lines)
+        let e = ReplayEngine(source: source, speed: .factor(1), wall: 0, makeState: ReplayFixture.makeState)
+        #expect(e.jumpToNextTransition(wall: 0))
+        let first = e.position
+        let firstCount = e.state.rules!.timeline.count
+        #expect(firstCount >= 1)
+        #expect(e.jumpToNextTransition(wall: 0))
+        #expect(e.position > first)
+        #expect(e.state.rules!.timeline.count > firstCount)
+        e.jumpToPreviousTransition(wall: 0)
+        #expect(e.position == first)
+        #expect(e.state.rules!.timeline.count == firstCount)
+        #expect(e.virtualTime(wall: 0) == source.dueTimes[first - 1])
+        e.jumpToPreviousTransition(wall: 0)
+        #expect(e.position == 0)
+    }
+
+    static func plainState() -> MonitorState {
+        MonitorState(options: CollectorOptions(window: .time(size: 60, slide: 10)), mode: .replay)
+    }
+}

@@ -65,16 +65,22 @@ enum ConfigValidation {
                 if errors.last == error { break }
                 errors.append(error)
                 if case .syntax = error { break }
-                guard let range = enclosingBlock(of: error.line, in: lines) else { break }
-                for i in range where !lines[i].hasPrefix("#") { lines[i] = "#" + lines[i] }
+                guard let block = enclosingBlock(of: error.line, in: lines) else { break }
+                for i in block.lines where !lines[i].hasPrefix("#") { lines[i] = "#" + lines[i] }
+                if block.isRule {
+                    // A valid stand-in keeps the later rules' indices (rules[3]) as the user counts them.
+                    let first = block.lines.lowerBound
+                    let indent = String(lines[first].dropFirst().prefix { $0 == " " })
+                    lines[first] = indent + "- {alert: mlwatch_skipped_\(errors.count), expr: \"x > 0\"}"
+                }
             }
         }
         return .invalid(errors)
     }
 
     /// 0-based line indices to comment out for an error on 1-based `line`: the rule item of `rules:` it is
-    /// in, or else the whole top-level section; nil when there is none.
-    static func enclosingBlock(of line: Int, in lines: [String]) -> ClosedRange<Int>? {
+    /// in (`isRule`), or else the whole top-level section; nil when there is none.
+    static func enclosingBlock(of line: Int, in lines: [String]) -> (lines: ClosedRange<Int>, isRule: Bool)? {
         let index = line - 1
         guard index >= 0, index < lines.count else { return nil }
         func isTopKey(_ s: String) -> Bool {
@@ -84,17 +90,17 @@ enum ConfigValidation {
         guard let start = (0...index).last(where: { isTopKey(lines[$0]) }) else { return nil }
         let end = ((index + 1)..<max(index + 1, lines.count)).first(where: { isTopKey(lines[$0]) }).map { $0 - 1 } ?? lines.count - 1
         let key = lines[start].prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces)
-        guard key == "rules", index > start else { return start...end }
+        guard key == "rules", index > start else { return (start...end, false) }
         // Rule items: lines starting with `-` at the smallest indentation used for dashes in the section.
         func dashIndent(_ s: String) -> Int? {
             let indent = s.prefix { $0 == " " }.count
             return s.dropFirst(indent).hasPrefix("-") ? indent : nil
         }
-        guard let itemIndent = ((start + 1)...end).compactMap({ dashIndent(lines[$0]) }).min() else { return start...end }
+        guard let itemIndent = ((start + 1)...end).compactMap({ dashIndent(lines[$0]) }).min() else { return (start...end, false) }
         let isItem = { (i: Int) in dashIndent(lines[i]) == itemIndent }
-        guard let itemStart = (start + 1...index).last(where: isItem) else { return start...end }
+        guard let itemStart = (start + 1...index).last(where: isItem) else { return (start...end, false) }
         let itemEnd = ((index + 1)..<(end + 1)).first(where: isItem).map { $0 - 1 } ?? end
-        return itemStart...itemEnd
+        return (itemStart...itemEnd, true)
     }
 
     /// What `rules check` prints for a valid config.

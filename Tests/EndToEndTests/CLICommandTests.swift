@@ -118,7 +118,7 @@ import Testing
         #expect(errors.status == 2)
         let lines = errors.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("\(bad):4:") }, "\(errors.stderr)")
-        #expect(lines.contains { $0.hasPrefix("\(bad):9:5:") && $0.contains("keep_firing") }, "\(errors.stderr)")
+        #expect(lines.contains { $0.hasPrefix("\(bad):9:5:") && $0.contains("keep_firing") && $0.contains("rules[2]") }, "\(errors.stderr)")
         #expect(errors.stderr.contains("2 errors"), "\(errors.stderr)")
     }
 

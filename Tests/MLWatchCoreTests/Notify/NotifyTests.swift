@@ -167,7 +167,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     init(status: Int) throws {
         self.status = status
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -182,6 +182,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
         port = Int(UInt16(bigEndian: addr.sin_port))
+        self.fd = fd
         let thread = Thread { [self] in self.serve() }
         thread.start()
     }

@@ -55,8 +55,11 @@ public final class EventParser {
 
     private func parseStandard(_ s: inout JSONScanner) throws(MalformedReason) -> ParseOutcome {
         s.i += 1
-        var ts: Double?
-        var tsInvalid = false
+        // Each timestamp key separately: `ts` wins over `timestamp` over `time` whatever their order in
+        // the line (as on the mapped path); a later duplicate of a key replaces an earlier one.
+        var ts: Stamp?
+        var tsTimestamp: Stamp?
+        var tsTime: Stamp?
         var kind = Kind.prediction
         var model = "default"
         var version = ""
@@ -84,10 +87,15 @@ public final class EventParser {
                 s.skipWhitespace()
                 switch s.withBytes(key, { $0.count }) {
                 case 2 where s.tokenEquals(key, "ts"):
-                    (ts, tsInvalid) = try parseTimestamp(&s, ts, tsInvalid)
-                case 9 where s.tokenEquals(key, "timestamp"), 4 where s.tokenEquals(key, "time"):
-                    if ts == nil { (ts, tsInvalid) = try parseTimestamp(&s, ts, tsInvalid) } else { try s.skipValue() }
+                    ts = try parseTimestamp(&s)
+                case 9 where s.tokenEquals(key, "timestamp"):
+                    tsTimestamp = try parseTimestamp(&s)
+                case 4 where s.tokenEquals(key, "time"):
+                    tsTime = try parseTimestamp(&s)
                 case 4 where s.tokenEquals(key, "type"):
+                    // Every key (duplicates included) takes the value of its last occurrence, as on the
+                    // mapped path: a later `"type"` that is not label/system makes a prediction again.
+                    kind = .prediction
                     if s.peek() == 0x22 {
                         let t = try s.parseString()
                         if s.tokenEquals(t, "label") {
@@ -99,9 +107,9 @@ public final class EventParser {
                         try s.skipValue()
                     }
                 case 5 where s.tokenEquals(key, "model"):
-                    model = try parseText(&s, intern: true) ?? model
+                    model = try parseText(&s, intern: true) ?? "default"
                 case 7 where s.tokenEquals(key, "version"):
-                    version = try parseText(&s, intern: true) ?? version
+                    version = try parseText(&s, intern: true) ?? ""
                 case 10 where s.tokenEquals(key, "request_id"):
                     requestID = try parseText(&s, intern: false)
                 case 10 where s.tokenEquals(key, "latency_ms"):
@@ -119,7 +127,7 @@ public final class EventParser {
                 case 5 where s.tokenEquals(key, "label"):
                     label = try parseOutput(&s)
                 case 4 where s.tokenEquals(key, "host"):
-                    host = try parseText(&s, intern: true) ?? host
+                    host = try parseText(&s, intern: true) ?? ""
                 case 7 where s.tokenEquals(key, "cpu_pct"):
                     cpu = try parseOptionalNumber(&s)
                 case 6 where s.tokenEquals(key, "mem_mb"):
@@ -138,8 +146,12 @@ public final class EventParser {
         }
         s.skipWhitespace()
         guard s.atEnd else { throw .invalidJSON }
-        if tsInvalid { return .malformed(.invalidTimestamp) }
-        guard let time = ts else { return .malformed(.missingTimestamp) }
+        let time: Double
+        switch ts ?? tsTimestamp ?? tsTime {
+        case nil: return .malformed(.missingTimestamp)
+        case .invalid?: return .malformed(.invalidTimestamp)
+        case .valid(let t)?: time = t
+        }
         switch kind {
         case .prediction:
             return .event(
@@ -156,21 +168,27 @@ public final class EventParser {
         }
     }
 
-    private func parseTimestamp(_ s: inout JSONScanner, _ current: Double?, _ invalid: Bool) throws(MalformedReason)
-        -> (Double?, Bool)
-    {
+    /// A timestamp value as found in the line.
+    private enum Stamp {
+        case valid(Double)
+        case invalid
+    }
+
+    private func parseTimestamp(_ s: inout JSONScanner) throws(MalformedReason) -> Stamp {
         switch s.peek() {
         case 0x22:
             let t = try s.parseString()
-            if let v = s.withBytes(t, { TimestampParser.parse($0) }) { return (v, false) }
-            return (nil, true)
-        case 0x6E:
-            try s.literal("null")
-            return (nil, true)
-        default:
+            if let v = s.withBytes(t, { TimestampParser.parse($0) }) { return .valid(v) }
+            return .invalid
+        case 0x2D?, 0x30?, 0x31?, 0x32?, 0x33?, 0x34?, 0x35?, 0x36?, 0x37?, 0x38?, 0x39?, 0x49?, 0x4E?:  // a number, NaN, Infinity
             let n = try s.parseNumber()
-            if let v = TimestampParser.fromEpoch(n) { return (v, false) }
-            return (nil, true)
+            if let v = TimestampParser.fromEpoch(n) { return .valid(v) }
+            return .invalid
+        default:
+            // null, booleans, objects and arrays are valid JSON but not timestamps (this used to try
+            // them as numbers, so `"ts":true` counted as invalid JSON).
+            try s.skipValue()
+            return .invalid
         }
     }
 

@@ -321,7 +321,11 @@ struct JSONScanner {
         skipWhitespace()
         guard let b = peek() else { throw .invalidJSON }
         switch b {
-        case 0x22: return .string(string(try parseString()))
+        case 0x22:
+            // Two statements on purpose: in `string(try parseString())` the receiver (with the old
+            // `scratch`) is read before the argument runs, so a string with escapes came out stale.
+            let token = try parseString()
+            return .string(string(token))
         case 0x7B:
             i += 1
             var members: [(String, JSONValue)] = []
@@ -332,7 +336,8 @@ struct JSONScanner {
             }
             while true {
                 skipWhitespace()
-                let key = string(try parseString())
+                let keyToken = try parseString()
+                let key = string(keyToken)
                 try expect(0x3A)
                 members.append((key, try parseValue(depth: depth + 1)))
                 skipWhitespace()

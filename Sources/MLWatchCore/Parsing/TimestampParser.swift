@@ -24,7 +24,8 @@ public enum TimestampParser {
     public static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = s.count
         // All digits (optionally with a fraction): an epoch number written as a string.
-        if n > 0, s.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) {
+        // (At least one digit: "." alone is not epoch 0.)
+        if n > 0, s.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), s.contains(where: { $0 != 46 }) {
             var v = 0.0
             var scale = 0.0
             for b in s {

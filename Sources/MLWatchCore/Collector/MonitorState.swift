@@ -99,7 +99,7 @@ public final class MonitorState {
             // Rules due before this event's time are evaluated first, so that an evaluation at
             // boundary B never sees events after B (the same in live, check and replay).
             advance(to: p.timestamp)
-            guard window.insert(p) else {
+            guard window.insert(p, onEvict: { e in if let id = e.requestID { joiner.forget(id) } }) else {
                 late += 1
                 return
             }
@@ -108,7 +108,9 @@ public final class MonitorState {
             if let id = p.requestID, p.inlineLabel == nil { joiner.expect(id, at: p.timestamp) }
             joiner.expire(now: p.timestamp)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
-                evaluate(at: p.timestamp, from: nil)
+                // At the newest time, not this event's: count windows accept out-of-order events, and the
+                // rule engine ignores evaluations that go back in time.
+                evaluate(at: window.newest ?? p.timestamp, from: nil)
                 eventsAtLastEvaluation = events
             }
         case .label(let l):
@@ -156,8 +158,12 @@ public final class MonitorState {
                 // Nothing in this window: evaluate once, then jump to the boundary before the next data
                 // instead of stepping through an idle gap boundary by boundary.
                 evaluate(at: b, from: from)
+                // Stay on the slide grid, and never jump past the first boundary at or beyond `limit`:
+                // events may still arrive there (within lateness). Jumping to `limit` itself put every
+                // later boundary off the grid when the next data were more than `lateness` ahead.
                 let jump = ((next / slide).rounded(.down)) * slide
-                b = max(b + slide, min(jump, limit))
+                let firstNotDue = (limit / slide).rounded(.up) * slide
+                b = max(b + slide, min(jump, firstNotDue))
                 lastEvaluation = b - slide
                 continue
             }
@@ -218,12 +224,30 @@ public final class MonitorState {
 
     /// Metrics of the window ending at `to` (starting after `from`, or everything held when nil).
     public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all) -> WindowMetrics {
-        let range = window.predictionRange(from: from ?? -.infinity, to: to)
-        let sysRange = window.systemRange(from: from ?? -.infinity, to: to)
+        let range: Range<Int>
+        let sysRange: Range<Int>
+        if case .count = options.window {
+            // A count window is the last N events by arrival, not sorted by time: a binary search on
+            // timestamps would cut an arbitrary part of it. It is always taken whole.
+            range = window.predictions.indices
+            sysRange = window.systems.indices
+        } else {
+            range = window.predictionRange(from: from ?? -.infinity, to: to)
+            sysRange = window.systemRange(from: from ?? -.infinity, to: to)
+        }
         let preds = window.predictions[range]
         let duration: Double
         if let from, let first = window.oldestEver {
             duration = to - max(from, first)
+        } else if case .count = options.window, let first = preds.first?.timestamp {
+            // Event-time span of the window (arrival order is not time order here).
+            var lo = first
+            var hi = first
+            for e in preds {
+                lo = min(lo, e.timestamp)
+                hi = max(hi, e.timestamp)
+            }
+            duration = hi - lo
         } else if let first = preds.first?.timestamp, let lastT = preds.last?.timestamp {
             duration = lastT - first
         } else {

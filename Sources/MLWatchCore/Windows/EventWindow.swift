@@ -31,12 +31,13 @@ struct EventWindow {
     }
 
     /// Inserts a prediction in event-time order. Returns false (and keeps nothing) when it is late.
+    /// - Parameter onEvict: sees the events a count window drops to make room (their joined labels can go).
     /// - Complexity: O(1) for in-order events, O(log n + k) for an event k places out of order.
-    mutating func insert(_ e: PredictionEvent) -> Bool {
+    mutating func insert(_ e: PredictionEvent, onEvict: (PredictionEvent) -> Void = { _ in }) -> Bool {
         guard admit(e.timestamp) else { return false }
         if case .count(let size, _) = spec {
             predictions.append(e)
-            if predictions.count > size { predictions.removeFirst(predictions.count - size) }
+            while predictions.count > size, let dropped = predictions.popFirst() { onEvict(dropped) }
             return true
         }
         if let last = predictions.last, last.timestamp > e.timestamp {

@@ -17,8 +17,9 @@ public enum WindowSpec: Sendable, Equatable, CustomStringConvertible {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t == "all" { return .all(slide: 30) }
         if let n = Int(t), n > 0 { return .count(size: n, slide: max(1, n / 10)) }
-        let parts = t.split(separator: "/", maxSplits: 1).map(String.init)
-        guard let size = DurationText.parse(parts[0]), size > 0 else { return nil }
+        // Empty parts are kept so that "" and "/30s" are rejected (an empty flag used to trap on parts[0]).
+        let parts = t.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let first = parts.first, let size = DurationText.parse(first), size > 0 else { return nil }
         if parts.count == 2 {
             guard let slide = DurationText.parse(parts[1]), slide > 0, slide <= size else { return nil }
             return .time(size: size, slide: slide)

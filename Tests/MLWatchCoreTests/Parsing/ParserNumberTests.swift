@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+@testable import MLWatchCore
+
+@Suite("Parser numbers")
+struct ParserNumberTests {
+    /// The number a JSON number token parses to, read back through `latency_ms`.
+    static func number(_ text: String, parser: EventParser = EventParser()) -> Double? {
+        PT.prediction(parser.parse(#"{"ts":1795428903,"latency_ms":\#(text)}"#))?.latencyMs
+    }
+
+    static func sameBits(_ a: Double?, _ b: Double?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN)
+    }
+
+    @Test("random doubles printed with String(d) and %.17g parse back bit-identical")
+    func roundTripRandomBits() {
+        var rng = PTRandom(seed: 2026)
+        let parser = EventParser()
+        var checked = 0
+        while checked < 100_000 {
+            let d = Double(bitPattern: rng.next())
+            guard d.isFinite else { continue }
+            checked += 1
+            let shortest = String(d)
+            let g17 = String(format: "%.17g", d)
+            let a = Self.number(shortest, parser: parser)
+            let b = Self.number(g17, parser: parser)
+            if !Self.sameBits(a, d) || !Self.sameBits(b, d) {
+                Issue.record("\(shortest) / \(g17) → \(String(describing: a)) / \(String(describing: b)), expected \(d)")
+                return
+            }
+        }
+    }
+
+    @Test("random values of everyday magnitudes round-trip (the Clinger fast path)")
+    func roundTripEveryday() {
+        var rng = PTRandom(seed: 99)
+        let parser = EventParser()
+        for _ in 0..<100_000 {
+            let d = rng.normal(0, 1) * pow(10, Double(Int(rng.next() % 30)) - 15)
+            for text in [String(d), String(format: "%.17g", d), String(format: "%.6f", d), String(format: "%.3e", d)] {
+                let expected = Double(text)
+                let got = Self.number(text, parser: parser)
+                if !Self.sameBits(got, expected) {
+                    Issue.record("\(text) → \(String(describing: got)), Double(String) gives \(String(describing: expected))")
+                    return
+                }
+            }
+        }
+    }
+
+    @Test("random decimal strings parse exactly like Double(String)")
+    func decimalStrings() {
+        var rng = PTRandom(seed: 5)
+        let parser = EventParser()
+        for _ in 0..<100_000 {
+            var text = rng.chance(0.3) ? "-" : ""
+            let intDigits = Int(rng.next() % 25)
+            if intDigits == 0 {
+                text += "0"
+            } else {
+                text += String(1 + rng.next() % 9)
+                for _ in 1..<intDigits { text += String(rng.next() % 10) }
+            }
+            if rng.chance(0.7) {
+                text += "."
+                for _ in 0...Int(rng.next() % 30) { text += String(rng.next() % 10) }
+            }
+            if rng.chance(0.5) {
+                text += rng.pick(["e", "E", "e+", "e-", "E-"]) + String(rng.next() % 340)
+            }
+            let expected = Double(text)
+            let got = Self.number(text, parser: parser)
+            if !Self.sameBits(got, expected) {
+                Issue.record("\(text) → \(String(describing: got)), Double(String) gives \(String(describing: expected))")
+                return
+            }
+        }
+    }
+
+    @Test("hard and huge cases")
+    func hardCases() {
+        let cases = [
+            "0", "-0", "0.0", "-0.0", "1", "9007199254740992", "9007199254740993", "9007199254740995",
+            "18446744073709551615", "18446744073709551616", "123456789012345678901234567890",
+            "1e22", "1e23", "1e-22", "1e-23", "1.7976931348623157e308", "1.7976931348623159e308", "1e309", "-1e309",
+            "2.2250738585072014e-308", "2.2250738585072011e-308", "4.9406564584124654e-324", "2.4703282292062327e-324",
+            "2.4703282292062328e-324", "1e-400", "0.000000000000000000000000000000000000000001",
+            "0.1", "0.2", "0.3", "2.675", "1.00000000000000011102230246251565404236316680908203125",
+            "7.2057594037927933e16", "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791.9999999999999999999999999999999999999999999999999999999999999999999999",
+            "1" + String(repeating: "0", count: 400), "0." + String(repeating: "0", count: 400) + "1",
+        ]
+        for text in cases {
+            #expect(Self.sameBits(Self.number(text), Double(text)), "\(text)")
+        }
+        #expect(Self.number("-0")?.sign == .minus)
+    }
+
+    @Test("numbers that are not JSON are invalid")
+    func notJSON() {
+        for text in ["01", "-01", "00", "1.", ".5", "-", "+1", "1e", "1e+", "1.e3", "0x10", "1_000", "--1", "1..2", "1e1.5"] {
+            #expect(PT.reason(PT.parse(#"{"ts":1795428903,"latency_ms":\#(text)}"#)) == .invalidJSON, "\(text)")
+        }
+    }
+}
+
+@Suite("Parser LineSanitizer")
+struct ParserSanitizerTests {
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0)
+    }
+
+    @Test("escape sequences survive parsing, but the sanitized line never holds ESC or C0/C1 controls")
+    func escapesSurviveButSanitized() throws {
+        let line = #"{"ts":1795428903,"model":"\u001b[31mred\u001b[0m","features":{"k":"\u009b2J\u0007\r\n"}}"#
+        let p = try #require(PT.prediction(PT.parse(line)))
+        #expect(p.model == "\u{1b}[31mred\u{1b}[0m")
+        #expect(p.features[0].value == .string("\u{9b}2J\u{7}\r\n"))
+        // What the dashboard shows of a raw (malformed) line.
+        var raw = Array("{\"ts\":\"\u{1b}]0;pwned\u{7}\u{1b}[2J\",\u{9b}\u{85}".utf8)
+        raw += [0xFF, 0xC2, 0x9B, 0x1B]
+        let shown = raw.withUnsafeBufferPointer { LineSanitizer.sanitize($0) }
+        #expect(!shown.unicodeScalars.contains(where: Self.isControl), "\(shown.debugDescription)")
+        #expect(shown.contains("pwned") && shown.contains("\u{FFFD}"))
+    }
+
+    @Test("random bytes: no controls, no bidi overrides, at most maxCharacters (+ ellipsis)")
+    func randomBytes() {
+        var rng = PTRandom(seed: 11)
+        for _ in 0..<5000 {
+            let n = Int(rng.next() % 400)
+            var bytes: [UInt8] = []
+            for _ in 0..<n {
+                // Bias towards interesting bytes: controls, C1 lead bytes, UTF-8 leads, bidi overrides.
+                switch rng.next() % 6 {
+                case 0: bytes.append(UInt8(rng.next() % 0x20))
+                case 1: bytes += [0xC2, UInt8(0x80 + rng.next() % 0x20)]
+                case 2: bytes += [0xE2, 0x80, UInt8(0xAA + rng.next() % 5)]
+                default: bytes.append(UInt8(truncatingIfNeeded: rng.next()))
+                }
+            }
+            let limit = 1 + Int(rng.next() % 200)
+            let shown = bytes.withUnsafeBufferPointer { LineSanitizer.sanitize($0, maxCharacters: limit) }
+            #expect(!shown.unicodeScalars.contains(where: Self.isControl), "\(shown.debugDescription)")
+            #expect(!shown.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) })
+            #expect(shown.unicodeScalars.count <= limit + 1)
+        }
+    }
+
+    @Test("the malformed lines a MonitorState remembers are sanitized")
+    func monitorRemembersSanitized() {
+        let state = MonitorState(options: CollectorOptions())
+        state.ingestLine("\u{1b}[2J\u{1b}]0;title\u{7} not json")
+        var bytes = Array(#"{"ts":1795428903,"model":""#.utf8)
+        bytes += [0xFF, 0x1B, 0x5B, 0x33, 0x31, 0x6D, 0x22, 0x7D]  // a stray byte, then ESC[31m
+        bytes.withUnsafeBufferPointer { state.ingestLine($0) }
+        let snap = state.snapshot(now: 0)
+        #expect(snap.malformed.total == 2)
+        #expect(snap.malformed.byReason == ["invalid_json": 1, "bad_utf8": 1])
+        for line in snap.malformed.recent {
+            #expect(!line.unicodeScalars.contains(where: Self.isControl), "\(line.debugDescription)")
+        }
+    }
+}

@@ -128,4 +128,47 @@ import Testing
             #expect(f.notifications == 1, "notified again after the restart")
         }
     }
+
+    /// `e` edits the selected alert's threshold (value, then reason; journaled); `r` reloads the config and
+    /// keeps the old rules when the new file is invalid, showing where.
+    @Test func thresholdEditAndConfigReloadInTheDashboard() throws {
+        if let reason = TmuxSession.unavailableReason {
+            print("skipping end-to-end test: \(reason)")
+            return
+        }
+        let f = try Fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        let tmux = try TmuxSession(f.command(), width: 120, environment: ["USER": "oncall-e2e"])
+        defer { tmux.kill() }
+        let firing = tmux.waitFor(timeout: 30) { $0.contains("FIRING") && $0.contains("LatencyHigh") }
+        #expect(firing.ok, "the alert did not fire:\n\(firing.screen)")
+        tmux.send("4")
+        tmux.send("e")
+        #expect(tmux.waitFor("new threshold for LatencyHigh (now 200)").ok)
+        tmux.type("abc")
+        tmux.send("Enter")
+        #expect(tmux.waitFor("is not a number").ok)
+        tmux.send("BSpace", "BSpace", "BSpace")
+        tmux.type("900")
+        tmux.send("Enter")
+        #expect(tmux.waitFor("set LatencyHigh threshold to 900, reason:").ok)
+        tmux.type("noisy")
+        tmux.send("Enter")
+        let set = tmux.waitFor("Threshold of LatencyHigh set to 900")
+        #expect(set.ok, "\(set.screen)")
+
+        let original = try String(contentsOfFile: f.config, encoding: .utf8)
+        try (original + "\n    keep_firing_for: 5x\n").write(toFile: f.config, atomically: true, encoding: .utf8)
+        tmux.send("r")
+        let refused = tmux.waitFor("config not reloaded", "mlwatch.yaml:8:23:")
+        #expect(refused.ok, "footer: \(refused.screen.split(separator: "\n").suffix(2).joined(separator: "\n"))")
+        try original.write(toFile: f.config, atomically: true, encoding: .utf8)
+        tmux.send("r")
+        let reloaded = tmux.waitFor("config reloaded: 1 rule")
+        #expect(reloaded.ok, "footer: \(reloaded.screen.split(separator: "\n").suffix(2).joined(separator: "\n"))")
+        tmux.send("q")
+        #expect(tmux.waitFor("MLWATCH_EXITED 0").ok)
+        let journal = f.journalText
+        #expect(journal.contains("threshold set to 900 by oncall-e2e: \"noisy\""), "journal:\n\(journal)")
+    }
 }

@@ -35,6 +35,10 @@ public struct AlertJournalState: Sendable, Equatable {
     private var byKey: [String: Alert] = [:]
     /// Overrides in force, by rule name.
     public var thresholdOverrides: [String: ThresholdOverride] = [:]
+    /// The newest event time of any entry: how far the journaled run had got. A restarted engine skips
+    /// evaluations before it, so re-reading a log from its start neither resolves an acknowledged alert
+    /// at an earlier event time nor notifies it again.
+    public var newestEventTime: Double?
 
     public init() {}
 
@@ -59,6 +63,7 @@ public struct AlertJournalState: Sendable, Equatable {
 
     /// Folds one record into the state.
     public mutating func apply(_ e: AlertJournalEntry) {
+        if e.time.isFinite { newestEventTime = max(newestEventTime ?? e.time, e.time) }
         if e.kind == .thresholdOverride {
             if let v = e.threshold {
                 thresholdOverrides[e.rule] = ThresholdOverride(

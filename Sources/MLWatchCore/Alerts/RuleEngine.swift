@@ -316,6 +316,7 @@ public struct RuleEngine: Sendable {
     /// alert stays firing with its incident number and acknowledgement, a snooze runs until its end, and an
     /// incident already notified is not notified again. Alerts of rules no longer configured are ignored.
     public mutating func restore(from state: AlertJournalState) {
+        if let t = state.newestEventTime { lastEvaluation = max(lastEvaluation ?? t, t) }
         let names = Set(rules.map(\.name))
         for a in state.alerts where names.contains(a.rule) {
             let labels = Labels(a.labels)

@@ -9,6 +9,10 @@ struct MLWatchBench {
 
     static let suites: [(name: String, summary: String, run: Suite)] = [
         ("drift", "drift statistics: radix vs stdlib sort, 20 numeric features × 100k vs 100k refresh", DriftBench.run),
+        ("replay", "replay of 1M events: check path (baseline) vs load, max-speed replay, backward seeks", ReplayBench.run),
+        ("parse", "parse + ingest of sample-schema lines vs Foundation JSONSerialization, lines/s", ParseBench.run),
+        ("render", "a full 200×60 dashboard frame from a sample-data snapshot with drift and alerts; diff cells", RenderBench.run),
+        ("memory", "peak RSS following a 2M-line (~900 MB) log through LogTailer + MonitorState, 10m window", MemoryBench.run),
     ]
 
     static func main() {

@@ -33,7 +33,10 @@ public final class ReplayDriver: Sendable {
     private let published: Mutex<Published>
     private let generation = Atomic<Int>(0)
     private let wallClock: @Sendable () -> Double
-    private let extraMetrics: @Sendable () -> [MetricSample]
+    /// The monitor's own RSS/CPU, added to each snapshot (as `Collector` does).
+    private let selfMetrics = ProcessMetrics()
+    /// Transitions to notify (bell), moved here from the state on the queue so the UI never waits for it.
+    private let notifications = Mutex<[AlertTransition]>([])
     /// Wall-clock seconds a tick may spend feeding.
     private let tickBudget: Double
 
@@ -52,11 +55,10 @@ public final class ReplayDriver: Sendable {
     }
 
     public init(engine: sending ReplayEngine, wallClock: @escaping @Sendable () -> Double = ReplayDriver.monotonicSeconds,
-                tickBudget: Double = 0.08, extraMetrics: @escaping @Sendable () -> [MetricSample] = { [] }) {
+                tickBudget: Double = 0.08) {
         self.engine = engine
         self.wallClock = wallClock
         self.tickBudget = tickBudget
-        self.extraMetrics = extraMetrics
         let status = engine.status(wall: wallClock())
         self.published = Mutex(Published(snapshot: Snapshot(sources: engine.source.sources, mode: .replay),
                                          status: status, message: nil, messageSerial: 0))
@@ -100,9 +102,12 @@ public final class ReplayDriver: Sendable {
         }
     }
 
-    /// Transitions that should notify since the last call.
+    /// Transitions that should notify since the last call (never waits for the queue).
     public func drainNotifications() -> [AlertTransition] {
-        queue.sync { engine.state.drainNotifications() }
+        notifications.withLock { n in
+            defer { n.removeAll() }
+            return n
+        }
     }
 
     /// Runs until the whole recording was fed (tests and headless use): no timer needed.
@@ -121,7 +126,13 @@ public final class ReplayDriver: Sendable {
         let deadline = wallClock() + tickBudget
         while true {
             let fed = engine.advance(wall: wallClock(), limit: 4096)
-            if fed == 0 || engine.atEnd || wallClock() >= deadline { break }
+            if fed == 0 || engine.atEnd { break }
+            if wallClock() >= deadline {
+                // Behind the clock (a slow machine, a dense log): let virtual time wait for the feeding,
+                // rather than run ahead of what the dashboard shows.
+                engine.holdClockAtFed(wall: wallClock())
+                break
+            }
         }
         publishNow()
     }
@@ -152,7 +163,10 @@ public final class ReplayDriver: Sendable {
             engine.jumpToPreviousTransition(wall: wall)
         }
         // A rebuilt state re-fires what it had seen: do not ring the bell again for it.
-        if engine.rebuilds != rebuildsBefore { _ = engine.state.drainNotifications() }
+        if engine.rebuilds != rebuildsBefore {
+            _ = engine.state.drainNotifications()
+            notifications.withLock { $0.removeAll() }
+        }
         stateChanged = true
         publishNow()
     }
@@ -163,12 +177,14 @@ public final class ReplayDriver: Sendable {
     }
 
     private func publishNow() {
+        let fresh = engine.state.drainNotifications()
+        if !fresh.isEmpty { notifications.withLock { $0.append(contentsOf: fresh) } }
         let wall = wallClock()
         let status = engine.status(wall: wall)
         let key = [engine.position, engine.rebuilds, engine.finished ? 1 : 0]
         var snapshot: Snapshot?
         if stateChanged || key != lastSnapshotKey {
-            snapshot = engine.state.snapshot(extraMetrics: extraMetrics(), now: Date().timeIntervalSince1970)
+            snapshot = engine.state.snapshot(extraMetrics: selfMetrics.sample(), now: Date().timeIntervalSince1970)
             lastSnapshotKey = key
             stateChanged = false
         }

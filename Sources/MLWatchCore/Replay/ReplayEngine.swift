@@ -157,6 +157,14 @@ public final class ReplayEngine {
         clock.seek(to: target > 0 ? source.dueTimes[target - 1] : startTime, wall: wall)
     }
 
+    /// Moves the clock back to the last fed line when feeding fell behind it (the driver calls this when a
+    /// tick ran out of time), so virtual time runs only as fast as the machine can feed.
+    public func holdClockAtFed(wall: Double) {
+        guard case .factor = clock.speed, !atEnd, position > 0 else { return }
+        let fed = source.dueTimes[position - 1]
+        if clock.now(wall: wall) > fed { clock.seek(to: fed, wall: wall) }
+    }
+
     public func togglePause(wall: Double) {
         if clock.paused {
             clock.resume(wall: wall)

@@ -37,11 +37,11 @@ public struct ReplayStatus: Sendable, Equatable {
     }
 
     /// Virtual time (hh:mm:ss, UTC), a progress bar of `barWidth` cells and the percentage.
-    public func line(barWidth: Int = 16) -> String {
+    public func line(barWidth: Int = 10) -> String {
         let filled = Int((progress * Double(barWidth)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: max(0, barWidth - filled))
         let percent = Int((progress * 100).rounded(.down))
         let clock = TimestampParser.format(virtualTime).dropFirst(11).prefix(8)
-        return "virtual \(clock) ▕\(bar)▏ \(percent)%"
+        return "\(finished ? "■" : paused ? "‖" : "▶") \(clock) ▕\(bar)▏ \(percent)%"
     }
 }

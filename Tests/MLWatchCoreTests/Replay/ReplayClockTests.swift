@@ -71,7 +71,7 @@ import Testing
         let s = ReplayStatus(speed: .factor(60), paused: false, virtualTime: 1_795_000_000 + 3661, startTime: 1_795_000_000,
                              endTime: 1_795_007_200, progress: 0.5)
         #expect(s.modeLabel == "REPLAY 60×")
-        #expect(s.line(barWidth: 8) == "virtual 12:07:41 ▕████░░░░▏ 50%")
+        #expect(s.line(barWidth: 8) == "▶ 12:07:41 ▕████░░░░▏ 50%")
         var p = s
         p.paused = true
         #expect(p.modeLabel == "REPLAY ‖ 60×")

@@ -196,6 +196,8 @@ struct JSONScanner {
         var mantissa: UInt64 = 0
         var digits = 0
         var exp10 = 0
+        // Whether a nonzero digit beyond the 19 kept ones was dropped (the mantissa is then inexact).
+        var dropped = false
         let intStart = i
         while i < bytes.count, bytes[i] &- 0x30 < 10 {
             if digits < 19 {
@@ -203,6 +205,7 @@ struct JSONScanner {
                 if mantissa != 0 { digits += 1 }
             } else {
                 exp10 += 1
+                if bytes[i] != 0x30 { dropped = true }
             }
             i += 1
         }
@@ -217,6 +220,8 @@ struct JSONScanner {
                     mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
                     if mantissa != 0 { digits += 1 }
                     exp10 -= 1
+                } else if bytes[i] != 0x30 {
+                    dropped = true
                 }
                 i += 1
             }
@@ -245,8 +250,32 @@ struct JSONScanner {
             if exp10 < 0 { v /= JSONScanner.powersOf10[-exp10] } else if exp10 > 0 { v *= JSONScanner.powersOf10[exp10] }
             return negative ? -v : v
         }
+        #if arch(x86_64) && !os(Windows)
+        // 17–19 significant digits (about half of the doubles Python or Swift print): Float80 holds the
+        // 64-bit mantissa and 10^k (k ≤ 27) exactly, so one Float80 operation rounds once to 64 bits;
+        // rounding that to a double is correct unless the Float80 result sits exactly on a midpoint
+        // between two doubles (low 11 bits 0b100_0000_0000), the one case where double rounding can
+        // differ from a single rounding. That case, and the rest, take the slow path. This replaced a
+        // strtod call with a heap-allocated C string for every such number (the hot spot in profiles).
+        if !dropped, exp10 >= -27, exp10 <= 27 {
+            var r = Float80(mantissa)
+            if exp10 < 0 { r /= JSONScanner.powersOf10x[-exp10] } else if exp10 > 0 { r *= JSONScanner.powersOf10x[exp10] }
+            if r.significandBitPattern & 0x7FF != 0x400 {
+                let v = Double(r)
+                return negative ? -v : v
+            }
+        }
+        #endif
         return slowNumber(start..<i)
     }
+
+    #if arch(x86_64) && !os(Windows)
+    private static let powersOf10x: [Float80] = (0...27).map { e in
+        var v: Float80 = 1
+        for _ in 0..<e { v *= 10 }
+        return v
+    }
+    #endif
 
     private static let powersOf10: [Double] = (0...22).map { e in
         var v = 1.0
@@ -254,10 +283,11 @@ struct JSONScanner {
         return v
     }
 
+    /// Any other number, through the standard library (correctly rounded, and independent of the C
+    /// locale: `strtod`, used before, reads "0.5" as 0 once the terminal UI has called
+    /// `setlocale(LC_ALL, "")` under a locale with a decimal comma). The token is valid JSON here.
     private func slowNumber(_ r: Range<Int>) -> Double {
-        var buf = [CChar](repeating: 0, count: r.count + 1)
-        for (k, b) in bytes[r].enumerated() { buf[k] = CChar(bitPattern: b) }
-        return strtod(buf, nil)
+        Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)) ?? .nan
     }
 
     mutating func literal(_ word: StaticString) throws(MalformedReason) {

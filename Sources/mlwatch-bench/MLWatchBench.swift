@@ -12,7 +12,7 @@ struct MLWatchBench {
         ("replay", "replay of 1M events: check path (baseline) vs load, max-speed replay, backward seeks", ReplayBench.run),
         ("parse", "parse + ingest of sample-schema lines vs Foundation JSONSerialization, lines/s", ParseBench.run),
         ("render", "a full 200×60 dashboard frame from a sample-data snapshot with drift and alerts; diff cells", RenderBench.run),
-        ("memory", "peak RSS following a 2M-line (~900 MB) log through LogTailer + MonitorState, 10m window", MemoryBench.run),
+        ("memory", "peak RSS following a 2M-line (~750 MB) log through LogTailer + MonitorState, 10m window", MemoryBench.run),
     ]
 
     static func main() {

@@ -13,7 +13,7 @@ public enum SimulationScenario: String, CaseIterable, Sendable {
     case canary
     /// 40% of predictions wrong; ground truth arrives 2 minutes late as label events.
     case accuracyDrop = "accuracy-drop"
-    /// A tour: a broken producer at 20 s, a latency spike from 30 s, a null burst at 4 min, drift from
+    /// A tour: a broken producer at 5 s (its alert fires within a minute), a latency spike from 30 s, a null burst at 4 min, drift from
     /// 5 min, an accuracy drop at 11 min; repeats every 20 minutes. (No canary: a small second version
     /// makes every snapshot compute exact KS p-values for it, too slow for a debug build.)
     case demo
@@ -44,7 +44,7 @@ public enum SimulationScenario: String, CaseIterable, Sendable {
             if incident { c.wrongRate = 0.4 }
         case .demo:
             let t = elapsed.truncatingRemainder(dividingBy: 1200)
-            if t >= 20 && t < 30 { c.malformedRate = 0.12 }
+            if t >= 5 && t < 15 { c.malformedRate = 0.12 }
             if t >= 30 && t < 240 { c.latencyFactor = 12 }
             if t >= 240 && t < 360 { c.nullRate = 0.35 }
             c.carValueDrift = SimulationConditions.ramp(t, from: 300, to: 600)

@@ -153,7 +153,7 @@ import Testing
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
         #expect(names.isSuperset(of: ["predictions.jsonl", "predictions.jsonl.1", "predictions.jsonl.5"]))
         #expect(!names.contains("predictions.jsonl.6"))
-        // Oldest first; everything parses, and the demo's broken producer (20–30 s) wrote malformed lines.
+        // Oldest first; everything parses, and the demo's broken producer (5–15 s) wrote malformed lines.
         let files = (1...5).reversed().map { "\(path).\($0)" } + [path]
         let source = try ReplaySource.load(paths: files)
         let malformed = source.entries.filter { if case .malformed = $0 { return true } else { return false } }.count

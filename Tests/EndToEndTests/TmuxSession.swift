@@ -96,17 +96,24 @@ final class TmuxSession {
         "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// Runs tmux and returns its status and output. Output goes through a temporary file, not a pipe:
+    /// `new-session` may fork the tmux server, which would inherit a pipe and keep it open forever.
     @discardableResult
     static func run(_ args: [String]) throws -> (status: Int32, output: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-tmux-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let handle = try FileHandle(forWritingTo: file)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["tmux"] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
         try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
+        try? handle.close()
+        let data = (try? Data(contentsOf: file)) ?? Data()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 

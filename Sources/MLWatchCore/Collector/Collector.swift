@@ -38,12 +38,28 @@ public final class Collector: Sendable {
         queue.sync { body(state) }
     }
 
-    /// Builds and publishes a snapshot now.
+    /// Builds and publishes a snapshot now (after a command changed the state, e.g. an acknowledgement).
     public func publish() {
         queue.async { self.publishNow() }
     }
 
+    // Confined to `queue`: what the last published snapshot was built from.
+    private nonisolated(unsafe) var lastPublished: (key: [Int], wallTime: Double)?
+
+    /// Publishes only when the input or the alerts changed, or every 5 s (for the monitor's own
+    /// RSS/CPU): an idle dashboard then neither rebuilds snapshots nor redraws.
+    private func publishIfChanged() {
+        if let last = lastPublished, last.key == changeKey, Date().timeIntervalSince1970 - last.wallTime < 5 { return }
+        publishNow()
+    }
+
+    /// Counts that change whenever a snapshot would.
+    private var changeKey: [Int] {
+        [state.events, state.labels, state.systemSamples, state.late, state.malformedTotal, state.rules?.timeline.count ?? 0]
+    }
+
     private func publishNow() {
+        lastPublished = (changeKey, Date().timeIntervalSince1970)
         let snap = state.snapshot(extraMetrics: selfMetrics.sample())
         published.withLock { $0 = snap }
         generation.add(1, ordering: .releasing)
@@ -54,7 +70,7 @@ public final class Collector: Sendable {
         queue.sync {
             let t = DispatchSource.makeTimerSource(queue: queue)
             t.schedule(deadline: .now(), repeating: interval, leeway: .milliseconds(20))
-            t.setEventHandler { [weak self] in self?.publishNow() }
+            t.setEventHandler { [weak self] in self?.publishIfChanged() }
             t.resume()
             timer = t
         }

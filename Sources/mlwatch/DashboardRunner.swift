@@ -26,7 +26,7 @@ struct DashboardRunner {
         do {
             journal = setup.config.rules.isEmpty ? nil : try live.openJournal()
             let state = try setup.makeState(mode: mode, journal: journal)
-            collector = Collector(state: state)
+            collector = Collector(state: state, exactKSPValues: false)
             do {
                 tailer = try LogTailer(paths: setup.logs, options: live.tailerOptions(maxLineBytes: setup.common.maxLineBytes))
             } catch {

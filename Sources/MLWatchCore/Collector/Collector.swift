@@ -17,8 +17,12 @@ public final class Collector: Sendable {
     /// Extra metrics (the monitor's own RSS/CPU) added to each snapshot.
     private let selfMetrics = ProcessMetrics()
 
-    public init(state: MonitorState) {
+    /// Whether published snapshots carry exact KS p-values for every column (see `MonitorState.snapshot`).
+    private let exactKSPValues: Bool
+
+    public init(state: MonitorState, exactKSPValues: Bool = true) {
         self.state = state
+        self.exactKSPValues = exactKSPValues
         self.published = Mutex(Snapshot(sources: state.sources, mode: state.mode))
     }
 
@@ -60,7 +64,7 @@ public final class Collector: Sendable {
 
     private func publishNow() {
         lastPublished = (changeKey, Date().timeIntervalSince1970)
-        let snap = state.snapshot(extraMetrics: selfMetrics.sample())
+        let snap = state.snapshot(extraMetrics: selfMetrics.sample(), exactKSPValues: exactKSPValues)
         published.withLock { $0 = snap }
         generation.add(1, ordering: .releasing)
     }

@@ -297,7 +297,10 @@ public final class MonitorState {
         }
     }
 
-    public func snapshot(extraMetrics: [MetricSample] = [], now: Double = Date().timeIntervalSince1970) -> Snapshot {
+    /// - Parameter exactKSPValues: compute exact KS p-values for every column (headless output); the
+    ///   live dashboard passes false and gets them only where KS is the chosen test.
+    public func snapshot(extraMetrics: [MetricSample] = [], now: Double = Date().timeIntervalSince1970,
+                         exactKSPValues: Bool = true) -> Snapshot {
         var snap = Snapshot(
             sources: sources, mode: mode, events: events, late: late,
             malformed: MalformedStats(
@@ -307,12 +310,13 @@ public final class MonitorState {
             newestEventTime: window.newest, builtAt: now)
         if let w = currentWindow {
             // Nothing new since the last snapshot: reuse its metrics (a quiet log costs nothing).
-            let key = [Double(events), Double(labels), Double(systemSamples), Double(late), Double(malformedTotal), w.to]
+            let key = [Double(events), Double(labels), Double(systemSamples), Double(late), Double(malformedTotal), w.to,
+                       exactKSPValues ? 1 : 0]
             let m: WindowMetrics
             if let cached = cachedWindow, cached.key == key {
                 m = cached.metrics
             } else {
-                m = metrics(from: w.from, to: w.to)
+                m = metrics(from: w.from, to: w.to, driftScope: exactKSPValues ? .all : .allWithoutKSPValue)
                 cachedWindow = (key, m)
             }
             snap.windowFrom = w.from ?? window.predictions.first?.timestamp

@@ -2,6 +2,9 @@
 /// rule evaluations (hundreds per hour of log) test only the columns their rules read.
 public enum DriftScope: Sendable, Equatable {
     case all
+    /// Every column, without exact KS p-values where KS is not the chosen test: the live dashboard's
+    /// snapshots, rebuilt several times a second.
+    case allWithoutKSPValue
     case none
     /// Only these columns; `ksPValue`: whether a rule reads `drift_ks_pvalue` (exact KS p-values cost
     /// O(n1·n2) and are skipped otherwise, unless KS is a column's chosen test).
@@ -9,7 +12,7 @@ public enum DriftScope: Sendable, Equatable {
 
     func includes(_ column: String) -> Bool {
         switch self {
-        case .all: return true
+        case .all, .allWithoutKSPValue: return true
         case .none: return false
         case .columns(let set, _): return set.contains(column)
         }

@@ -115,7 +115,7 @@ struct MetricsCalculator {
             }
             out.features.append(summary)
         }
-        if drift != nil, driftScope == .all {
+        if drift != nil, driftScope == .all || driftScope == .allWithoutKSPValue {
             add("drift_share", driftTested > 0 ? Double(driftDetected) / Double(driftTested) : 0)
             add("drift_features_detected", Double(driftDetected))
         }

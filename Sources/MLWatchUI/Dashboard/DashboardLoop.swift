@@ -65,14 +65,31 @@ public final class DashboardLoop {
 
     /// Runs until `q` or `shouldExit`.
     public func run() {
+        var instantTimeouts = 0
         while running && !hooks.shouldExit() {
-            step(timeoutMs: 100)
+            let started = Date()
+            let keyRead = step(timeoutMs: 100)
+            // A live terminal makes readKey wait for its timeout. When the terminal is gone (the tmux
+            // pane or ssh session closed), it returns at once forever: stop instead of spinning.
+            if !keyRead && Date().timeIntervalSince(started) < 0.01 {
+                instantTimeouts += 1
+                if instantTimeouts >= 50 { running = false }
+            } else {
+                instantTimeouts = 0
+            }
         }
     }
 
+    /// Whether the loop stopped because the terminal went away rather than by `q` or a signal.
+    public var terminalLost: Bool { !running && !quitRequested }
+    private var quitRequested = false
+
     /// One iteration: wait up to `timeoutMs` for a key, then redraw if anything changed.
-    public func step(timeoutMs: Int) {
-        if let key = backend.readKey(timeoutMs: timeoutMs) {
+    /// - Returns: whether a key was read.
+    @discardableResult
+    public func step(timeoutMs: Int) -> Bool {
+        let key = backend.readKey(timeoutMs: timeoutMs)
+        if let key {
             handle(key)
         }
         let (generation, snapshot) = hooks.snapshot()
@@ -81,10 +98,9 @@ public final class DashboardLoop {
             state.observe(snapshot)
             dirty = true
         }
-        for t in hooks.notifications() where t.to == .firing && t.severity == .critical && bellOnCritical {
+        let notifications = hooks.notifications()
+        if bellOnCritical, notifications.contains(where: { $0.to == .firing && $0.severity == .critical }) {
             backend.bell()
-            _ = t
-            break
         }
         let second = Int(Date().timeIntervalSince1970)
         if second != lastSecond {
@@ -94,6 +110,7 @@ public final class DashboardLoop {
         if dirty, running {
             redraw(snapshot)
         }
+        return key != nil
     }
 
     private func handle(_ key: Key) {
@@ -108,6 +125,7 @@ public final class DashboardLoop {
         for command in state.handle(key, snapshot: snapshot) {
             switch command {
             case .quit:
+                quitRequested = true
                 running = false
             case .cycleTheme:
                 themeIndex = (themeIndex + 1) % themes.count

@@ -14,8 +14,8 @@ struct FooterView {
         } else {
             var keys = " q quit  ? help  Tab/1-4 focus  ↑↓ move  Enter zoom/detail  / filter  p pause  m model  T theme"
             if state.focus == .alerts { keys = " a ack  A ack+note  s snooze  u undo  e threshold  Enter history  r reload  ? help  q quit" }
-            if let hint = state.footerHint { keys += "  │ " + hint }
-            text = keys
+            // The hint (e.g. how to point the demo at real logs) matters more than the key list.
+            text = state.footerHint.map { " " + $0 + "  │" + keys } ?? keys
         }
         _ = buffer.put(text, x: area.x, y: area.y, style: theme[.statusBar], maxWidth: area.width)
     }

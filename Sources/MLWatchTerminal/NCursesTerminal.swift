@@ -72,6 +72,13 @@ public final class NCursesTerminal: TerminalBackend {
         // Without the user's locale, ncursesw treats every byte as Latin-1: braille, blocks and box
         // drawing come out as mojibake.
         setlocale(LC_ALL, "")
+        // ncurses learns of resizes through SIGWINCH on this (the UI) thread. Code that runs before us may
+        // have left it blocked on the main thread (seen in the dashboard: resizes were never reported),
+        // so unblock it explicitly.
+        var winch = sigset_t()
+        sigemptyset(&winch)
+        sigaddset(&winch, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &winch, nil)
         TerminalRestore.save(fd: fileno(output))
         let termName = term ?? environment["TERM"] ?? ""
         // newterm(nil, …) reads $TERM; passing the name explicitly lets a test pick one.

@@ -47,46 +47,70 @@ struct EngineSetup {
         return config.reference
     }
 
-    /// The monitor state for a run, with drift against the reference and the rules (restored from the
-    /// journal when one is given).
-    func makeState(mode: SourceMode, journal: (any AlertJournal)? = nil) throws(SetupError) -> MonitorState {
-        var referenceSamples: [MetricSample] = []
-        let drift: DriftMonitor?
+    /// The drift reference, read once: a fresh `DriftMonitor` per state (replay rebuilds states on every
+    /// backward seek), and the reference's window metrics for learning adaptive thresholds.
+    struct PreparedReference {
+        let makeDrift: () -> DriftMonitor?
+        let samples: [MetricSample]
+    }
+
+    func prepareReference() throws(SetupError) -> PreparedReference {
+        let drift = config.drift
+        func monitor(_ source: DriftMonitor.Source) -> () -> DriftMonitor? {
+            { DriftMonitor(source: source, overrides: drift.features, defaults: drift.defaultOptions) }
+        }
         switch referenceSpec {
         case .none:
-            drift = nil
+            return PreparedReference(makeDrift: { nil }, samples: [])
         case .profile(let path):
             do {
-                drift = DriftMonitor(source: .profile(try ReferenceProfile.load(path: path)),
-                                     overrides: config.drift.features, defaults: config.drift.defaultOptions)
+                return PreparedReference(makeDrift: monitor(.profile(try ReferenceProfile.load(path: path))), samples: [])
             } catch {
                 throw .reference(error.description)
             }
         case .file(let path):
             let (profile, samples) = try EngineSetup.readReference(path: path, options: options, mapping: config.fieldMapping)
-            referenceSamples = samples
-            drift = DriftMonitor(source: .profile(profile), overrides: config.drift.features, defaults: config.drift.defaultOptions)
+            return PreparedReference(makeDrift: monitor(.profile(profile)), samples: samples)
         case .first(let n):
-            drift = DriftMonitor(source: .firstEvents(n), overrides: config.drift.features, defaults: config.drift.defaultOptions)
+            return PreparedReference(makeDrift: monitor(.firstEvents(n)), samples: [])
         case .range(let from, let to):
             // An open range learns one hour from its start.
-            drift = DriftMonitor(source: .timeRange(from: from, to: to ?? from + 3600),
-                                 overrides: config.drift.features, defaults: config.drift.defaultOptions)
+            return PreparedReference(makeDrift: monitor(.timeRange(from: from, to: to ?? from + 3600)), samples: [])
         }
-        var rules: RuleEngine?
-        if !config.rules.isEmpty {
-            var engine = RuleEngine(rules: config.rules, journal: journal)
-            if !referenceSamples.isEmpty { engine.learnReference(referenceSamples) }
-            if journal != nil {
-                do {
-                    try engine.restoreFromJournal()
-                } catch {
-                    throw .journal(error.description)
-                }
+    }
+
+    /// The rules of the config (nil when there are none), with adaptive thresholds learned from the
+    /// reference and, given a journal, the alerts' state restored from it.
+    func makeRules(reference: PreparedReference, journal: (any AlertJournal)?) throws(SetupError) -> RuleEngine? {
+        guard !config.rules.isEmpty else { return nil }
+        var engine = RuleEngine(rules: config.rules, journal: journal)
+        if !reference.samples.isEmpty { engine.learnReference(reference.samples) }
+        if journal != nil {
+            do {
+                try engine.restoreFromJournal()
+            } catch {
+                throw .journal(error.description)
             }
-            rules = engine
         }
-        return MonitorState(options: options, sources: logs, mode: mode, drift: drift, rules: rules)
+        return engine
+    }
+
+    /// The monitor state for a run, with drift against the reference and the rules (restored from the
+    /// journal when one is given).
+    func makeState(mode: SourceMode, journal: (any AlertJournal)? = nil) throws(SetupError) -> MonitorState {
+        let reference = try prepareReference()
+        return MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(),
+                            rules: try makeRules(reference: reference, journal: journal))
+    }
+
+    /// Fresh monitor states without a journal, the reference read once (replay: replayed transitions are
+    /// not written to the live journal; acknowledgements made during a replay last until the next
+    /// backward seek).
+    func stateFactory(mode: SourceMode) throws(SetupError) -> () -> MonitorState {
+        let reference = try prepareReference()
+        let rules = try makeRules(reference: reference, journal: nil)
+        let (options, logs) = (options, logs)
+        return { MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(), rules: rules) }
     }
 
     /// Reads a reference log: its profile for drift, and the metrics of each of its windows for

@@ -6,7 +6,7 @@ import MLWatchTerminal
 import MLWatchUI
 
 /// Runs `mlwatch replay`: loads the recording, builds a `ReplayEngine` (fresh states from
-/// `ReplayStateFactory`), drives it with a `ReplayDriver` and shows it on the dashboard, with the replay
+/// `EngineSetup.stateFactory`), drives it with a `ReplayDriver` and shows it on the dashboard, with the replay
 /// keys wired through `DashboardLoop.Hooks.extraKey` and the header through `decorate`.
 struct ReplayRunner {
     let setup: EngineSetup
@@ -39,7 +39,7 @@ struct ReplayRunner {
                 fromTime = t
             }
             source = loaded
-            makeState = try ReplayStateFactory.make(setup: setup)
+            makeState = try setup.stateFactory(mode: .replay)
             themes = try DashboardRunner.loadThemes(first: theme ?? setup.config.theme)
             if !headless {
                 let secs = String(format: "%.1f", Date().timeIntervalSince(started))
@@ -152,49 +152,5 @@ final class ReplaySeen {
             messageSerial = p.messageSerial
             state.message = p.message
         }
-    }
-}
-
-/// Fresh monitor states for a replay: the run's options, drift reference and rules, with the reference
-/// read once (not at every backward seek). Mirrors `EngineSetup.makeState`, without a journal: replayed
-/// transitions are not written to the live alert journal, and acknowledgements made during a replay last
-/// until the next backward seek.
-enum ReplayStateFactory {
-    static func make(setup: EngineSetup) throws(SetupError) -> () -> MonitorState {
-        let config = setup.config
-        var referenceSamples: [MetricSample] = []
-        let makeDrift: () -> DriftMonitor?
-        switch setup.referenceSpec {
-        case .none:
-            makeDrift = { nil }
-        case .profile(let path):
-            let profile: ReferenceProfile
-            do {
-                profile = try ReferenceProfile.load(path: path)
-            } catch {
-                throw .reference(error.description)
-            }
-            makeDrift = { DriftMonitor(source: .profile(profile), overrides: config.drift.features, defaults: config.drift.defaultOptions) }
-        case .file(let path):
-            let (profile, samples) = try EngineSetup.readReference(path: path, options: setup.options, mapping: config.fieldMapping)
-            referenceSamples = samples
-            makeDrift = { DriftMonitor(source: .profile(profile), overrides: config.drift.features, defaults: config.drift.defaultOptions) }
-        case .first(let n):
-            makeDrift = { DriftMonitor(source: .firstEvents(n), overrides: config.drift.features, defaults: config.drift.defaultOptions) }
-        case .range(let from, let to):
-            makeDrift = {
-                DriftMonitor(source: .timeRange(from: from, to: to ?? from + 3600), overrides: config.drift.features,
-                             defaults: config.drift.defaultOptions)
-            }
-        }
-        var rules: RuleEngine?
-        if !config.rules.isEmpty {
-            var engine = RuleEngine(rules: config.rules, journal: nil)
-            if !referenceSamples.isEmpty { engine.learnReference(referenceSamples) }
-            rules = engine
-        }
-        let options = setup.options
-        let logs = setup.logs
-        return { MonitorState(options: options, sources: logs, mode: .replay, drift: makeDrift(), rules: rules) }
     }
 }

@@ -17,7 +17,7 @@ public enum DashboardKeys {
         KeyBinding([.char("s")], action: "Cycle sort: drift, name, missing", context: "Input"),
         KeyBinding([.char("a")], action: "Acknowledge the selected alert", context: "Alerts"),
         KeyBinding([.char("A")], action: "Acknowledge with a note", context: "Alerts"),
-        KeyBinding([.char("s")], action: "Snooze (15m / 1h / 4h / 24h)", context: "Alerts"),
+        KeyBinding([.char("s")], action: "Snooze (15m / 1h / 4h / 24h / typed duration)", context: "Alerts"),
         KeyBinding([.char("u")], action: "Undo the acknowledgement or snooze", context: "Alerts"),
         KeyBinding([.char("e")], action: "Edit the rule's threshold live (journaled)", context: "Alerts"),
         KeyBinding([.char(" ")], keyDescription: "Space", action: "Pause / resume the replay", context: "Replay"),

@@ -21,6 +21,8 @@ public struct DashboardState: Sendable {
     public var thresholdDraft: ThresholdDraft?
     /// Snooze duration menu open (`s`).
     public var snoozeMenu = false
+    /// A custom snooze duration being typed (`s` then `5`), nil when not typing one.
+    public var snoozeDraft: String?
     public var sort: InputSort = .drift
     public var selection: [PanelID: Int] = [:]
     /// Index into the model/version/segment groups of the snapshot; nil shows every group's first.
@@ -155,6 +157,7 @@ public struct DashboardState: Sendable {
         if editingFilter { return handleFilterKey(key) }
         if noteDraft != nil { return handleNoteKey(key, snapshot) }
         if thresholdDraft != nil { return handleThresholdKey(key) }
+        if snoozeDraft != nil { return handleSnoozeDraftKey(key, snapshot) }
         if snoozeMenu { return handleSnoozeKey(key, snapshot) }
         if helpVisible {
             if key == .char("q") { return [.quit] }
@@ -337,11 +340,36 @@ public struct DashboardState: Sendable {
         ("1", "15m", 900), ("2", "1h", 3600), ("3", "4h", 14_400), ("4", "24h", 86_400),
     ]
 
+    /// The key of the menu entry that asks for a typed duration.
+    public static let customSnoozeKey: Character = "5"
+
     private mutating func handleSnoozeKey(_ key: Key, _ snapshot: Snapshot) -> [DashboardCommand] {
         snoozeMenu = false
+        if key == .char(DashboardState.customSnoozeKey), selectedAlert(snapshot) != nil {
+            snoozeDraft = ""
+            return []
+        }
         guard case .char(let c) = key, let choice = DashboardState.snoozeChoices.first(where: { $0.key == c }),
             let a = selectedAlert(snapshot)
         else { return [] }
         return [.snooze(rule: a.rule, labels: a.labels, seconds: choice.seconds)]
+    }
+
+    private mutating func handleSnoozeDraftKey(_ key: Key, _ snapshot: Snapshot) -> [DashboardCommand] {
+        switch key {
+        case .enter:
+            let text = snoozeDraft ?? ""
+            guard let seconds = DurationText.parse(text), seconds > 0 else {
+                message = "snooze: \"\(text)\" is not a duration (e.g. 90m, 2h30m, 1d)"
+                return []
+            }
+            snoozeDraft = nil
+            if let a = selectedAlert(snapshot) { return [.snooze(rule: a.rule, labels: a.labels, seconds: seconds)] }
+        case .escape: snoozeDraft = nil
+        case .backspace, .delete: if snoozeDraft?.isEmpty == false { snoozeDraft?.removeLast() }
+        case .char(let c): if (snoozeDraft?.count ?? 0) < 20 { snoozeDraft?.append(c) }
+        default: break
+        }
+        return []
     }
 }

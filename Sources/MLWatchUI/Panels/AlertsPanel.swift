@@ -28,8 +28,13 @@ struct AlertsPanel {
         } else if let draft = c.state.thresholdDraft {
             _ = buffer.put(draft.prompt, x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
             y += 1
+        } else if let draft = c.state.snoozeDraft {
+            _ = buffer.put("snooze for (e.g. 90m, 2h30m): " + draft + "▏ (Enter snoozes, Esc cancels)", x: inner.x, y: y,
+                           style: theme[.warning], maxWidth: inner.width)
+            y += 1
         } else if c.state.snoozeMenu {
-            let menu = DashboardState.snoozeChoices.map { "\($0.key) \($0.label)" }.joined(separator: "  ")
+            let menu = (DashboardState.snoozeChoices.map { "\($0.key) \($0.label)" } + ["\(DashboardState.customSnoozeKey) other…"])
+                .joined(separator: "  ")
             _ = buffer.put("snooze for: " + menu + "  (Esc cancels)", x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
             y += 1
         }

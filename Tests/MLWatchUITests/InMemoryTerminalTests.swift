@@ -57,11 +57,14 @@ struct InMemoryTerminalTests {
     }
 
     @Test func keyMapDescribesBindings() {
-        let map = KeyMap.standard.adding([KeyBinding([.char("a")], action: "Acknowledge", context: "Alerts")])
-        #expect(map.contexts == ["Global", "Alerts"])
-        #expect(map.binding(for: .char("a"), in: "Alerts")?.action == "Acknowledge")
-        #expect(map.binding(for: .char("q"), in: "Alerts")?.action == "Quit")
-        #expect(map.bindings(in: "Global").first?.keyDescription == "q / Ctrl+C")
+        let map = DashboardKeys.map.adding([KeyBinding([.char("x")], action: "Extra", context: "Extra")])
+        #expect(map.contexts == ["Global", "Input", "Alerts", "Replay", "Extra"])
+        #expect(map.binding(for: .char("a"), in: "Alerts")?.action == "Acknowledge the selected alert")
+        #expect(map.binding(for: .char("x"), in: "Extra")?.action == "Extra")
+        // Context first, then the global table.
+        #expect(map.binding(for: .char("s"), in: "Input")?.action.hasPrefix("Cycle sort") == true)
+        #expect(map.binding(for: .char("q"), in: "Alerts")?.action == "Quit (restores the terminal)")
+        #expect(map.bindings(in: "Global").first?.keyDescription == "q")
         #expect(Key.backTab.description == "Shift+Tab")
     }
 }

@@ -138,7 +138,7 @@ enum FixtureLog {
             let t = start + Double(i) * 0.25
             var latency = 10 + 30 * next()
             if spike && i > count / 3 && i < 2 * count / 3 { latency *= 15 }
-            let name = featureName.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let name = jsonEscaped(featureName)
             let feature = "\"\(name)\": \(String(format: "%.2f", 100 + 50 * next())), \"country\": \"\(["DE", "FR", "US"][i % 3])\""
             lines.append("""
                 {"ts": \(t), "model": "demo", "version": "v1", "request_id": "r\(i)", "latency_ms": \(String(format: "%.2f", latency)), "status": "\(i % 50 == 0 ? "error" : "ok")", "features": {\(feature)}, "prediction": \(i % 2), "score": \(String(format: "%.3f", next()))}
@@ -149,5 +149,24 @@ enum FixtureLog {
         }
         lines.append("this line is not JSON")
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// The inside of a JSON string literal: quotes, backslashes and control characters escaped, as a
+    /// producer's JSON encoder writes them (raw control characters make a line invalid JSON).
+    static func jsonEscaped(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 }

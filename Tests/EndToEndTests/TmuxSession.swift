@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the real `mlwatch` binary in a detached tmux session, for end-to-end tests: type keys, read the
 /// screen, resize, and wait (polling with a deadline, never sleeping blindly) for text to appear.
@@ -96,25 +99,31 @@ final class TmuxSession {
         "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// Runs tmux and returns its status and output. Output goes through a temporary file, not a pipe:
+    /// Runs tmux and returns its status and output. Spawned with `posix_spawnp` and reaped with
+    /// `waitpid`: Foundation's `Process.waitUntilExit` was seen to miss the exit of a `tmux new-session`
+    /// client (left a zombie, the test hung). Output goes through a temporary file, not a pipe, because
     /// `new-session` may fork the tmux server, which would inherit a pipe and keep it open forever.
     @discardableResult
     static func run(_ args: [String]) throws -> (status: Int32, output: String) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-tmux-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let handle = try FileHandle(forWritingTo: file)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux"] + args
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try? handle.close()
-        let data = (try? Data(contentsOf: file)) ?? Data()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-tmux-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = (["tmux"] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
+        guard rc == 0 else { throw TmuxError.failed("cannot start tmux: \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        return (exitStatus, output)
     }
 
     enum TmuxError: Error {

@@ -9,10 +9,7 @@ import MLWatchCore
 /// (all reference columns, then all current columns) for `scripts/drift_bench_scipy.py`.
 enum DriftBench {
     @Sendable static func run(_ args: [String]) -> Int32 {
-        func option(_ name: String, _ def: Int) -> Int {
-            if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
-            return def
-        }
+        let option = BenchArguments(args: args).int
         let features = option("--features", 20)
         let events = option("--events", 100_000)
         let reps = option("--reps", 15)

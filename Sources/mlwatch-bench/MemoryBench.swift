@@ -11,10 +11,7 @@ import MLWatchCore
 /// after writing and after ingesting, and what the window holds at the end. Target: < 150 MB.
 enum MemoryBench {
     @Sendable static func run(_ args: [String]) -> Int32 {
-        func option(_ name: String, _ def: Int) -> Int {
-            if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
-            return def
-        }
+        let option = BenchArguments(args: args).int
         let count = option("--lines", 2_000_000)
         let keep = args.firstIndex(of: "--keep").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
         let path = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-memory-bench-\(getpid()).jsonl").path

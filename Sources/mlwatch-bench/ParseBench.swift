@@ -15,10 +15,7 @@ import MLWatchCore
 /// `JSONSerialization.jsonObject` on the first `foundation` lines of the same data, in the same run.
 enum ParseBench {
     @Sendable static func run(_ args: [String]) -> Int32 {
-        func option(_ name: String, _ def: Int) -> Int {
-            if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
-            return def
-        }
+        let option = BenchArguments(args: args).int
         let count = option("--lines", 300_000)
         let reps = option("--reps", 5)
         let foundationLines = option("--foundation", 30_000)

@@ -13,10 +13,7 @@ import MLWatchCore
 /// worst backward seeks (rebuild and re-feed). Times are wall clock, single run each (they take seconds).
 enum ReplayBench {
     @Sendable static func run(_ args: [String]) -> Int32 {
-        func option(_ name: String, _ def: Int) -> Int {
-            if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
-            return def
-        }
+        let option = BenchArguments(args: args).int
         let events = option("--events", 1_000_000)
         let rate = Double(option("--rate", 200))
         let path = args.firstIndex(of: "--keep").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }

@@ -63,8 +63,9 @@ struct InMemoryTerminalTests {
         #expect(map.binding(for: .char("x"), in: "Extra")?.action == "Extra")
         // Context first, then the global table.
         #expect(map.binding(for: .char("s"), in: "Input")?.action.hasPrefix("Cycle sort") == true)
-        #expect(map.binding(for: .char("q"), in: "Alerts")?.action == "Quit (restores the terminal)")
-        #expect(map.bindings(in: "Global").first?.keyDescription == "q")
+        #expect(map.binding(for: .char("q"), in: "Alerts")?.action == "Quit, restore terminal")
+        #expect(map.bindings(in: "Global").first?.keyDescription == "q Ctrl+C")
+        #expect(map.binding(for: .ctrl("c"), in: "Input")?.action == "Quit, restore terminal")
         #expect(Key.backTab.description == "Shift+Tab")
     }
 }

@@ -1,30 +1,41 @@
 /// Every key of the dashboard, for the help overlay (the behaviour lives in `DashboardState.handle`).
+///
+/// Actions are kept short (about 22 columns) so that the overlay fits two columns at 80×24 without
+/// wrapping much; the footer and messages say the rest (e.g. that `p` keeps collecting).
 public enum DashboardKeys {
+    /// The context of the replay controls, which the help overlay lists only during a replay.
+    public static let replayContext = "Replay"
+
     public static let map = KeyMap([
-        KeyBinding([.char("q")], action: "Quit (restores the terminal)"),
-        KeyBinding([.char("?"), .function(1)], keyDescription: "?", action: "Show or hide this help"),
-        KeyBinding([.tab, .backTab], keyDescription: "Tab / Shift+Tab", action: "Focus the next / previous panel"),
+        KeyBinding([.char("q"), .ctrl("c")], keyDescription: "q Ctrl+C", action: "Quit, restore terminal"),
+        KeyBinding([.char("?"), .function(1)], keyDescription: "? F1", action: "Show or hide this help"),
+        KeyBinding([.tab], action: "Focus the next panel"),
+        KeyBinding([.backTab], action: "Focus previous panel"),
         KeyBinding([.char("1"), .char("2"), .char("3"), .char("4")], keyDescription: "1 2 3 4",
-                   action: "Focus Software, Input, Output, Alerts"),
-        KeyBinding([.up, .down, .char("k"), .char("j")], keyDescription: "↑ ↓ / k j", action: "Move the selection"),
-        KeyBinding([.enter], action: "Zoom the panel, or open the selected feature / alert"),
-        KeyBinding([.escape], keyDescription: "Esc", action: "Back (close detail, unzoom, clear filter)"),
+                   action: "Focus Software … Alerts"),
+        KeyBinding([.up, .down, .char("k"), .char("j")], keyDescription: "↑ ↓ k j", action: "Move the selection"),
+        KeyBinding([.pageUp, .pageDown], keyDescription: "PgUp PgDn", action: "Move by 10 rows"),
+        KeyBinding([.home, .end], keyDescription: "Home End", action: "First / last row"),
+        KeyBinding([.enter], action: "Zoom or open detail"),
+        KeyBinding([.escape], keyDescription: "Esc", action: "Back, unzoom, unfilter"),
         KeyBinding([.char("/")], action: "Filter features by name"),
-        KeyBinding([.char("p")], action: "Pause the display (collection goes on)"),
-        KeyBinding([.char("m")], action: "Cycle model / version / segment"),
+        KeyBinding([.char("p")], action: "Pause the display"),
+        KeyBinding([.char("m")], action: "Cycle model / segment"),
         KeyBinding([.char("T")], action: "Cycle colour themes"),
-        KeyBinding([.char("r")], action: "Reload the config (keeps old rules if invalid)"),
-        KeyBinding([.char("s")], action: "Cycle sort: drift, name, missing", context: "Input"),
+        KeyBinding([.char("r")], action: "Reload the config"),
+        KeyBinding([.char("s")], action: "Cycle sort: drift/name/missing", context: "Input"),
         KeyBinding([.char("a")], action: "Acknowledge the selected alert", context: "Alerts"),
         KeyBinding([.char("A")], action: "Acknowledge with a note", context: "Alerts"),
-        KeyBinding([.char("s")], action: "Snooze (15m / 1h / 4h / 24h / typed duration)", context: "Alerts"),
-        KeyBinding([.char("u")], action: "Undo the acknowledgement or snooze", context: "Alerts"),
-        KeyBinding([.char("e")], action: "Edit the rule's threshold live (journaled)", context: "Alerts"),
-        KeyBinding([.char(" ")], keyDescription: "Space", action: "Pause / resume the replay", context: "Replay"),
-        KeyBinding([.char("+"), .char("-")], keyDescription: "+ / -", action: "Replay speed: 1× 2× 5× 10× 60× 600× max", context: "Replay"),
-        KeyBinding([.left, .right], keyDescription: "← / →", action: "Seek back / forward 1 minute", context: "Replay"),
-        KeyBinding([.shiftLeft, .shiftRight], keyDescription: "Shift+← / →", action: "Seek back / forward 10 minutes", context: "Replay"),
-        KeyBinding([.char("n"), .char("N")], keyDescription: "n / N", action: "Jump to the next / previous alert transition", context: "Replay"),
-        KeyBinding([.char("g"), .char("G")], keyDescription: "g / G", action: "Jump to the start / end of the recording", context: "Replay"),
+        KeyBinding([.char("s")], action: "Snooze: 15m 1h 4h 24h or typed", context: "Alerts"),
+        KeyBinding([.char("u")], action: "Undo the ack or snooze", context: "Alerts"),
+        KeyBinding([.char("e")], action: "Edit the threshold (journaled)", context: "Alerts"),
+        KeyBinding([.char(" ")], keyDescription: "Space", action: "Pause / resume the replay", context: replayContext),
+        KeyBinding([.char("+"), .char("-")], keyDescription: "+ -", action: "Speed: 1× 2× 5× 10× 60× 600× max",
+                   context: replayContext),
+        KeyBinding([.left, .right], keyDescription: "← →", action: "Seek back / forward 1 min", context: replayContext),
+        KeyBinding([.shiftLeft, .shiftRight], keyDescription: "Shift+← →", action: "Seek back / forward 10 min",
+                   context: replayContext),
+        KeyBinding([.char("n"), .char("N")], keyDescription: "n N", action: "Next / previous alert change", context: replayContext),
+        KeyBinding([.char("g"), .char("G")], keyDescription: "g G", action: "Jump to the start / end", context: replayContext),
     ])
 }

@@ -12,6 +12,8 @@ public struct DashboardLayout: Sendable, Equatable {
     public var header: Rect
     public var footer: Rect
     public var panels: [PanelID: Rect]
+    /// How far the help overlay can scroll (0 when every key is on screen); set by the renderer.
+    public var helpScrollLimit = 0
 
     public static func compute(width: Int, height: Int, focus: PanelID, zoomed: Bool) -> DashboardLayout {
         let screen = Rect(width: max(0, width), height: max(0, height))

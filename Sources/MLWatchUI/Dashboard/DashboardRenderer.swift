@@ -53,10 +53,14 @@ public struct DashboardRenderer {
             }
         }
         FooterView(context: context(false)).render(into: &buffer, area: layout.footer)
+        var drawn = layout
         if state.helpVisible {
-            HelpOverlay(theme: theme, keyMap: keyMap).render(into: &buffer, area: buffer.bounds)
+            // Replay keys only where they work: a live session's help is shorter and fits 80×24.
+            let hidden: Set<String> = snapshot.mode == .replay ? [] : [DashboardKeys.replayContext]
+            drawn.helpScrollLimit = HelpOverlay(theme: theme, keyMap: keyMap, hiddenContexts: hidden, scroll: state.helpScroll)
+                .render(into: &buffer, area: buffer.bounds)
         }
-        return layout
+        return drawn
     }
 
     private func renderTooSmall(into buffer: inout ScreenBuffer) {

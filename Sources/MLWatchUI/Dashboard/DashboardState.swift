@@ -11,6 +11,8 @@ public struct DashboardState: Sendable {
     /// The alert whose history view is open (rule + labels).
     public var detailAlert: AlertKey?
     public var helpVisible = false
+    /// Lines the help overlay is scrolled by, on terminals too small to show every key at once.
+    public var helpScroll = 0
     /// While paused the UI keeps showing `frozen`; collection goes on.
     public var frozen: Snapshot?
     public var filter = ""
@@ -160,8 +162,21 @@ public struct DashboardState: Sendable {
         if snoozeDraft != nil { return handleSnoozeDraftKey(key, snapshot) }
         if snoozeMenu { return handleSnoozeKey(key, snapshot) }
         if helpVisible {
-            if key == .char("q") { return [.quit] }
-            if key == .char("?") || key == .escape || key == .function(1) { helpVisible = false }
+            // The overlay takes every key: q still quits, the movement keys scroll it.
+            let limit = lastLayout?.helpScrollLimit ?? 0
+            switch key {
+            case .char("q"): return [.quit]
+            case .char("?"), .escape, .function(1):
+                helpVisible = false
+                helpScroll = 0
+            case .down, .char("j"): helpScroll = min(limit, helpScroll + 1)
+            case .up, .char("k"): helpScroll = max(0, min(limit, helpScroll) - 1)
+            case .pageDown: helpScroll = min(limit, helpScroll + 10)
+            case .pageUp: helpScroll = max(0, min(limit, helpScroll) - 10)
+            case .home: helpScroll = 0
+            case .end: helpScroll = limit
+            default: break
+            }
             return []
         }
         switch key {

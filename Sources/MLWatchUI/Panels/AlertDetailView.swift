@@ -23,6 +23,20 @@ struct AlertDetailView {
             _ = buffer.put(PanelContext.clean(a.summary, width: inner.width), x: inner.x, y: y, style: theme[.text], maxWidth: inner.width)
             y += 1
         }
+        if let a = alert {
+            // What an on-call engineer asks first: how bad, since when, and who is on it.
+            let now = c.snapshot.newestEventTime ?? 0
+            var facts = "value \(Format.number(a.value))"
+            if let t = a.threshold { facts += " · threshold \(Format.number(t))" }
+            if let since = a.firedAt ?? a.activeSince {
+                facts += " · \(a.firedAt != nil ? "firing" : "active") for \(Format.age(now - since)) (since \(Format.time(since)))"
+            }
+            if let who = a.acknowledgedBy { facts += " · acknowledged by \(who)" }
+            if let until = a.snoozedUntil, a.state == .snoozed { facts += " · snoozed until \(Format.time(until))" }
+            if let note = a.note, !note.isEmpty { facts += ": \(note)" }
+            _ = buffer.put(PanelContext.clean(facts, width: inner.width), x: inner.x, y: y, style: theme[.text], maxWidth: inner.width)
+            y += 1
+        }
         if let t = c.snapshot.thresholds.first(where: { $0.rule == key.rule && $0.labels == key.labels })
             ?? c.snapshot.thresholds.first(where: { $0.rule == key.rule })
         {

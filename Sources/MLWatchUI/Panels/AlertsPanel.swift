@@ -43,21 +43,35 @@ struct AlertsPanel {
         let selected = min(c.state.selected(.alerts), alerts.count - 1)
         let first = max(0, min(selected - rows + 1, alerts.count - rows))
         let now = c.snapshot.newestEventTime ?? 0
+        let group = c.group
         for (i, a) in alerts.dropFirst(first).prefix(rows).enumerated() {
             let isSelected = c.focused && first + i == selected
             let sev = stateStyle(a)
             let style = isSelected ? theme[.selection] : sev
             if isSelected { buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style) }
-            let state = a.state.rawValue.uppercased()
-            let labels = a.labels.pairs.filter { $0.key != "severity" }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            var text = "\(theme.severitySymbol(a.severity)) \(DisplayWidth.pad(state, toWidth: 13))\(a.rule)"
-            if !labels.isEmpty { text += "{" + labels + "}" }
-            text += " " + Format.number(a.value)
-            if let t = a.threshold { text += " vs " + Format.number(t) }
-            text += " · " + Format.age(now - (a.firedAt ?? a.activeSince ?? now))
-            if let who = a.acknowledgedBy { text += " · ack " + who }
-            if let until = a.snoozedUntil, a.state == .snoozed { text += " · until " + Format.time(until) }
-            _ = buffer.put(PanelContext.clean(text, width: inner.width), x: inner.x, y: y, style: style, maxWidth: inner.width)
+            // Narrow panels (80 columns) abbreviate the state so the rule name keeps some room.
+            let narrow = inner.width < 50
+            let state = narrow && a.state == .acknowledged ? "ACKED" : a.state.rawValue.uppercased()
+            // Labels the header already shows (the model and version in view) only take room here.
+            let labels = a.labels.pairs.filter { $0.key != "severity" && group?[$0.key] != $0.value }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            var rule = a.rule
+            if !labels.isEmpty { rule += "{" + labels + "}" }
+            // Value, threshold and age are right-aligned and kept; the rule name gives way first.
+            var facts = Format.number(a.value)
+            if let t = a.threshold { facts += " vs " + Format.number(t) }
+            facts += " · " + Format.age(now - (a.firedAt ?? a.activeSince ?? now))
+            var extra = ""
+            if let who = a.acknowledgedBy { extra += " · ack " + who }
+            if let until = a.snoozedUntil, a.state == .snoozed { extra += " · until " + Format.time(until) }
+            let head = "\(theme.severitySymbol(a.severity)) \(DisplayWidth.pad(state, toWidth: narrow ? 9 : 13))"
+            let minimumRule = 12
+            if DisplayWidth.of(head) + minimumRule + DisplayWidth.of(facts + extra) + 1 <= inner.width { facts += extra }
+            let factsText = PanelContext.clean(facts, width: max(0, inner.width - DisplayWidth.of(head) - 2))
+            let factsWidth = DisplayWidth.of(factsText)
+            let leftWidth = max(0, inner.width - factsWidth - 1)
+            _ = buffer.put(PanelContext.clean(head + rule, width: leftWidth), x: inner.x, y: y, style: style, maxWidth: leftWidth)
+            _ = buffer.put(factsText, x: inner.maxX - factsWidth, y: y, style: style, maxWidth: factsWidth)
             y += 1
         }
     }

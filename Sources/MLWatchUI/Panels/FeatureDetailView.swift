@@ -28,9 +28,16 @@ struct FeatureDetailView {
             HistogramView(reference: d.referenceShares, current: d.currentShares, referenceStyle: theme[.reference],
                           currentStyle: theme[.current], layout: .sideBySide)
                 .render(into: &buffer, area: Rect(x: inner.x, y: y, width: leftWidth, height: histHeight))
-            let lo = d.binEdges.first.map { Format.number($0) } ?? d.binLabels.first.map { PanelContext.clean($0, width: 12) } ?? ""
-            let hi = d.binEdges.last.map { Format.number($0) } ?? d.binLabels.last.map { PanelContext.clean($0, width: 12) } ?? ""
-            if y + histHeight < inner.maxY {
+            let slot = leftWidth / max(1, max(d.referenceShares.count, d.currentShares.count))
+            if d.binEdges.isEmpty, !d.binLabels.isEmpty, slot >= 3, y + histHeight < inner.maxY {
+                // Categories: every bar gets its name underneath.
+                for (i, label) in d.binLabels.enumerated() {
+                    _ = buffer.put(PanelContext.clean(label, width: slot - 1), x: inner.x + i * slot, y: y + histHeight,
+                                   style: theme[.dimText], maxWidth: slot - 1)
+                }
+            } else if y + histHeight < inner.maxY {
+                let lo = d.binEdges.first.map { Format.number($0) } ?? d.binLabels.first.map { PanelContext.clean($0, width: 12) } ?? ""
+                let hi = d.binEdges.last.map { Format.number($0) } ?? d.binLabels.last.map { PanelContext.clean($0, width: 12) } ?? ""
                 _ = buffer.put(lo, x: inner.x, y: y + histHeight, style: theme[.dimText], maxWidth: leftWidth / 2)
                 let w = DisplayWidth.of(hi)
                 _ = buffer.put(hi, x: inner.x + max(0, leftWidth - w), y: y + histHeight, style: theme[.dimText])
@@ -57,6 +64,20 @@ struct FeatureDetailView {
                     + DisplayWidth.pad(Format.number(feature.quantiles[i]), toWidth: 10, alignRight: true), theme[.text])
             }
             put("mean " + Format.number(feature.mean) + " · std " + Format.number(feature.std), theme[.text])
+        } else if let d = feature.drift, !d.binLabels.isEmpty {
+            // Categories side by side like the quantiles: reference share, current share.
+            let ref = HistogramView.normalised(d.referenceShares, count: d.binLabels.count)
+            let cur = HistogramView.normalised(d.currentShares, count: d.binLabels.count)
+            let rows = d.binLabels.indices.sorted { max(ref[$0], cur[$0]) > max(ref[$1], cur[$1]) }
+            put("category  reference   current", theme[.dimText].bolded())
+            for i in rows.prefix(FeatureDetailView.maxCategories) {
+                put(DisplayWidth.pad(PanelContext.clean(d.binLabels[i], width: 8), toWidth: 8)
+                    + DisplayWidth.pad(Format.percent(ref[i]), toWidth: 11, alignRight: true)
+                    + DisplayWidth.pad(Format.percent(cur[i]), toWidth: 10, alignRight: true), theme[.text])
+            }
+            if rows.count > FeatureDetailView.maxCategories {
+                put("… \(rows.count - FeatureDetailView.maxCategories) more", theme[.dimText])
+            }
         } else if !feature.topCategories.isEmpty {
             put("category        share", theme[.dimText].bolded())
             for (cat, share) in feature.topCategories {
@@ -69,16 +90,30 @@ struct FeatureDetailView {
             let usedKey = FeatureDetailView.valueKey(forTest: d.test)
             for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
                 let chosen = key == usedKey
-                put(DisplayWidth.pad(key, toWidth: 16) + Format.number(value, digits: 4) + (chosen ? "  ◀ used" : ""),
-                    chosen ? (d.detected ? theme[.critical] : theme[.ok]) : theme[.text])
+                let text = DisplayWidth.pad(key, toWidth: 16) + Format.number(value, digits: 4)
+                // "◀ used" when it fits, else just the arrow: the marker matters more than the word.
+                let marker = DisplayWidth.of(text) + 8 <= rw ? "  ◀ used" : " ◀"
+                put(text + (chosen ? marker : ""), chosen ? (d.detected ? theme[.critical] : theme[.ok]) : theme[.text])
             }
-            put((d.detected ? "DRIFT" : "no drift") + " by \(d.test): score \(Format.number(d.score, digits: 4)), threshold \(Format.number(d.threshold))",
-                d.detected ? theme[.critical] : theme[.ok])
+            // Two short lines rather than one that the column cuts off.
+            let verdictStyle = d.detected ? theme[.critical] : theme[.ok]
+            put((d.detected ? "DRIFT" : "no drift") + " by \(d.test)", verdictStyle.bolded())
+            let score = "score \(Format.number(d.score, digits: 4))"
+            let threshold = "threshold \(Format.number(d.threshold))"
+            if DisplayWidth.of(score + " · " + threshold) <= rw {
+                put(score + " · " + threshold, verdictStyle)
+            } else {
+                put(score, verdictStyle)
+                put(threshold, verdictStyle)
+            }
             if !d.unseenCategories.isEmpty {
                 put("unseen: " + d.unseenCategories.map { PanelContext.clean($0, width: 16) }.joined(separator: ", "), theme[.warning])
             }
         }
     }
+
+    /// Categories listed in the side-by-side table (the most frequent; the rest are counted).
+    static let maxCategories = 8
 
     /// The entry of `DriftSummary.values` that holds a test's score.
     static func valueKey(forTest test: String) -> String {

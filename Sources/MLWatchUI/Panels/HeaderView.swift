@@ -2,60 +2,105 @@ import MLWatchCore
 
 /// The top line(s): mode (LIVE / REPLAY / PAUSED), sources, model in view, event time and lag, rates,
 /// totals, malformed and late counts, firing alerts by severity.
+///
+/// The full layout has two lines. The compact and single-panel layouts have one, so its parts are
+/// ranked: the mode, the firing-alert counts and the model in view stay; the event time and lag, the
+/// rate, the malformed count, the totals and the source names are dropped in reverse order of
+/// importance until the line fits (rather than cutting the line off at the right edge, which lost the
+/// alert counts at 80 columns).
 struct HeaderView {
     let context: PanelContext
     /// Wall-clock now, for the lag behind the newest line.
     let now: Double
 
+    /// One piece of a header line; `rank` orders what is dropped first (lowest) when space runs out.
+    private struct Part {
+        var text: String
+        var style: Style
+        var rank: Int
+    }
+
+    /// The alert counts' rank: only the mode outranks them.
+    private static let alertCountsRank = 9
+
     func render(into buffer: inout ScreenBuffer, area: Rect) {
+        guard !area.isEmpty else { return }
         let c = context
         let theme = c.theme
         let s = c.snapshot
         buffer.fill(area, style: theme[.header])
+        let twoLines = area.height > 1
         let mode = c.state.paused ? "PAUSED" : (c.state.modeLabel ?? s.mode.rawValue)
-        var x = area.x
-        x += buffer.put(" mlwatch ", x: x, y: area.y, style: theme[.header].bolded())
-        x += buffer.put(" \(mode) ", x: x, y: area.y, style: (c.state.paused ? theme[.warning] : theme[.ok]).reversed())
-        let source = PanelContext.clean(s.sources.joined(separator: ", "), width: 40)
-        x += buffer.put(" " + source, x: x, y: area.y, style: theme[.header], maxWidth: max(0, area.maxX - x))
+        let lag = s.newestEventTime.map { max(0, now - $0) }
+        let eps = c.value("events_per_second")
+
+        var left: [Part] = [
+            Part(text: " mlwatch ", style: theme[.header].bolded(), rank: 5),
+            Part(text: " \(mode) ", style: (c.state.paused ? theme[.warning] : theme[.ok]).reversed(), rank: 10),
+        ]
         if let g = c.group {
-            let groupText = g.pairs.map { "\($0.key) \($0.value)" }.joined(separator: " ")
-            x += buffer.put(" │ " + PanelContext.clean(groupText, width: 40), x: x, y: area.y, style: theme[.header],
-                            maxWidth: max(0, area.maxX - x))
+            // The full header names the labels; one line shows only their values ("fraud v3").
+            let groupText = twoLines
+                ? g.pairs.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+                : g.pairs.map(\.value).filter { !$0.isEmpty }.joined(separator: " ")
+            left.append(Part(text: " " + PanelContext.clean(groupText, width: 40), style: theme[.header], rank: 8))
         }
-        // Alert counts, right-aligned.
+        if !twoLines {
+            if let replay = c.state.replayStatus {
+                left.append(Part(text: " │ " + PanelContext.clean(replay, width: 40), style: theme[.header], rank: 7))
+            }
+            var time = Format.time(s.newestEventTime)
+            if s.mode == .live, let lag { time += " lag \(Format.age(lag))" }
+            left.append(Part(text: " │ " + time, style: theme[.header], rank: 6))
+            left.append(Part(text: " │ \(Format.number(eps))/s", style: theme[.header], rank: 4))
+            if s.malformed.total > 0 {
+                left.append(Part(text: " │ malformed \(s.malformed.total)", style: theme[.warning], rank: 3))
+            }
+            left.append(Part(text: " │ events \(s.events)", style: theme[.header], rank: 2))
+        }
+        let sources = PanelContext.clean(s.sources.joined(separator: ", "), width: 40)
+        if !sources.isEmpty {
+            left.append(Part(text: " │ " + sources, style: theme[.header], rank: 1))
+        }
+
+        // Alert counts, right-aligned: "✖ 1 critical" on the full header, "✖1" on one line.
         let firing = s.alerts.filter { $0.state == .firing }
         var counts: [String] = []
         for sev in [AlertSeverity.critical, .warning, .info] {
             let n = firing.filter { $0.severity == sev }.count
-            if n > 0 { counts.append("\(theme.severitySymbol(sev)) \(n) \(sev.rawValue)") }
+            if n > 0 { counts.append(twoLines ? "\(theme.severitySymbol(sev)) \(n) \(sev.rawValue)" : "\(theme.severitySymbol(sev))\(n)") }
         }
-        if !counts.isEmpty {
-            let text = " " + counts.joined(separator: "  ") + " "
-            let w = DisplayWidth.of(text)
-            if area.maxX - w > x {
-                let worst = firing.map(\.severity).max()
-                _ = buffer.put(text, x: area.maxX - w, y: area.y, style: theme.severityStyle(worst).reversed())
-            }
+        let right = counts.isEmpty ? nil
+            : Part(text: " " + counts.joined(separator: twoLines ? "  " : " ") + " ",
+                   style: theme.severityStyle(firing.map(\.severity).max()).reversed(), rank: HeaderView.alertCountsRank)
+
+        var parts = left + (right.map { [$0] } ?? [])
+        while parts.count > 1, parts.reduce(0, { $0 + DisplayWidth.of($1.text) }) > area.width {
+            guard let lowest = parts.indices.min(by: { parts[$0].rank < parts[$1].rank }) else { break }
+            parts.remove(at: lowest)
         }
-        let lag = s.newestEventTime.map { max(0, now - $0) }
-        var stats = "event time \(Format.time(s.newestEventTime, withDate: !c.compact))"
+        var x = area.x
+        for part in parts where part.rank != HeaderView.alertCountsRank {
+            x += buffer.put(part.text, x: x, y: area.y, style: part.style, maxWidth: max(0, area.maxX - x))
+        }
+        if let right, parts.contains(where: { $0.rank == HeaderView.alertCountsRank }) {
+            let w = DisplayWidth.of(right.text)
+            _ = buffer.put(right.text, x: max(x, area.maxX - w), y: area.y, style: right.style, maxWidth: max(0, area.maxX - x))
+        }
+
+        guard twoLines else { return }
+        var stats = "event time \(Format.time(s.newestEventTime, withDate: true))"
         if s.mode == .live, let lag { stats += " (lag \(Format.age(lag)))" }
-        let eps = c.value("events_per_second")
         stats += " │ \(Format.number(eps))/s │ events \(s.events) │ malformed \(s.malformed.total) │ late \(s.late)"
         if let replay = c.state.replayStatus { stats = replay + " │ " + stats }
-        let y = area.height > 1 ? area.y + 1 : area.y
-        if area.height > 1 {
-            _ = buffer.put(" " + stats, x: area.x, y: y, style: theme[.header], maxWidth: area.width)
-        } else if x + 3 < area.maxX {
-            let compactStats = " │ \(Format.number(eps))/s │ events \(s.events) │ malformed \(s.malformed.total)"
-            _ = buffer.put(compactStats, x: x, y: y, style: theme[.header], maxWidth: area.maxX - x)
-        }
-        if s.malformed.total > 0, area.height > 1 {
+        let line = " " + stats
+        let y = area.y + 1
+        _ = buffer.put(line, x: area.x, y: y, style: theme[.header], maxWidth: area.width)
+        if s.malformed.total > 0 {
             // Draw the malformed count in the warning colour so a broken producer is noticed.
             let marker = "malformed \(s.malformed.total)"
-            if let range = (" " + stats).range(of: marker) {
-                let col = DisplayWidth.of((" " + stats)[..<range.lowerBound])
+            if let range = line.range(of: marker) {
+                let col = DisplayWidth.of(line[..<range.lowerBound])
                 _ = buffer.put(marker, x: area.x + col, y: y, style: theme[.warning], maxWidth: max(0, area.maxX - area.x - col))
             }
         }

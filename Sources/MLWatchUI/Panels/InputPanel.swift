@@ -20,15 +20,19 @@ struct InputPanel {
             _ = buffer.put(text, x: inner.x, y: inner.y, style: theme[.dimText], maxWidth: inner.width)
             return
         }
-        // Columns: name | type | mean/top | miss | len | drift | trend
-        let showLength = inner.width >= 56
-        let showTrend = inner.width >= 66
-        let fixed = 4 + 10 + 6 + (showLength ? 5 : 0) + 16
-        let nameWidth = max(6, min(22, inner.width - fixed - (showTrend ? 8 : 0)))
-        var header = DisplayWidth.pad("feature", toWidth: nameWidth) + " typ " + DisplayWidth.pad("mean/top", toWidth: 10)
+        // Columns: name | type | mean/top | miss | len | drift | trend. The name and the trend share what
+        // the fixed columns leave; the trend (≥ 8 cells) only when the name still gets 11.
+        let summaryWidth = 9
+        let driftWidth = 11
+        let showLength = inner.width >= 64
+        let fixed = 1 + 3 + 1 + summaryWidth + 6 + (showLength ? 5 : 0) + 2 + driftWidth + 1
+        let available = inner.width - fixed
+        let showTrend = available >= 19
+        let nameWidth = showTrend ? min(22, available - 8) : max(6, min(22, available))
+        var header = DisplayWidth.pad("feature", toWidth: nameWidth) + " typ " + DisplayWidth.pad("mean/top", toWidth: summaryWidth)
         header += DisplayWidth.pad("miss", toWidth: 6, alignRight: true)
         if showLength { header += DisplayWidth.pad("len", toWidth: 5, alignRight: true) }
-        header += "  drift (test)   "
+        header += "  " + DisplayWidth.pad("drift test", toWidth: driftWidth) + " "
         if showTrend { header += "trend" }
         _ = buffer.put(header, x: inner.x, y: inner.y, style: theme[.dimText].bolded(), maxWidth: inner.width)
         let rows = inner.height - 1
@@ -52,11 +56,11 @@ struct InputPanel {
             if let mean = f.mean {
                 summary = Format.number(mean)
             } else if let top = f.topCategories.first {
-                summary = PanelContext.clean(top.0, width: 10)
+                summary = PanelContext.clean(top.0, width: summaryWidth)
             } else {
                 summary = "–"
             }
-            cell(summary, 10, base)
+            cell(summary, summaryWidth, base)
             let missStyle = f.missingRate > 0.2 ? theme[.warning] : base
             cell(Format.percent(f.missingRate), 6, isSelected ? base : missStyle, right: true)
             if showLength { cell(f.lengthMean.map { Format.number($0, digits: 2) } ?? "", 5, base, right: true) }
@@ -64,18 +68,26 @@ struct InputPanel {
             if let d = f.drift {
                 let style = isSelected ? base : d.detected ? theme[.critical] : theme[.ok]
                 let symbol = d.detected ? theme.severitySymbol(.critical) : theme.severitySymbol(nil)
-                cell("\(symbol)\(Format.number(d.score, digits: 2)) \(shortTest(d.test))", 15, style)
+                cell("\(symbol)\(InputPanel.score(d.score)) \(InputPanel.shortTest(d.test))", driftWidth, style)
             } else {
-                cell("no reference", 15, isSelected ? base : theme[.dimText])
+                cell("no ref.", driftWidth, isSelected ? base : theme[.dimText])
             }
-            if showTrend, x + 1 < inner.maxX {
+            x += 1
+            if showTrend, x < inner.maxX {
                 let history = c.state.history.values("drift_score", f.labels)
                 if history.count > 1 {
                     Sparkline(values: history, minimum: 0, style: theme[.sparkline])
-                        .render(into: &buffer, area: Rect(x: x + 1, y: y, width: inner.maxX - x - 1, height: 1))
+                        .render(into: &buffer, area: Rect(x: x, y: y, width: inner.maxX - x, height: 1))
                 }
             }
         }
+    }
+
+    /// A drift score in at most 6 columns: p-values such as `3.7e-154` read as `<0.001`, which is all a
+    /// glance needs (the detail view has the exact value).
+    static func score(_ value: Double) -> String {
+        if value != 0, value.isFinite, abs(value) < 0.001 { return "<0.001" }
+        return Format.number(value, digits: 2)
     }
 
     private func kindLabel(_ k: FeatureSummary.Kind) -> String {
@@ -87,7 +99,8 @@ struct InputPanel {
         }
     }
 
-    private func shortTest(_ t: String) -> String {
+    /// The short name of a drift test for narrow columns (`KS`, `χ²`, `PSI`, …).
+    static func shortTest(_ t: String) -> String {
         switch t {
         case "jensenshannon": return "JS"
         case "wasserstein": return "W"

@@ -21,10 +21,20 @@ struct OutputPanel {
         var y = inner.y
         let labelWidth = min(12, inner.width / 3)
         let valueWidth = min(13, max(6, inner.width - labelWidth - 1))
+        // Zoomed, the metric rows get taller sparklines: count them to share the height out.
+        let maxBars = c.zoomed ? 8 : c.compact ? 2 : 3
+        let bars = min(maxBars, o.classShares.count)
+        var metricRows = 3 + o.feedbackRates.count  // null output, accuracy/MAE, prediction drift
+        if o.classShares.isEmpty, o.predictionMean != nil { metricRows += 1 }
+        if o.scoreMean != nil { metricRows += 1 }
+        if o.lowConfidenceRate != nil { metricRows += 1 }
+        let step = c.zoomed ? MetricRow.zoomedHeight(rows: metricRows, available: inner.height - bars) : 1
+        let chartHeight = step >= 3 ? step - 1 : step
         func row(_ r: MetricRow) {
             guard y < inner.maxY else { return }
-            r.render(into: &buffer, area: inner, y: y, labelWidth: labelWidth, valueWidth: valueWidth, theme: theme)
-            y += 1
+            r.render(into: &buffer, area: inner, y: y, labelWidth: labelWidth, valueWidth: valueWidth, theme: theme,
+                     chartHeight: chartHeight)
+            y += step
         }
         func colour(_ v: Double?, _ metric: String) -> Style {
             guard let v, let t = c.snapshot.thresholdValue(metric, group: g) else { return theme[.text] }
@@ -33,7 +43,6 @@ struct OutputPanel {
             return bad ? theme[.critical] : theme[.ok]
         }
         // Class shares as bars, most frequent first.
-        let maxBars = c.compact ? 2 : 3
         for (cls, share) in o.classShares.prefix(maxBars) where y < inner.maxY {
             let name = PanelContext.clean(cls, width: labelWidth - 2)
             _ = buffer.put("class " + name, x: inner.x, y: y, style: theme[.dimText], maxWidth: labelWidth)
@@ -68,20 +77,21 @@ struct OutputPanel {
         } else {
             row(MetricRow(label: "accuracy", value: "no labels", history: [], valueStyle: theme[.dimText]))
         }
-        if !o.feedbackRates.isEmpty, y < inner.maxY {
-            let text = o.feedbackRates.map { PanelContext.clean($0.0, width: 12) + " " + Format.percent($0.1) }.joined(separator: "  ")
-            _ = buffer.put("feedback", x: inner.x, y: y, style: theme[.dimText], maxWidth: labelWidth)
-            _ = buffer.put(text, x: inner.x + labelWidth, y: y, style: theme[.text], maxWidth: inner.width - labelWidth)
-            y += 1
+        // One row per feedback kind, values in the value column like every other row.
+        for (i, (kind, rate)) in o.feedbackRates.enumerated() where y < inner.maxY {
+            let name = PanelContext.clean(kind, width: max(1, valueWidth - 7))
+            row(MetricRow(label: i == 0 ? "feedback" : "", value: name + " " + Format.percent(rate),
+                          history: c.history("feedback_rate", ["kind": kind]), valueStyle: theme[.text]))
         }
         if y < inner.maxY, let d = c.snapshot.metrics.first(where: {
             $0.name == "drift_score" && $0.labels["feature"] == "prediction" && $0.labels.with("feature", "") == g.with("feature", "")
         }) {
             let detected = c.snapshot.metrics.first { $0.name == "drift_detected" && $0.labels == d.labels }?.value == 1
             let test = c.snapshot.metrics.first { $0.name == "drift_test" && $0.labels == d.labels }?.text ?? ""
-            _ = buffer.put("pred drift", x: inner.x, y: y, style: theme[.dimText], maxWidth: labelWidth)
-            _ = buffer.put("\(Format.number(d.value, digits: 2)) \(test)" + (detected ? " drift" : ""), x: inner.x + labelWidth, y: y,
-                           style: detected ? theme[.critical] : theme[.ok], maxWidth: inner.width - labelWidth)
+            let symbol = detected ? theme.severitySymbol(.critical) : theme.severitySymbol(nil)
+            row(MetricRow(label: "pred drift", value: "\(symbol)\(InputPanel.score(d.value)) \(InputPanel.shortTest(test))",
+                          history: c.state.history.values("drift_score", d.labels),
+                          valueStyle: detected ? theme[.critical] : theme[.ok]))
         }
     }
 }

@@ -17,6 +17,9 @@ public struct PanelContext {
         self.compact = compact
     }
 
+    /// Whether this panel fills the body on its own (Enter zoomed it): room for taller charts.
+    public var zoomed: Bool { focused && state.zoomed }
+
     /// The model/version(/segment) group in view.
     public var group: Labels? { state.group(in: snapshot) }
 

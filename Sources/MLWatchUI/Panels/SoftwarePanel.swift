@@ -52,8 +52,12 @@ struct SoftwarePanel {
                               history: [], valueStyle: theme[.dimText]))
         let labelWidth = min(12, inner.width / 3)
         let valueWidth = min(13, max(6, inner.width - labelWidth - 1))
-        for (i, row) in rows.prefix(inner.height).enumerated() {
-            row.render(into: &buffer, area: inner, y: inner.y + i, labelWidth: labelWidth, valueWidth: valueWidth, theme: theme)
+        // Zoomed, the panel has room for taller sparklines (a row of gap between metrics from 3 rows up).
+        let step = c.zoomed ? MetricRow.zoomedHeight(rows: rows.count, available: inner.height) : 1
+        let chartHeight = step >= 3 ? step - 1 : step
+        for (i, row) in rows.enumerated() where inner.y + i * step < inner.maxY {
+            row.render(into: &buffer, area: inner, y: inner.y + i * step, labelWidth: labelWidth, valueWidth: valueWidth, theme: theme,
+                       chartHeight: chartHeight)
         }
     }
 }

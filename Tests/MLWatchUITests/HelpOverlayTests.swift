@@ -1,0 +1,90 @@
+import Testing
+@testable import MLWatchCore
+@testable import MLWatchUI
+
+/// The `?` overlay lists every key: all of them at once at 100×30 and 80×24 in a live session, the
+/// replay keys only in a replay, and a scrolling list on terminals too small for that.
+@Suite struct HelpOverlayTests {
+    private func render(width: Int, height: Int, replay: Bool = false, state configure: (inout DashboardState) -> Void = { _ in })
+        throws -> (text: String, layout: DashboardLayout, state: DashboardState, snapshot: Snapshot)
+    {
+        var (snapshot, state) = try DashboardFixture.make()
+        if replay { snapshot.mode = .replay }
+        state.helpVisible = true
+        configure(&state)
+        var buffer = ScreenBuffer(width: width, height: height)
+        let layout = DashboardRenderer(theme: .builtInDefault).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
+        return (buffer.lines.joined(separator: "\n"), layout, state, snapshot)
+    }
+
+    private func liveBindings() -> [KeyBinding] {
+        DashboardKeys.map.bindings.filter { $0.context != DashboardKeys.replayContext }
+    }
+
+    @Test(arguments: [(100, 30), (80, 24)])
+    func everyLiveKeyIsOnScreen(width: Int, height: Int) throws {
+        let screen = try render(width: width, height: height)
+        #expect(screen.layout.helpScrollLimit == 0, "the help scrolls at \(width)×\(height)")
+        #expect(!screen.text.contains("enlarge the terminal"))
+        for binding in liveBindings() {
+            #expect(screen.text.contains(binding.keyDescription + " "), "key \(binding.keyDescription) missing at \(width)×\(height)")
+            #expect(screen.text.contains(binding.action), "\(binding.action) missing at \(width)×\(height)")
+        }
+        for context in ["Global", "Input", "Alerts"] { #expect(screen.text.contains(context)) }
+        // A live session does not list keys that only work in a replay.
+        #expect(!screen.text.contains("Pause / resume the replay"))
+    }
+
+    @Test func replayListsItsKeysToo() throws {
+        let screen = try render(width: 100, height: 30, replay: true)
+        #expect(screen.layout.helpScrollLimit == 0)
+        for binding in DashboardKeys.map.bindings {
+            #expect(screen.text.contains(binding.action), "\(binding.action) missing in replay help")
+        }
+        var buffer = ScreenBuffer(width: 100, height: 30)
+        var (snapshot, state) = try DashboardFixture.make()
+        snapshot.mode = .replay
+        state.helpVisible = true
+        DashboardRenderer(theme: .builtInDefault).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
+        try GoldenFile.assertMatches(buffer, named: "help-replay-100x30-default")
+    }
+
+    @Test func smallTerminalScrollsThroughEveryKey() throws {
+        let first = try render(width: 60, height: 14)
+        let limit = first.layout.helpScrollLimit
+        #expect(limit > 0)
+        #expect(first.text.contains("j/k scroll"))
+        let lastAction = try #require(liveBindings().last?.action)
+        #expect(!first.text.contains(lastAction))
+
+        // j scrolls down (never past the end), k back up; each key seen on some page.
+        var state = first.state
+        state.lastLayout = first.layout
+        var seen = first.text
+        for _ in 0 ..< limit + 3 {
+            _ = state.handle(.char("j"), snapshot: first.snapshot)
+            let page = try render(width: 60, height: 14) { $0 = state }
+            seen += page.text
+        }
+        #expect(state.helpScroll == limit)
+        #expect(seen.contains(lastAction))
+        for binding in liveBindings() { #expect(seen.contains(binding.action), "\(binding.action) never shown") }
+        _ = state.handle(.up, snapshot: first.snapshot)
+        #expect(state.helpScroll == limit - 1)
+        _ = state.handle(.home, snapshot: first.snapshot)
+        #expect(state.helpScroll == 0)
+        // Esc closes and forgets the scroll; q still quits from the overlay.
+        _ = state.handle(.end, snapshot: first.snapshot)
+        _ = state.handle(.escape, snapshot: first.snapshot)
+        #expect(!state.helpVisible && state.helpScroll == 0)
+        state.helpVisible = true
+        #expect(state.handle(.char("q"), snapshot: first.snapshot) == [.quit])
+    }
+
+    @Test func wrapKeepsWordsAndWidth() {
+        #expect(HelpOverlay.wrap("Focus the next panel", width: 10) == ["Focus the", "next panel"])
+        #expect(HelpOverlay.wrap("short", width: 10) == ["short"])
+        #expect(HelpOverlay.wrap("", width: 10) == [""])
+        #expect(HelpOverlay.wrap("abcdefghijkl", width: 5).allSatisfy { DisplayWidth.of($0) <= 5 })
+    }
+}

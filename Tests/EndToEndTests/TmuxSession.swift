@@ -13,10 +13,16 @@ final class TmuxSession {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The binary under test: `$MLWATCH_BIN`, else the debug build `swift test` just made.
+    /// The binary under test: `$MLWATCH_BIN`, else the debug build `swift test` just made: the `mlwatch`
+    /// next to this test executable (so `swift test --scratch-path X` tests X's build, not a stale
+    /// `.build`), else `.build/debug` or `.build/release`.
     static var binary: String? {
         if let env = ProcessInfo.processInfo.environment["MLWATCH_BIN"], FileManager.default.isExecutableFile(atPath: env) {
             return env
+        }
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            let sibling = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("mlwatch").path
+            if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
         }
         for config in ["debug", "release"] {
             let path = packageRoot.appendingPathComponent(".build/\(config)/mlwatch").path

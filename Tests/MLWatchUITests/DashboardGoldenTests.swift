@@ -62,6 +62,21 @@ import Testing
         try GoldenFile.assertMatches(buffer, named: "feature-detail-country-100x30-default")
     }
 
+    @Test(arguments: [(100, 30), (80, 24)])
+    func alertsPanelWithoutRulesSaysHowToAddThem(width: Int, height: Int) throws {
+        var (snapshot, state) = try DashboardFixture.make()
+        snapshot.alerts = []
+        snapshot.thresholds = []
+        snapshot.timeline = []
+        state.rulesConfigured = false
+        var buffer = ScreenBuffer(width: width, height: height)
+        DashboardRenderer(theme: .builtInDefault).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
+        // Wrapped inside the panel rather than cut at its edge.
+        let text = buffer.lines.joined(separator: "\n")
+        #expect(text.contains("no alert rules: add rules to a"))
+        #expect(text.contains("mlwatch.yaml)"))
+    }
+
     @Test func tooSmallSaysSoWithSizes() throws {
         let buffer = try screen(width: 20, height: 5)
         let text = buffer.lines.joined(separator: "\n")

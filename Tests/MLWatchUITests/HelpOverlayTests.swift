@@ -82,9 +82,10 @@ import Testing
     }
 
     @Test func wrapKeepsWordsAndWidth() {
-        #expect(HelpOverlay.wrap("Focus the next panel", width: 10) == ["Focus the", "next panel"])
-        #expect(HelpOverlay.wrap("short", width: 10) == ["short"])
-        #expect(HelpOverlay.wrap("", width: 10) == [""])
-        #expect(HelpOverlay.wrap("abcdefghijkl", width: 5).allSatisfy { DisplayWidth.of($0) <= 5 })
+        #expect(DisplayWidth.wrap("Focus the next panel", toWidth: 10) == ["Focus the", "next panel"])
+        #expect(DisplayWidth.wrap("short", toWidth: 10) == ["short"])
+        #expect(DisplayWidth.wrap("", toWidth: 10) == [""])
+        #expect(DisplayWidth.wrap("abcdefghijkl", toWidth: 5) == ["abcd…"])
+        #expect(DisplayWidth.wrap("日本 日本語テキスト", toWidth: 6).allSatisfy { DisplayWidth.of($0) <= 6 })
     }
 }

@@ -17,8 +17,11 @@ struct AlertsPanel {
             let text = hasRules || c.state.rulesConfigured
                 ? "\(theme.severitySymbol(nil)) all clear: no alert pending or firing"
                 : "no alert rules: add rules to a config (--config mlwatch.yaml)"
-            _ = buffer.put(text, x: inner.x, y: inner.y, style: hasRules || c.state.rulesConfigured ? theme[.ok] : theme[.dimText],
-                           maxWidth: inner.width)
+            // Wrapped: the hint about --config is the useful part and sat past the edge at 100 columns.
+            for (i, line) in DisplayWidth.wrap(text, toWidth: inner.width).prefix(inner.height).enumerated() {
+                _ = buffer.put(line, x: inner.x, y: inner.y + i, style: hasRules || c.state.rulesConfigured ? theme[.ok] : theme[.dimText],
+                               maxWidth: inner.width)
+            }
             return
         }
         var y = inner.y

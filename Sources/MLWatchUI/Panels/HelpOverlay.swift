@@ -81,7 +81,7 @@ struct HelpOverlay {
             for (i, binding) in bindings.enumerated() {
                 var lines: [Line] = []
                 if i == 0 { lines.append(Line(text: DisplayWidth.truncate(context, toWidth: columnWidth), heading: true)) }
-                for (n, part) in HelpOverlay.wrap(binding.action, width: actionWidth).enumerated() {
+                for (n, part) in DisplayWidth.wrap(binding.action, toWidth: actionWidth).enumerated() {
                     let key = n == 0 ? binding.keyDescription : ""
                     lines.append(Line(text: " " + DisplayWidth.pad(DisplayWidth.truncate(key, toWidth: keyWidth - 1), toWidth: keyWidth) + part,
                                       heading: false))
@@ -136,23 +136,6 @@ struct HelpOverlay {
             if fits && columns.allSatisfy({ $0.count <= height }) { return columns }
         }
         return nil
-    }
-
-    /// Word-wraps `text` to lines of at most `width` columns (a word longer than that is cut).
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            if DisplayWidth.of(candidate) <= width {
-                current = candidate
-            } else {
-                if !current.isEmpty { lines.append(current) }
-                current = DisplayWidth.truncate(String(word), toWidth: width)
-            }
-        }
-        if !current.isEmpty || lines.isEmpty { lines.append(current) }
-        return lines
     }
 
     private func draw(_ columns: [[Line]], columnWidth: Int, into buffer: inout ScreenBuffer, area: Rect, scrollLimit: Int,

@@ -85,6 +85,25 @@ public enum DisplayWidth {
         return alignRight ? padding + cut : cut + padding
     }
 
+    /// `text` word-wrapped to lines of at most `width` columns (a word longer than a line is cut with
+    /// `…`); always at least one line.
+    /// - Complexity: O(n).
+    public static func wrap(_ text: String, toWidth width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if of(candidate) <= width {
+                current = candidate
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                current = truncate(String(word), toWidth: width)
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+
     /// Binary search in a flat table of inclusive `[low, high]` pairs sorted by `low`.
     private static func contains(_ table: [UInt32], _ value: UInt32) -> Bool {
         var low = 0

@@ -6,6 +6,20 @@ public enum DashboardKeys {
     /// The context of the replay controls, which the help overlay lists only during a replay.
     public static let replayContext = "Replay"
 
+    /// The context of the mouse entries.
+    public static let mouseContext = "Mouse"
+
+    /// What the mouse does, for the help of a dashboard whose terminal reports it (the backend was
+    /// started with mouse reporting on). No `keys`: a click carries its position.
+    public static let mouseBindings = [
+        KeyBinding([], keyDescription: "Click", action: "Focus a panel, select a row", context: mouseContext),
+        KeyBinding([], keyDescription: "Click again", action: "Open the selected row", context: mouseContext),
+        KeyBinding([], keyDescription: "Wheel", action: "Move the selection", context: mouseContext),
+    ]
+
+    /// `map` with the mouse entries.
+    public static let mapWithMouse = map.adding(mouseBindings)
+
     public static let map = KeyMap([
         KeyBinding([.char("q"), .ctrl("c")], keyDescription: "q Ctrl+C", action: "Quit, restore terminal"),
         KeyBinding([.char("?"), .function(1)], keyDescription: "? F1", action: "Show or hide this help"),

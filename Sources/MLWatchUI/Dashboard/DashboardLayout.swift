@@ -12,6 +12,8 @@ public struct DashboardLayout: Sendable, Equatable {
     public var header: Rect
     public var footer: Rect
     public var panels: [PanelID: Rect]
+    /// Where the single-panel layout drew its panel tabs (for mouse clicks); set by the renderer.
+    public var tabs: [PanelID: Rect] = [:]
     /// How far the help overlay can scroll (0 when every key is on screen); set by the renderer.
     public var helpScrollLimit = 0
 
@@ -42,8 +44,8 @@ public struct DashboardLayout: Sendable, Equatable {
             panels: [.software: top[0], .input: top[1], .output: bottom[0], .alerts: bottom[1]])
     }
 
-    /// The panel drawn at a cell (for mouse clicks).
+    /// The panel drawn at a cell, or whose tab is there (for mouse clicks).
     public func panel(atX x: Int, y: Int) -> PanelID? {
-        panels.first { $0.value.contains(x: x, y: y) }?.key
+        tabs.first { $0.value.contains(x: x, y: y) }?.key ?? panels.first { $0.value.contains(x: x, y: y) }?.key
     }
 }

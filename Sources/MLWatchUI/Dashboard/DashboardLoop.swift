@@ -43,6 +43,8 @@ public final class DashboardLoop {
     public private(set) var themes: [Theme]
     public private(set) var themeIndex = 0
     public var bellOnCritical: Bool
+    /// Whether the backend reports mouse clicks (then the help lists what the mouse does).
+    public let mouse: Bool
     private let backend: any TerminalBackend
     private let hooks: Hooks
     private var buffer: ScreenBuffer
@@ -51,8 +53,11 @@ public final class DashboardLoop {
     private var dirty = true
     private var running = true
 
+    /// - Parameter mouse: pass true when `backend` was started with mouse reporting, so that the help
+    ///   overlay lists the mouse too (clicks are handled either way).
     public init(backend: any TerminalBackend, themes: [Theme], state: DashboardState = DashboardState(),
-                bellOnCritical: Bool = true, hooks: Hooks) {
+                bellOnCritical: Bool = true, mouse: Bool = false, hooks: Hooks) {
+        self.mouse = mouse
         self.backend = backend
         self.themes = themes.isEmpty ? [Theme.builtInDefault] : themes.map { $0.degraded(to: backend.colorDepth) }
         self.state = state
@@ -142,7 +147,7 @@ public final class DashboardLoop {
             buffer = ScreenBuffer(width: size.width, height: size.height)
         }
         hooks.decorate(&state)
-        let renderer = DashboardRenderer(theme: theme)
+        let renderer = DashboardRenderer(theme: theme, keyMap: mouse ? DashboardKeys.mapWithMouse : DashboardKeys.map)
         state.lastLayout = renderer.render(snapshot, state: state, into: &buffer, now: Date().timeIntervalSince1970)
         backend.flush(buffer)
         dirty = false

@@ -23,6 +23,7 @@ public struct DashboardRenderer {
             return layout
         }
         let compact = layout.mode != .full
+        var tabHits: [PanelID: Rect] = [:]
         func context(_ focused: Bool) -> PanelContext {
             PanelContext(snapshot: snapshot, state: state, theme: theme, focused: focused, compact: compact)
         }
@@ -45,15 +46,23 @@ public struct DashboardRenderer {
                 }
             }
             if layout.mode == .single && !state.zoomed {
-                // Tabs in the top border of the single panel, so the other panels are discoverable.
+                // Tabs in the top border of the single panel, so the other panels are discoverable (and
+                // clickable: their cells go into the layout).
                 let tabs = PanelID.allCases.map { $0 == state.focus ? "[\($0.rawValue + 1) \($0.title)]" : " \($0.rawValue + 1) \($0.title) " }
-                let text = tabs.joined()
-                let w = DisplayWidth.of(text)
-                if w + 4 < body.width { _ = buffer.put(text, x: body.maxX - w - 2, y: body.y, style: theme[.dimText]) }
+                let w = DisplayWidth.of(tabs.joined())
+                if w + 4 < body.width {
+                    var x = body.maxX - w - 2
+                    for (panel, tab) in zip(PanelID.allCases, tabs) {
+                        let tabWidth = buffer.put(tab, x: x, y: body.y, style: theme[.dimText])
+                        tabHits[panel] = Rect(x: x, y: body.y, width: tabWidth, height: 1)
+                        x += tabWidth
+                    }
+                }
             }
         }
         FooterView(context: context(false)).render(into: &buffer, area: layout.footer)
         var drawn = layout
+        drawn.tabs = tabHits
         if state.helpVisible {
             // Replay keys only where they work: a live session's help is shorter and fits 80×24.
             let hidden: Set<String> = snapshot.mode == .replay ? [] : [DashboardKeys.replayContext]

@@ -175,6 +175,11 @@ public struct DashboardState: Sendable {
             case .pageUp: helpScroll = max(0, min(limit, helpScroll) - 10)
             case .home: helpScroll = 0
             case .end: helpScroll = limit
+            case .mouse(_, _, .wheelDown): helpScroll = min(limit, helpScroll + 1)
+            case .mouse(_, _, .wheelUp): helpScroll = max(0, min(limit, helpScroll) - 1)
+            case .mouse(_, _, .left):
+                helpVisible = false
+                helpScroll = 0
             default: break
             }
             return []
@@ -224,8 +229,7 @@ public struct DashboardState: Sendable {
             if let a = selectedAlert(snapshot) { thresholdDraft = ThresholdDraft(rule: a.rule, current: a.threshold) }
         case .char("u") where focus == .alerts:
             if let a = selectedAlert(snapshot) { return [.undo(rule: a.rule, labels: a.labels)] }
-        case .mouse(let x, let y, _):
-            if let panel = lastLayout?.panel(atX: x, y: y) { moveFocus(panel) }
+        case .mouse(let x, let y, let button): handleMouse(x: x, y: y, button: button, snapshot)
         default: break
         }
         return []
@@ -246,6 +250,45 @@ public struct DashboardState: Sendable {
             detailAlert = nil
         }
         focus = panel
+    }
+
+    /// A click focuses the panel under the pointer (or the tab clicked) and, in the Input and Alerts
+    /// lists, selects the row; a click on the row already selected opens it like Enter. The wheel moves
+    /// the selection of the panel under the pointer. Detail views ignore the mouse (Esc leaves them).
+    private mutating func handleMouse(x: Int, y: Int, button: MouseButton, _ snapshot: Snapshot) {
+        guard detailFeature == nil, detailAlert == nil, let layout = lastLayout, let panel = layout.panel(atX: x, y: y) else { return }
+        let wasFocused = panel == focus
+        moveFocus(panel)
+        switch button {
+        case .wheelUp: moveSelection(-1, snapshot)
+        case .wheelDown: moveSelection(1, snapshot)
+        case .left:
+            guard layout.tabs[panel] == nil, let rect = layout.panels[panel], let row = listRow(panel, rect: rect, y: y, snapshot) else {
+                return
+            }
+            if wasFocused && row == selected(panel) {
+                enter(snapshot)
+            } else {
+                selection[panel] = row
+            }
+        case .middle, .right: break
+        }
+    }
+
+    /// The list item of the Input or Alerts panel drawn at screen row `y`, if any.
+    private func listRow(_ panel: PanelID, rect: Rect, y: Int, _ snapshot: Snapshot) -> Int? {
+        let inner = rect.inset(by: 1)
+        switch panel {
+        case .input:
+            // Row 0 of the table is its header.
+            let count = features(in: snapshot).count
+            return ScrollWindow.item(atY: y, top: inner.y + 1, selected: selected(.input), rows: inner.height - 1, count: count)
+        case .alerts:
+            let count = DashboardState.alerts(in: snapshot).count
+            return ScrollWindow.item(atY: y, top: inner.y, selected: selected(.alerts), rows: inner.height, count: count)
+        case .software, .output:
+            return nil
+        }
     }
 
     private mutating func moveSelection(_ delta: Int, _ snapshot: Snapshot) {

@@ -44,7 +44,7 @@ struct AlertsPanel {
         let rows = inner.maxY - y
         guard rows > 0 else { return }
         let selected = min(c.state.selected(.alerts), alerts.count - 1)
-        let first = max(0, min(selected - rows + 1, alerts.count - rows))
+        let first = ScrollWindow.first(selected: selected, rows: rows, count: alerts.count)
         let now = c.snapshot.newestEventTime ?? 0
         let group = c.group
         for (i, a) in alerts.dropFirst(first).prefix(rows).enumerated() {

@@ -37,7 +37,7 @@ struct InputPanel {
         _ = buffer.put(header, x: inner.x, y: inner.y, style: theme[.dimText].bolded(), maxWidth: inner.width)
         let rows = inner.height - 1
         let selected = min(c.state.selected(.input), features.count - 1)
-        let first = max(0, min(selected - rows + 1, features.count - rows))
+        let first = ScrollWindow.first(selected: selected, rows: rows, count: features.count)
         for (row, f) in features.dropFirst(max(0, first)).prefix(rows).enumerated() {
             let y = inner.y + 1 + row
             let isSelected = c.focused && first + row == selected

@@ -13,6 +13,11 @@ public final class MonitorState {
     private var window: EventWindow
     private var joiner: LabelJoiner
     private let calculator: MetricsCalculator
+    /// Aggregates of the window that rule evaluations read (moves by `slide`).
+    private var evaluationAggregate: WindowAggregator
+    /// Aggregates of the displayed window (moves with the newest event); unused by count windows, whose
+    /// evaluation aggregate always covers the whole window.
+    private var viewAggregate: WindowAggregator
     private let drift: (any DriftEvaluating)?
     /// The alert rules and their lifecycle; nil when no rules are configured.
     public var rules: RuleEngine? {
@@ -48,6 +53,10 @@ public final class MonitorState {
         self.window = EventWindow(spec: options.window, lateness: options.lateness)
         self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL)
         self.calculator = MetricsCalculator(options: options.metrics, drift: drift)
+        let countWindow: Bool
+        if case .count = options.window { countWindow = true } else { countWindow = false }
+        self.evaluationAggregate = WindowAggregator(options: options.metrics, coversEverything: countWindow)
+        self.viewAggregate = WindowAggregator(options: options.metrics, coversEverything: false)
         self.drift = drift
         self.rules = rules
         self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
@@ -99,13 +108,16 @@ public final class MonitorState {
             // Rules due before this event's time are evaluated first, so that an evaluation at
             // boundary B never sees events after B (the same in live, check and replay).
             advance(to: p.timestamp)
-            guard window.insert(p, onEvict: { e in if let id = e.requestID { joiner.forget(id) } }) else {
+            let sequence = window.acceptedPredictions
+            guard window.insert(p, onEvict: { e in removeFromAggregates(e) }) else {
                 late += 1
                 return
             }
             events += 1
+            if evaluationAggregate.covers(p.timestamp) { evaluationAggregate.apply(p, sign: 1) }
+            if viewAggregate.covers(p.timestamp) { viewAggregate.apply(p, sign: 1) }
             drift?.observe(p)
-            if let id = p.requestID, p.inlineLabel == nil { joiner.expect(id, at: p.timestamp) }
+            if let id = p.requestID, p.inlineLabel == nil { joiner.expect(id, at: p.timestamp, sequence: sequence) }
             joiner.expire(now: p.timestamp)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
                 // At the newest time, not this event's: count windows accept out-of-order events, and the
@@ -115,7 +127,16 @@ public final class MonitorState {
             }
         case .label(let l):
             labels += 1
-            joiner.receive(l)
+            if let match = joiner.receive(l), let before = window.attachLabel(l.label, requestID: l.requestID, to: match),
+               before.inlineLabel == nil
+            {
+                // The prediction may already be counted in the aggregates: swap its label contribution.
+                for keyPath in [\MonitorState.evaluationAggregate, \MonitorState.viewAggregate]
+                where self[keyPath: keyPath].covers(before.timestamp) {
+                    if let old = before.joinedLabel { self[keyPath: keyPath].applyLabel(old, of: before, sign: -1) }
+                    self[keyPath: keyPath].applyLabel(l.label, of: before, sign: 1)
+                }
+            }
         case .system(let s):
             advance(to: s.timestamp)
             if window.insert(s) { systemSamples += 1 } else { late += 1 }
@@ -177,7 +198,7 @@ public final class MonitorState {
     private func evaluate(at time: Double, from: Double?) {
         guard rules != nil || evaluationObserver != nil else { return }
         let scope: DriftScope = evaluationObserver != nil ? .all : evaluationDriftScope
-        let m = metrics(from: from, to: time, driftScope: scope)
+        let m = metrics(from: from, to: time, driftScope: scope, forEvaluation: true)
         evaluationObserver?(time, m.metrics)
         if let result = rules?.evaluate(m.metrics, at: time) {
             pendingNotifications.append(contentsOf: result.notifications)
@@ -199,9 +220,13 @@ public final class MonitorState {
     private func evict() {
         guard let size = windowSize, let newest = window.newest, let slide else { return }
         let cutoff = min(newest - size, (lastEvaluation ?? newest) + slide - size) - options.lateness
-        window.evict(upTo: cutoff) { e in
-            if let id = e.requestID { joiner.forget(id) }
-        }
+        window.evict(upTo: cutoff) { e in removeFromAggregates(e) }
+    }
+
+    /// An event leaves the window: it leaves the aggregates that counted it.
+    private func removeFromAggregates(_ e: PredictionEvent) {
+        if evaluationAggregate.covers(e.timestamp) { evaluationAggregate.apply(e, sign: -1) }
+        if viewAggregate.covers(e.timestamp) { viewAggregate.apply(e, sign: -1) }
     }
 
     /// Ends the input (end of a `check`, or of a replay): evaluates the boundaries still due up to the
@@ -223,17 +248,23 @@ public final class MonitorState {
     // MARK: Metrics and snapshots
 
     /// Metrics of the window ending at `to` (starting after `from`, or everything held when nil).
-    public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all) -> WindowMetrics {
+    /// - Parameter forEvaluation: read the aggregates that rule evaluations move forward (else those of the
+    ///   displayed window). Either works for any range; moving one back recomputes it from the window.
+    public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all,
+                        forEvaluation: Bool = false) -> WindowMetrics {
         let range: Range<Int>
         let sysRange: Range<Int>
+        let countWindow: Bool
         if case .count = options.window {
             // A count window is the last N events by arrival, not sorted by time: a binary search on
             // timestamps would cut an arbitrary part of it. It is always taken whole.
             range = window.predictions.indices
             sysRange = window.systems.indices
+            countWindow = true
         } else {
             range = window.predictionRange(from: from ?? -.infinity, to: to)
             sysRange = window.systemRange(from: from ?? -.infinity, to: to)
+            countWindow = false
         }
         let preds = window.predictions[range]
         let duration: Double
@@ -253,9 +284,15 @@ public final class MonitorState {
         } else {
             duration = 0
         }
-        var m = calculator.compute(
-            predictions: preds, systems: window.systems[sysRange], duration: max(duration, 1), joiner: joiner,
-            driftScope: driftScope)
+        let systems = window.systems[sysRange]
+        var m: WindowMetrics
+        if countWindow || forEvaluation {
+            evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
+            m = calculator.compute(&evaluationAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope)
+        } else {
+            viewAggregate.move(from: from ?? -.infinity, to: to, window: window)
+            m = calculator.compute(&viewAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope)
+        }
         m.metrics.append(MetricSample(name: "malformed_lines_total", value: Double(malformedTotal)))
         m.metrics.append(MetricSample(name: "late_events_total", value: Double(late)))
         m.metrics.append(MetricSample(name: "label_join_expired_total", value: Double(joiner.expired)))

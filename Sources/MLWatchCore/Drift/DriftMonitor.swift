@@ -64,9 +64,11 @@ public final class DriftMonitor: DriftEvaluating {
             switch (ref, current) {
             case (.numeric(let r), .numeric(let values)):
                 result = try DriftCalculator.numeric(reference: r, current: values, options: options, ksPValue: ksPValue)
+            case (.numeric(let r), .sortedNumeric(let sorted)):
+                result = try DriftCalculator.numeric(reference: r, sortedCurrent: sorted, options: options, ksPValue: ksPValue)
             case (.categorical(let r), .categorical(let counts)):
                 result = try DriftCalculator.categorical(reference: r, current: counts, options: options)
-            case (.categorical(let r), .numeric(let values)):
+            case (.categorical(let r), .numeric(let values)), (.categorical(let r), .sortedNumeric(let values)):
                 var counts: [String: Int] = [:]
                 for v in values where v.isFinite { counts[OutputValue.number(v).classKey!, default: 0] += 1 }
                 result = try DriftCalculator.categorical(reference: r, current: counts, options: options)

@@ -15,6 +15,8 @@ public struct WindowMetrics: Sendable {
 /// The current window's values of one column, handed to drift detection.
 public enum ColumnValues: Sendable {
     case numeric([Double])
+    /// Finite values, already sorted ascending (the window keeps them so; no sort needed).
+    case sortedNumeric([Double])
     case categorical([String: Int])
 }
 

@@ -10,6 +10,10 @@ struct EventWindow {
     private(set) var systems: Deque<SystemEvent> = []
     private(set) var newest: Double?
     private(set) var oldestEver: Double?
+    /// Predictions ever accepted, and those dropped from the front: a count window's prediction with
+    /// arrival number `s` is at index `s - droppedPredictions`.
+    private(set) var acceptedPredictions = 0
+    private var droppedPredictions = 0
 
     init(spec: WindowSpec, lateness: Double) {
         self.spec = spec
@@ -35,9 +39,13 @@ struct EventWindow {
     /// - Complexity: O(1) for in-order events, O(log n + k) for an event k places out of order.
     mutating func insert(_ e: PredictionEvent, onEvict: (PredictionEvent) -> Void = { _ in }) -> Bool {
         guard admit(e.timestamp) else { return false }
+        acceptedPredictions += 1
         if case .count(let size, _) = spec {
             predictions.append(e)
-            while predictions.count > size, let dropped = predictions.popFirst() { onEvict(dropped) }
+            while predictions.count > size, let dropped = predictions.popFirst() {
+                droppedPredictions += 1
+                onEvict(dropped)
+            }
             return true
         }
         if let last = predictions.last, last.timestamp > e.timestamp {
@@ -65,10 +73,33 @@ struct EventWindow {
         while let first = predictions.first, first.timestamp <= cutoff {
             onEvict(first)
             predictions.removeFirst()
+            droppedPredictions += 1
         }
         while let first = systems.first, first.timestamp <= cutoff {
             systems.removeFirst()
         }
+    }
+
+    /// Stores a joined label on its prediction, found by arrival number (count windows) or by event time
+    /// and request id. Returns the prediction as it was before, or nil when it already left the window.
+    mutating func attachLabel(_ label: OutputValue, requestID: String, to match: LabelJoiner.Match) -> PredictionEvent? {
+        let index: Int?
+        if case .count = spec {
+            let i = match.sequence - droppedPredictions
+            index = predictions.indices.contains(i) && predictions[i].requestID == requestID ? i : nil
+        } else {
+            var i = lowerBound(predictions, match.time) { $0.timestamp }
+            var found: Int?
+            while i < predictions.count, predictions[i].timestamp == match.time {
+                if predictions[i].requestID == requestID { found = i }
+                i += 1
+            }
+            index = found
+        }
+        guard let index else { return nil }
+        let before = predictions[index]
+        predictions[index].joinedLabel = label
+        return before
     }
 
     /// Index range of predictions with `from < t ≤ to`.
@@ -78,6 +109,17 @@ struct EventWindow {
 
     func systemRange(from: Double, to: Double) -> Range<Int> {
         upperBound(systems, from) { $0.timestamp }..<upperBound(systems, to) { $0.timestamp }
+    }
+
+    /// First index whose key is not less than `t`.
+    private func lowerBound<T>(_ d: Deque<T>, _ t: Double, _ key: (T) -> Double) -> Int {
+        var lo = 0
+        var hi = d.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if key(d[mid]) < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// First index whose key is greater than `t`.

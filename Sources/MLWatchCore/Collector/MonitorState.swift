@@ -62,6 +62,31 @@ public final class MonitorState {
         self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
     }
 
+    /// An independent copy (replay checkpoints): later changes to either do not show in the other.
+    /// Cheap: the window and aggregates are copy-on-write and are duplicated only when one side changes.
+    public func copy() -> MonitorState {
+        let c = MonitorState(options: options, sources: sources, mode: mode, drift: drift?.copy(), rules: rules)
+        c.window = window
+        c.joiner = joiner
+        c.evaluationAggregate = evaluationAggregate
+        c.viewAggregate = viewAggregate
+        c.cachedWindow = cachedWindow
+        c.evaluationObserver = evaluationObserver
+        c.pendingNotifications = pendingNotifications
+        c.events = events
+        c.labels = labels
+        c.systemSamples = systemSamples
+        c.late = late
+        c.malformedByReason = malformedByReason
+        c.recentMalformed = recentMalformed
+        c.lastEvaluation = lastEvaluation
+        c.eventsAtLastEvaluation = eventsAtLastEvaluation
+        return c
+    }
+
+    /// Alert transitions so far (read without copying the rule engine, once per replayed line).
+    public var timelineCount: Int { rules?.timeline.count ?? 0 }
+
     public var malformedTotal: Int { malformedByReason.values.reduce(0, +) }
     public var newestEventTime: Double? { window.newest }
 
@@ -127,16 +152,20 @@ public final class MonitorState {
             }
         case .label(let l):
             labels += 1
-            if let match = joiner.receive(l), let before = window.attachLabel(l.label, requestID: l.requestID, to: match),
-               before.inlineLabel == nil
-            {
-                // The prediction may already be counted in the aggregates: swap its label contribution.
-                for keyPath in [\MonitorState.evaluationAggregate, \MonitorState.viewAggregate]
-                where self[keyPath: keyPath].covers(before.timestamp) {
-                    if let old = before.joinedLabel { self[keyPath: keyPath].applyLabel(old, of: before, sign: -1) }
-                    self[keyPath: keyPath].applyLabel(l.label, of: before, sign: 1)
+            guard let match = joiner.receive(l) else { return }
+            // Aggregates that already count the prediction swap its label contribution (read the event only
+            // then: copying one costs a retain per field).
+            let inEvaluation = evaluationAggregate.covers(match.time)
+            let inView = viewAggregate.covers(match.time)
+            guard let i = window.predictionIndex(requestID: l.requestID, match: match) else { return }
+            if inEvaluation || inView {
+                let before = window.predictions[i]
+                if before.inlineLabel == nil {
+                    if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
+                    if inView { viewAggregate.replaceLabel(of: before, with: l.label) }
                 }
             }
+            window.setJoinedLabel(l.label, at: i)
         case .system(let s):
             advance(to: s.timestamp)
             if window.insert(s) { systemSamples += 1 } else { late += 1 }
@@ -175,7 +204,7 @@ public final class MonitorState {
         while b < limit || (inclusive && b == limit) {
             let from = windowSize.map { b - $0 }
             let range = window.predictionRange(from: from ?? -.infinity, to: b)
-            if range.isEmpty, let next = window.predictions.first(where: { $0.timestamp > b })?.timestamp {
+            if range.isEmpty, let next = window.firstPredictionTime(after: b) {
                 // Nothing in this window: evaluate once, then jump to the boundary before the next data
                 // instead of stepping through an idle gap boundary by boundary.
                 evaluate(at: b, from: from)

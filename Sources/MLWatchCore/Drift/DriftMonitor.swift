@@ -29,6 +29,13 @@ public final class DriftMonitor: DriftEvaluating {
         }
     }
 
+    public func copy() -> any DriftEvaluating {
+        let c = DriftMonitor(source: source, overrides: overrides, defaults: defaults, shareThreshold: shareThreshold)
+        c.profile = profile
+        c.learning = learning
+        return c
+    }
+
     /// The reference in use (nil while it is still being learned from the stream).
     public var reference: ReferenceProfile? { profile }
 

@@ -6,13 +6,13 @@ struct GroupAccumulator {
     var errors = 0
     var latencies = SortedColumn()
     var nullOutputs = 0
-    var classCounts: [String: Int] = [:]
+    var classCounts = CategoryCounts()
     var predictionValues = SortedColumn()
     /// Finite numeric predictions that are not whole numbers: the model is a regression.
     var fractionalPredictions = 0
     var scoreValues = SortedColumn()
     var lowConfidence = 0
-    var feedback: [String: Int] = [:]
+    var feedback = CategoryCounts()
     var labelled = 0
     var correct = 0
     var absErrors = SortedColumn()
@@ -36,15 +36,15 @@ struct GroupAccumulator {
                 sign > 0 ? predictionValues.insert(v) : predictionValues.remove(v)
                 if v != v.rounded() { fractionalPredictions += sign }
             }
-            if let k = e.prediction.classKey { Self.bump(&classCounts, k, sign) }
+            if let k = e.prediction.classKey { classCounts.add(k, sign) }
         case .label(let k):
-            Self.bump(&classCounts, k, sign)
+            classCounts.add(k, sign)
         }
         if let s = e.score, s.isFinite {
             sign > 0 ? scoreValues.insert(s) : scoreValues.remove(s)
             if max(s, 1 - s) < lowConfidenceBelow { lowConfidence += sign }
         }
-        if let f = e.feedback, !f.isEmpty { Self.bump(&feedback, f, sign) }
+        if let f = e.feedback, !f.isEmpty { feedback.add(f, sign) }
         if let label = e.label { applyLabel(label, of: e, sign: sign) }
         for (position, f) in e.features.enumerated() {
             // Producers write the same features in the same order: try the slot at the same position
@@ -74,11 +74,6 @@ struct GroupAccumulator {
             if err.isFinite { sign > 0 ? absErrors.insert(err) : absErrors.remove(err) }
         }
     }
-
-    static func bump(_ counts: inout [String: Int], _ key: String, _ sign: Int) {
-        let n = counts[key, default: 0] + sign
-        counts[key] = n == 0 ? nil : n
-    }
 }
 
 /// One feature's values within a group's window.
@@ -87,7 +82,7 @@ struct FeatureAccumulator {
     var present = 0
     var missing = 0
     var numeric = SortedColumn()
-    var categories: [String: Int] = [:]
+    var categories = CategoryCounts()
     var lengthSum = 0
     var lengthCount = 0
     /// Values by JSON type, to tell numeric, categorical and mixed columns apart.
@@ -102,12 +97,12 @@ struct FeatureAccumulator {
             if d.isFinite { sign > 0 ? numeric.insert(d) : numeric.remove(d) } else { missing += sign }
         case .string(let s):
             categoricals += sign
-            GroupAccumulator.bump(&categories, s, sign)
+            categories.add(s, sign)
             lengthSum += sign * s.count
             lengthCount += sign
         case .bool(let b):
             categoricals += sign
-            GroupAccumulator.bump(&categories, b ? "true" : "false", sign)
+            categories.add(b ? "true" : "false", sign)
         case .missing:
             missing += sign
         }

@@ -78,15 +78,16 @@ struct MetricsCalculator {
                 summary.lengthMean = Double(f.lengthSum) / Double(f.lengthCount)
                 add("feature_length_mean", summary.lengthMean!, fl)
             }
-            if !f.categories.isEmpty {
-                summary.topCategories = topShares(f.categories)
+            let categories = f.categories.dictionary
+            if !categories.isEmpty {
+                summary.topCategories = topShares(categories)
                 for (cat, share) in summary.topCategories {
                     add("feature_category_share", share, fl.with("category", cat))
                 }
             }
             if let drift, driftScope.includes(name) {
                 let column: ColumnValues =
-                    kind == .numeric ? .sortedNumeric(sortedNumeric) : .categorical(f.categories)
+                    kind == .numeric ? .sortedNumeric(sortedNumeric) : .categorical(categories)
                 if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
                     summary.drift = d
                     emitDrift(d, labels: fl, into: &out)
@@ -104,9 +105,10 @@ struct MetricsCalculator {
         // Outputs.
         var o = OutputSummary(labels: labels, count: g.count, nullRate: n > 0 ? Double(g.nullOutputs) / n : 0)
         add("output_null_rate", o.nullRate)
-        let classed = g.classCounts.values.reduce(0, +)
+        let classCounts = g.classCounts.dictionary
+        let classed = classCounts.values.reduce(0, +)
         if classed > 0, !g.regression {
-            o.classShares = g.classCounts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            o.classShares = classCounts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
                 .map { ($0.key, Double($0.value) / Double(classed)) }
             for (c, share) in o.classShares { add("prediction_class_share", share, labels.with("class", c)) }
         }
@@ -122,7 +124,7 @@ struct MetricsCalculator {
             add("score_mean", o.scoreMean!)
             add("low_confidence_rate", o.lowConfidenceRate!)
         }
-        o.feedbackRates = g.feedback.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
+        o.feedbackRates = g.feedback.dictionary.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
         for (kind, rate) in o.feedbackRates { add("feedback_rate", rate, labels.with("kind", kind)) }
         o.labelled = g.labelled
         add("labelled_total", Double(g.labelled))
@@ -137,8 +139,8 @@ struct MetricsCalculator {
             }
         }
         if let drift {
-            if driftScope.includes("prediction"), !predictionValues.isEmpty || !g.classCounts.isEmpty {
-                let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(g.classCounts)
+            if driftScope.includes("prediction"), !predictionValues.isEmpty || !classCounts.isEmpty {
+                let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
                 if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue) {
                     emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
                 }

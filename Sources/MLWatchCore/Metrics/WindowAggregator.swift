@@ -56,6 +56,12 @@ struct WindowAggregator {
         if let seg = segmentSlot(e) { groups[seg].applyLabel(label, of: e, sign: sign) }
     }
 
+    /// A label was joined to prediction `e`, which is counted here: its old label (if any) stops counting.
+    mutating func replaceLabel(of e: PredictionEvent, with label: OutputValue) {
+        if let old = e.joinedLabel { applyLabel(old, of: e, sign: -1) }
+        applyLabel(label, of: e, sign: 1)
+    }
+
     /// Slides the covered range to `(from, to]` over the events of `window`, both ends forward; any other
     /// move recomputes from scratch.
     mutating func move(from: Double, to: Double, window: EventWindow) {

@@ -28,4 +28,6 @@ public protocol DriftEvaluating: AnyObject {
     func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary?
     /// Sees every accepted prediction (a reference learned from the stream uses it).
     func observe(_ event: PredictionEvent)
+    /// An independent copy, for state checkpoints (a reference still being learned is copied too).
+    func copy() -> any DriftEvaluating
 }

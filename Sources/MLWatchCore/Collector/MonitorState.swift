@@ -13,6 +13,11 @@ public final class MonitorState {
     private var window: EventWindow
     private var joiner: LabelJoiner
     private let calculator: MetricsCalculator
+    /// Aggregates of the window that rule evaluations read (moves by `slide`).
+    private var evaluationAggregate: WindowAggregator
+    /// Aggregates of the displayed window (moves with the newest event); unused by count windows, whose
+    /// evaluation aggregate always covers the whole window.
+    private var viewAggregate: WindowAggregator
     private let drift: (any DriftEvaluating)?
     /// The alert rules and their lifecycle; nil when no rules are configured.
     public var rules: RuleEngine? {
@@ -48,10 +53,39 @@ public final class MonitorState {
         self.window = EventWindow(spec: options.window, lateness: options.lateness)
         self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL)
         self.calculator = MetricsCalculator(options: options.metrics, drift: drift)
+        let countWindow: Bool
+        if case .count = options.window { countWindow = true } else { countWindow = false }
+        self.evaluationAggregate = WindowAggregator(options: options.metrics, coversEverything: countWindow)
+        self.viewAggregate = WindowAggregator(options: options.metrics, coversEverything: false)
         self.drift = drift
         self.rules = rules
         self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
     }
+
+    /// An independent copy (replay checkpoints): later changes to either do not show in the other.
+    /// Cheap: the window and aggregates are copy-on-write and are duplicated only when one side changes.
+    public func copy() -> MonitorState {
+        let c = MonitorState(options: options, sources: sources, mode: mode, drift: drift?.copy(), rules: rules)
+        c.window = window
+        c.joiner = joiner
+        c.evaluationAggregate = evaluationAggregate
+        c.viewAggregate = viewAggregate
+        c.cachedWindow = cachedWindow
+        c.evaluationObserver = evaluationObserver
+        c.pendingNotifications = pendingNotifications
+        c.events = events
+        c.labels = labels
+        c.systemSamples = systemSamples
+        c.late = late
+        c.malformedByReason = malformedByReason
+        c.recentMalformed = recentMalformed
+        c.lastEvaluation = lastEvaluation
+        c.eventsAtLastEvaluation = eventsAtLastEvaluation
+        return c
+    }
+
+    /// Alert transitions so far (read without copying the rule engine, once per replayed line).
+    public var timelineCount: Int { rules?.timeline.count ?? 0 }
 
     public var malformedTotal: Int { malformedByReason.values.reduce(0, +) }
     public var newestEventTime: Double? { window.newest }
@@ -99,13 +133,16 @@ public final class MonitorState {
             // Rules due before this event's time are evaluated first, so that an evaluation at
             // boundary B never sees events after B (the same in live, check and replay).
             advance(to: p.timestamp)
-            guard window.insert(p, onEvict: { e in if let id = e.requestID { joiner.forget(id) } }) else {
+            let sequence = window.acceptedPredictions
+            guard window.insert(p, onEvict: { e in removeFromAggregates(e) }) else {
                 late += 1
                 return
             }
             events += 1
+            if evaluationAggregate.covers(p.timestamp) { evaluationAggregate.apply(p, sign: 1) }
+            if viewAggregate.covers(p.timestamp) { viewAggregate.apply(p, sign: 1) }
             drift?.observe(p)
-            if let id = p.requestID, p.inlineLabel == nil { joiner.expect(id, at: p.timestamp) }
+            if let id = p.requestID, p.inlineLabel == nil { joiner.expect(id, at: p.timestamp, sequence: sequence) }
             joiner.expire(now: p.timestamp)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
                 // At the newest time, not this event's: count windows accept out-of-order events, and the
@@ -115,7 +152,20 @@ public final class MonitorState {
             }
         case .label(let l):
             labels += 1
-            joiner.receive(l)
+            guard let match = joiner.receive(l) else { return }
+            // Aggregates that already count the prediction swap its label contribution (read the event only
+            // then: copying one costs a retain per field).
+            let inEvaluation = evaluationAggregate.covers(match.time)
+            let inView = viewAggregate.covers(match.time)
+            guard let i = window.predictionIndex(requestID: l.requestID, match: match) else { return }
+            if inEvaluation || inView {
+                let before = window.predictions[i]
+                if before.inlineLabel == nil {
+                    if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
+                    if inView { viewAggregate.replaceLabel(of: before, with: l.label) }
+                }
+            }
+            window.setJoinedLabel(l.label, at: i)
         case .system(let s):
             advance(to: s.timestamp)
             if window.insert(s) { systemSamples += 1 } else { late += 1 }
@@ -154,7 +204,7 @@ public final class MonitorState {
         while b < limit || (inclusive && b == limit) {
             let from = windowSize.map { b - $0 }
             let range = window.predictionRange(from: from ?? -.infinity, to: b)
-            if range.isEmpty, let next = window.predictions.first(where: { $0.timestamp > b })?.timestamp {
+            if range.isEmpty, let next = window.firstPredictionTime(after: b) {
                 // Nothing in this window: evaluate once, then jump to the boundary before the next data
                 // instead of stepping through an idle gap boundary by boundary.
                 evaluate(at: b, from: from)
@@ -177,7 +227,7 @@ public final class MonitorState {
     private func evaluate(at time: Double, from: Double?) {
         guard rules != nil || evaluationObserver != nil else { return }
         let scope: DriftScope = evaluationObserver != nil ? .all : evaluationDriftScope
-        let m = metrics(from: from, to: time, driftScope: scope)
+        let m = metrics(from: from, to: time, driftScope: scope, forEvaluation: true)
         evaluationObserver?(time, m.metrics)
         if let result = rules?.evaluate(m.metrics, at: time) {
             pendingNotifications.append(contentsOf: result.notifications)
@@ -199,9 +249,13 @@ public final class MonitorState {
     private func evict() {
         guard let size = windowSize, let newest = window.newest, let slide else { return }
         let cutoff = min(newest - size, (lastEvaluation ?? newest) + slide - size) - options.lateness
-        window.evict(upTo: cutoff) { e in
-            if let id = e.requestID { joiner.forget(id) }
-        }
+        window.evict(upTo: cutoff) { e in removeFromAggregates(e) }
+    }
+
+    /// An event leaves the window: it leaves the aggregates that counted it.
+    private func removeFromAggregates(_ e: PredictionEvent) {
+        if evaluationAggregate.covers(e.timestamp) { evaluationAggregate.apply(e, sign: -1) }
+        if viewAggregate.covers(e.timestamp) { viewAggregate.apply(e, sign: -1) }
     }
 
     /// Ends the input (end of a `check`, or of a replay): evaluates the boundaries still due up to the
@@ -223,17 +277,23 @@ public final class MonitorState {
     // MARK: Metrics and snapshots
 
     /// Metrics of the window ending at `to` (starting after `from`, or everything held when nil).
-    public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all) -> WindowMetrics {
+    /// - Parameter forEvaluation: read the aggregates that rule evaluations move forward (else those of the
+    ///   displayed window). Either works for any range; moving one back recomputes it from the window.
+    public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all,
+                        forEvaluation: Bool = false) -> WindowMetrics {
         let range: Range<Int>
         let sysRange: Range<Int>
+        let countWindow: Bool
         if case .count = options.window {
             // A count window is the last N events by arrival, not sorted by time: a binary search on
             // timestamps would cut an arbitrary part of it. It is always taken whole.
             range = window.predictions.indices
             sysRange = window.systems.indices
+            countWindow = true
         } else {
             range = window.predictionRange(from: from ?? -.infinity, to: to)
             sysRange = window.systemRange(from: from ?? -.infinity, to: to)
+            countWindow = false
         }
         let preds = window.predictions[range]
         let duration: Double
@@ -253,9 +313,15 @@ public final class MonitorState {
         } else {
             duration = 0
         }
-        var m = calculator.compute(
-            predictions: preds, systems: window.systems[sysRange], duration: max(duration, 1), joiner: joiner,
-            driftScope: driftScope)
+        let systems = window.systems[sysRange]
+        var m: WindowMetrics
+        if countWindow || forEvaluation {
+            evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
+            m = calculator.compute(&evaluationAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope)
+        } else {
+            viewAggregate.move(from: from ?? -.infinity, to: to, window: window)
+            m = calculator.compute(&viewAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope)
+        }
         m.metrics.append(MetricSample(name: "malformed_lines_total", value: Double(malformedTotal)))
         m.metrics.append(MetricSample(name: "late_events_total", value: Double(late)))
         m.metrics.append(MetricSample(name: "label_join_expired_total", value: Double(joiner.expired)))

@@ -29,6 +29,13 @@ public final class DriftMonitor: DriftEvaluating {
         }
     }
 
+    public func copy() -> any DriftEvaluating {
+        let c = DriftMonitor(source: source, overrides: overrides, defaults: defaults, shareThreshold: shareThreshold)
+        c.profile = profile
+        c.learning = learning
+        return c
+    }
+
     /// The reference in use (nil while it is still being learned from the stream).
     public var reference: ReferenceProfile? { profile }
 
@@ -64,9 +71,11 @@ public final class DriftMonitor: DriftEvaluating {
             switch (ref, current) {
             case (.numeric(let r), .numeric(let values)):
                 result = try DriftCalculator.numeric(reference: r, current: values, options: options, ksPValue: ksPValue)
+            case (.numeric(let r), .sortedNumeric(let sorted)):
+                result = try DriftCalculator.numeric(reference: r, sortedCurrent: sorted, options: options, ksPValue: ksPValue)
             case (.categorical(let r), .categorical(let counts)):
                 result = try DriftCalculator.categorical(reference: r, current: counts, options: options)
-            case (.categorical(let r), .numeric(let values)):
+            case (.categorical(let r), .numeric(let values)), (.categorical(let r), .sortedNumeric(let values)):
                 var counts: [String: Int] = [:]
                 for v in values where v.isFinite { counts[OutputValue.number(v).classKey!, default: 0] += 1 }
                 result = try DriftCalculator.categorical(reference: r, current: counts, options: options)

@@ -1,96 +1,110 @@
-/// Everything the metrics of one model/version(/segment) group need, gathered in one pass over a window.
+/// Everything the metrics of one model/version(/segment) group need, for the events currently in a
+/// window. Events are added when they enter the window's range and removed, with the same values, when
+/// they leave it; every field is a count or a sorted multiset so that removal is exact.
 struct GroupAccumulator {
     var count = 0
     var errors = 0
-    var latencies: [Double] = []
+    var latencies = SortedColumn()
     var nullOutputs = 0
-    var classCounts: [String: Int] = [:]
-    var predictionSum = 0.0
-    var predictionCount = 0
-    var predictionValues: [Double] = []
-    var scoreSum = 0.0
-    var scoreCount = 0
-    var scoreValues: [Double] = []
+    var classCounts = CategoryCounts()
+    var predictionValues = SortedColumn()
+    /// Finite numeric predictions that are not whole numbers: the model is a regression.
+    var fractionalPredictions = 0
+    var scoreValues = SortedColumn()
     var lowConfidence = 0
-    var feedback: [String: Int] = [:]
+    var feedback = CategoryCounts()
     var labelled = 0
     var correct = 0
-    var absErrorSum = 0.0
-    var numericLabelled = 0
-    var regression = false
-    var features: [String: FeatureAccumulator] = [:]
-    var featureOrder: [String] = []
+    var absErrors = SortedColumn()
+    var features: [FeatureAccumulator] = []
+    /// Feature name → index in `features`, in order of first appearance.
+    private var featureIndex: [String: Int] = [:]
+    private(set) var featureNames: [String] = []
 
-    mutating func add(_ e: PredictionEvent, label: OutputValue?, lowConfidenceBelow: Double) {
-        count += 1
-        if e.isError { errors += 1 }
-        if let l = e.latencyMs, l.isFinite { latencies.append(l) }
+    var regression: Bool { fractionalPredictions > 0 }
+
+    /// Adds (`sign` +1) or removes (`sign` −1) one prediction and its label.
+    mutating func apply(_ e: PredictionEvent, sign: Int, lowConfidenceBelow: Double) {
+        count += sign
+        if e.isError { errors += sign }
+        if let l = e.latencyMs, l.isFinite { sign > 0 ? latencies.insert(l) : latencies.remove(l) }
         switch e.prediction {
         case .null:
-            nullOutputs += 1
+            nullOutputs += sign
         case .number(let v):
             if v.isFinite {
-                predictionSum += v
-                predictionCount += 1
-                predictionValues.append(v)
-                if v != v.rounded() { regression = true }
+                sign > 0 ? predictionValues.insert(v) : predictionValues.remove(v)
+                if v != v.rounded() { fractionalPredictions += sign }
             }
-            if let k = e.prediction.classKey { classCounts[k, default: 0] += 1 }
+            if let k = e.prediction.classKey { classCounts.add(k, sign) }
         case .label(let k):
-            classCounts[k, default: 0] += 1
+            classCounts.add(k, sign)
         }
         if let s = e.score, s.isFinite {
-            scoreSum += s
-            scoreCount += 1
-            scoreValues.append(s)
-            if max(s, 1 - s) < lowConfidenceBelow { lowConfidence += 1 }
+            sign > 0 ? scoreValues.insert(s) : scoreValues.remove(s)
+            if max(s, 1 - s) < lowConfidenceBelow { lowConfidence += sign }
         }
-        if let f = e.feedback, !f.isEmpty { feedback[f, default: 0] += 1 }
-        if let label, label != .null {
-            labelled += 1
-            if let p = e.prediction.classKey, p == label.classKey { correct += 1 }
-            if let p = e.prediction.numericValue, let y = label.numericValue {
-                absErrorSum += abs(p - y)
-                numericLabelled += 1
+        if let f = e.feedback, !f.isEmpty { feedback.add(f, sign) }
+        if let label = e.label { applyLabel(label, of: e, sign: sign) }
+        for (position, f) in e.features.enumerated() {
+            // Producers write the same features in the same order: try the slot at the same position
+            // before hashing the name (String == is a pointer compare for the parser's interned names).
+            let slot: Int
+            if position < featureNames.count, featureNames[position] == f.name {
+                slot = position
+            } else if let i = featureIndex[f.name] {
+                slot = i
+            } else {
+                slot = features.count
+                features.append(FeatureAccumulator())
+                featureNames.append(f.name)
+                featureIndex[f.name] = slot
             }
+            features[slot].apply(f.value, sign: sign)
         }
-        for f in e.features {
-            if features[f.name] == nil {
-                features[f.name] = FeatureAccumulator()
-                featureOrder.append(f.name)
-            }
-            features[f.name]!.add(f.value)
+    }
+
+    /// Adds or removes the contribution of a ground-truth label for prediction `e`.
+    mutating func applyLabel(_ label: OutputValue, of e: PredictionEvent, sign: Int) {
+        guard label != .null else { return }
+        labelled += sign
+        if let p = e.prediction.classKey, p == label.classKey { correct += sign }
+        if let p = e.prediction.numericValue, let y = label.numericValue {
+            let err = abs(p - y)
+            if err.isFinite { sign > 0 ? absErrors.insert(err) : absErrors.remove(err) }
         }
     }
 }
 
 /// One feature's values within a group's window.
 struct FeatureAccumulator {
+    /// Events that carried the feature (any value, `null` included).
     var present = 0
     var missing = 0
-    var numeric: [Double] = []
-    var categories: [String: Int] = [:]
+    var numeric = SortedColumn()
+    var categories = CategoryCounts()
     var lengthSum = 0
     var lengthCount = 0
-    var sawNumber = false
-    var sawCategory = false
+    /// Values by JSON type, to tell numeric, categorical and mixed columns apart.
+    var numbers = 0
+    var categoricals = 0
 
-    mutating func add(_ v: FeatureValue) {
-        present += 1
+    mutating func apply(_ v: FeatureValue, sign: Int) {
+        present += sign
         switch v {
         case .number(let d):
-            sawNumber = true
-            if d.isFinite { numeric.append(d) } else { missing += 1 }
+            numbers += sign
+            if d.isFinite { sign > 0 ? numeric.insert(d) : numeric.remove(d) } else { missing += sign }
         case .string(let s):
-            sawCategory = true
-            categories[s, default: 0] += 1
-            lengthSum += s.count
-            lengthCount += 1
+            categoricals += sign
+            categories.add(s, sign)
+            lengthSum += sign * s.count
+            lengthCount += sign
         case .bool(let b):
-            sawCategory = true
-            categories[b ? "true" : "false", default: 0] += 1
+            categoricals += sign
+            categories.add(b ? "true" : "false", sign)
         case .missing:
-            missing += 1
+            missing += sign
         }
     }
 }

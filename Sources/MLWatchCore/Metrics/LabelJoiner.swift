@@ -1,27 +1,29 @@
 import DequeModule
 
-/// Joins delayed ground-truth `label` events to earlier predictions by `request_id`, within a bounded
+/// Matches delayed ground-truth `label` events to earlier predictions by `request_id`, within a bounded
 /// buffer: predictions wait at most `ttl` seconds of event time, at most `maxPending` at once; those that
 /// expire unlabelled are counted, as are labels whose prediction is unknown.
 ///
-/// Memory is bounded by the window and `maxPending`, not by the log: `joined` holds labels only for
-/// predictions still in a window (a label that arrives after its prediction left every window is counted
-/// as matched but not kept; before, such labels stayed in `joined` forever), and `order` is compacted
-/// when stale entries (received labels, re-used request ids) make up more than half of it.
+/// The joiner only says which prediction a label belongs to (its event time and arrival number); the
+/// label itself is stored on that prediction in the window (`PredictionEvent.joinedLabel`), so it leaves
+/// memory with the prediction and the window's aggregates can count it exactly once.
+///
+/// Memory is bounded by `maxPending`, not by the log: `order` is compacted when stale entries (received
+/// labels, re-used request ids) make up more than half of it.
 struct LabelJoiner {
-    private struct Pending {
+    /// The prediction a label was matched to.
+    struct Match: Equatable {
+        /// The prediction's event time.
         var time: Double
-        /// False once the prediction left every window: its label is counted but no longer stored.
-        var inWindow = true
+        /// The prediction's arrival number (count windows find it by that).
+        var sequence: Int
     }
 
     let maxPending: Int
     let ttl: Double
-    private var pending: [String: Pending] = [:]
+    private var pending: [String: Match] = [:]
     /// Expiry order; an entry is stale when `pending` no longer holds that id with that time.
     private var order: Deque<(id: String, time: Double)> = []
-    /// Labels of predictions that may still be in a window.
-    private(set) var joined: [String: OutputValue] = [:]
     private(set) var expired = 0
     private(set) var unmatched = 0
     private(set) var matched = 0
@@ -35,12 +37,12 @@ struct LabelJoiner {
     /// Entries in the expiry queue, stale ones included (bounded: see `compactIfStale`).
     var queuedCount: Int { order.count }
 
+    /// A prediction that waits for its label. A re-used id waits with its newest prediction only.
     /// - Complexity: amortized O(1).
-    mutating func expect(_ requestID: String, at time: Double) {
-        // Always queued (a re-used id gets a fresh entry; the old one turns stale). Before, a re-used id
-        // kept only its first entry, whose time no longer matched, so it never expired.
+    mutating func expect(_ requestID: String, at time: Double, sequence: Int = 0) {
+        // Always queued (a re-used id gets a fresh entry; the old one turns stale).
         order.append((requestID, time))
-        pending[requestID] = Pending(time: time)
+        pending[requestID] = Match(time: time, sequence: sequence)
         while pending.count > maxPending, let (id, t) = order.popFirst() {
             if pending[id]?.time == t {
                 pending[id] = nil
@@ -50,14 +52,12 @@ struct LabelJoiner {
         compactIfStale()
     }
 
-    mutating func receive(_ label: LabelEvent) {
-        if let p = pending.removeValue(forKey: label.requestID) {
-            if p.inWindow { joined[label.requestID] = label.label }
-            matched += 1
-        } else {
-            unmatched += 1
-        }
+    /// Takes a label: returns the waiting prediction it belongs to, or nil (counted as unmatched).
+    mutating func receive(_ label: LabelEvent) -> Match? {
+        let match = pending.removeValue(forKey: label.requestID)
+        if match != nil { matched += 1 } else { unmatched += 1 }
         expire(now: label.timestamp)
+        return match
     }
 
     /// Expires predictions older than `ttl` before `now`.
@@ -69,17 +69,6 @@ struct LabelJoiner {
                 expired += 1
             }
         }
-    }
-
-    /// A prediction left every window: its joined label is no longer needed, nor is one still to come.
-    mutating func forget(_ requestID: String) {
-        joined[requestID] = nil
-        pending[requestID]?.inWindow = false
-    }
-
-    func label(for requestID: String?) -> OutputValue? {
-        guard let id = requestID else { return nil }
-        return joined[id]
     }
 
     /// Drops stale entries once they are at least half of `order`, so its size stays within twice the

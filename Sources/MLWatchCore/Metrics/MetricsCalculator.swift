@@ -1,52 +1,30 @@
-/// Computes the metric vocabulary of ARCHITECTURE.md over one window of events, per model/version and,
-/// when `segment_by` is set, per model/version/segment.
+/// Computes the metric vocabulary of ARCHITECTURE.md for one window from its per-group aggregates, per
+/// model/version and, when `segment_by` is set, per model/version/segment.
 ///
-/// Each computation is a fresh pass over the window (exact quantiles, no approximation): windows are
-/// bounded, and a pass over 100k events costs a few milliseconds, far below the refresh tick.
+/// Quantiles are exact (the aggregates keep every value, sorted), and so are the drift tests' inputs.
 struct MetricsCalculator {
     let options: MetricOptions
     let drift: (any DriftEvaluating)?
 
-    private struct GroupKey: Hashable {
-        var model: String
-        var version: String
-        var segment: String?
-    }
-
     /// - Parameters:
     ///   - duration: the window's length in seconds, for `events_per_second`.
-    /// - Complexity: O(n log n) in the window's events (sorting for quantiles).
-    func compute<P: Collection<PredictionEvent>, S: Collection<SystemEvent>>(
-        predictions: P, systems: S, duration: Double, joiner: LabelJoiner, driftScope: DriftScope = .all
+    /// - Complexity: O(n + k log k) for n values in the window and k changed since the last call.
+    func compute<S: Collection<SystemEvent>>(
+        _ aggregate: inout WindowAggregator, systems: S, duration: Double, driftScope: DriftScope = .all
     ) -> WindowMetrics {
-        var groups: [GroupKey: GroupAccumulator] = [:]
-        var order: [GroupKey] = []
-        for e in predictions {
-            let label = e.inlineLabel ?? joiner.label(for: e.requestID)
-            var keys = [GroupKey(model: e.model, version: e.version, segment: nil)]
-            if let seg = options.segmentBy {
-                let segment = e.feature(seg).categoryKey ?? (e.feature(seg) == .missing ? "(missing)" : "(numeric)")
-                keys.append(GroupKey(model: e.model, version: e.version, segment: segment))
-            }
-            for key in keys {
-                if groups[key] == nil {
-                    groups[key] = GroupAccumulator()
-                    order.append(key)
-                }
-                groups[key]!.add(e, label: label, lowConfidenceBelow: options.lowConfidence)
-            }
-        }
         var out = WindowMetrics()
-        for key in order {
+        for (i, key) in aggregate.keys.enumerated() where aggregate.groups[i].count > 0 {
             var labels = Labels(["model": key.model, "version": key.version])
             if let s = key.segment { labels["segment"] = s }
-            emit(groups[key]!, labels: labels, duration: duration, driftScope: driftScope, into: &out)
+            aggregate.withGroup(i) { g in
+                emit(&g, labels: labels, duration: duration, driftScope: driftScope, into: &out)
+            }
         }
         emitSystem(systems, into: &out)
         return out
     }
 
-    private func emit(_ g: GroupAccumulator, labels: Labels, duration: Double, driftScope: DriftScope, into out: inout WindowMetrics) {
+    private func emit(_ g: inout GroupAccumulator, labels: Labels, duration: Double, driftScope: DriftScope, into out: inout WindowMetrics) {
         func add(_ name: String, _ value: Double, _ extra: Labels? = nil, text: String? = nil) {
             out.metrics.append(MetricSample(name: name, labels: extra ?? labels, value: value, text: text))
         }
@@ -65,18 +43,21 @@ struct MetricsCalculator {
         // Inputs.
         var driftTested = 0
         var driftDetected = 0
-        for name in g.featureOrder {
-            let f = g.features[name]!
+        for (slot, name) in g.featureNames.enumerated() where g.features[slot].present > 0 {
+            let sortedNumeric = g.features[slot].numeric.sorted()
+            let f = g.features[slot]
             let fl = labels.with("feature", name)
             let missing = g.count - f.present + f.missing
             let missingRate = n > 0 ? Double(missing) / n : 0
             add("feature_missing_rate", missingRate, fl)
+            let sawNumber = f.numbers > 0
+            let sawCategory = f.categoricals > 0
             let kind: FeatureSummary.Kind =
-                f.sawNumber && f.sawCategory ? .mixed : f.sawNumber ? .numeric : f.sawCategory ? .categorical : .empty
+                sawNumber && sawCategory ? .mixed : sawNumber ? .numeric : sawCategory ? .categorical : .empty
             add("feature_type_mixed", kind == .mixed ? 1 : 0, fl)
             var summary = FeatureSummary(labels: fl, name: name, kind: kind, count: f.present - f.missing, missingRate: missingRate)
-            if !f.numeric.isEmpty {
-                let sorted = f.numeric.sorted()
+            if !sortedNumeric.isEmpty {
+                let sorted = sortedNumeric
                 let mean = sorted.reduce(0, +) / Double(sorted.count)
                 let variance = sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sorted.count)
                 summary.mean = mean
@@ -97,15 +78,16 @@ struct MetricsCalculator {
                 summary.lengthMean = Double(f.lengthSum) / Double(f.lengthCount)
                 add("feature_length_mean", summary.lengthMean!, fl)
             }
-            if !f.categories.isEmpty {
-                summary.topCategories = topShares(f.categories)
+            let categories = f.categories.dictionary
+            if !categories.isEmpty {
+                summary.topCategories = topShares(categories)
                 for (cat, share) in summary.topCategories {
                     add("feature_category_share", share, fl.with("category", cat))
                 }
             }
             if let drift, driftScope.includes(name) {
                 let column: ColumnValues =
-                    kind == .numeric ? .numeric(f.numeric) : .categorical(f.categories)
+                    kind == .numeric ? .sortedNumeric(sortedNumeric) : .categorical(categories)
                 if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
                     summary.drift = d
                     emitDrift(d, labels: fl, into: &out)
@@ -123,29 +105,33 @@ struct MetricsCalculator {
         // Outputs.
         var o = OutputSummary(labels: labels, count: g.count, nullRate: n > 0 ? Double(g.nullOutputs) / n : 0)
         add("output_null_rate", o.nullRate)
-        let classed = g.classCounts.values.reduce(0, +)
+        let classCounts = g.classCounts.dictionary
+        let classed = classCounts.values.reduce(0, +)
         if classed > 0, !g.regression {
-            o.classShares = g.classCounts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            o.classShares = classCounts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
                 .map { ($0.key, Double($0.value) / Double(classed)) }
             for (c, share) in o.classShares { add("prediction_class_share", share, labels.with("class", c)) }
         }
-        if g.predictionCount > 0 {
-            o.predictionMean = g.predictionSum / Double(g.predictionCount)
+        let predictionValues = g.predictionValues.sorted()
+        if !predictionValues.isEmpty {
+            o.predictionMean = predictionValues.reduce(0, +) / Double(predictionValues.count)
             add("prediction_mean", o.predictionMean!)
         }
-        if g.scoreCount > 0 {
-            o.scoreMean = g.scoreSum / Double(g.scoreCount)
-            o.lowConfidenceRate = Double(g.lowConfidence) / Double(g.scoreCount)
+        let scoreValues = g.scoreValues.sorted()
+        if !scoreValues.isEmpty {
+            o.scoreMean = scoreValues.reduce(0, +) / Double(scoreValues.count)
+            o.lowConfidenceRate = Double(g.lowConfidence) / Double(scoreValues.count)
             add("score_mean", o.scoreMean!)
             add("low_confidence_rate", o.lowConfidenceRate!)
         }
-        o.feedbackRates = g.feedback.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
+        o.feedbackRates = g.feedback.dictionary.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
         for (kind, rate) in o.feedbackRates { add("feedback_rate", rate, labels.with("kind", kind)) }
         o.labelled = g.labelled
         add("labelled_total", Double(g.labelled))
         if g.labelled > 0 {
-            if g.regression, g.numericLabelled > 0 {
-                o.mae = g.absErrorSum / Double(g.numericLabelled)
+            let absErrors = g.absErrors.sorted()
+            if g.regression, !absErrors.isEmpty {
+                o.mae = absErrors.reduce(0, +) / Double(absErrors.count)
                 add("mae", o.mae!)
             } else {
                 o.accuracy = Double(g.correct) / Double(g.labelled)
@@ -153,13 +139,13 @@ struct MetricsCalculator {
             }
         }
         if let drift {
-            if driftScope.includes("prediction"), !g.predictionValues.isEmpty || !g.classCounts.isEmpty {
-                let column: ColumnValues = g.regression ? .numeric(g.predictionValues) : .categorical(g.classCounts)
+            if driftScope.includes("prediction"), !predictionValues.isEmpty || !classCounts.isEmpty {
+                let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
                 if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue) {
                     emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
                 }
             }
-            if driftScope.includes("score"), !g.scoreValues.isEmpty, let d = drift.drift(column: "score", current: .numeric(g.scoreValues), ksPValue: driftScope.needsKSPValue) {
+            if driftScope.includes("score"), !scoreValues.isEmpty, let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue) {
                 emitDrift(d, labels: labels.with("feature", "score"), into: &out)
             }
         }

@@ -15,6 +15,8 @@ public struct WindowMetrics: Sendable {
 /// The current window's values of one column, handed to drift detection.
 public enum ColumnValues: Sendable {
     case numeric([Double])
+    /// Finite values, already sorted ascending (the window keeps them so; no sort needed).
+    case sortedNumeric([Double])
     case categorical([String: Int])
 }
 
@@ -26,4 +28,6 @@ public protocol DriftEvaluating: AnyObject {
     func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary?
     /// Sees every accepted prediction (a reference learned from the stream uses it).
     func observe(_ event: PredictionEvent)
+    /// An independent copy, for state checkpoints (a reference still being learned is copied too).
+    func copy() -> any DriftEvaluating
 }

@@ -38,6 +38,11 @@ public struct PredictionEvent: Sendable, Equatable {
     public var feedback: String?
     /// A ground-truth label logged inline with the prediction (some producers know it at once).
     public var inlineLabel: OutputValue?
+    /// A delayed `label` event joined to this prediction by `request_id` while it was in the window.
+    public internal(set) var joinedLabel: OutputValue?
+
+    /// The ground truth known for this prediction: inline, or joined from a later `label` event.
+    public var label: OutputValue? { inlineLabel ?? joinedLabel }
 
     public init(
         timestamp: Double, model: String = "default", version: String = "", requestID: String? = nil,

@@ -1,8 +1,9 @@
 /// Drives a `MonitorState` through a `ReplaySource` by a `VirtualClock`: every entry due at the virtual
 /// time is fed, in file order, through the same `MonitorState` code path as `mlwatch check`; at the end
-/// of the recording `finish()` is called. Seeking forward feeds on; seeking backward builds a fresh state
-/// (`makeState`) and feeds it from the start up to the target, so whatever the speed, pauses and seeks,
-/// the state at a position is the state `check` had there, and the final alert timeline is `check`'s.
+/// of the recording `finish()` is called. Seeking forward feeds on; seeking backward restores the latest
+/// state checkpoint before the target (a copy of the state taken while feeding; a fresh `makeState()`
+/// before the first) and feeds on from there, so whatever the speed, pauses and seeks, the state at a
+/// position is the state `check` had there, and the final alert timeline is `check`'s.
 ///
 /// Wall time is passed in to every call (never read here): tests drive the engine with a manual clock.
 /// Not thread-safe: `ReplayDriver` confines one to its queue.
@@ -22,14 +23,25 @@ public final class ReplayEngine {
     public private(set) var transitionPositions: [Int] = []
     /// Entries fed in total, rebuilds included (for benchmarks).
     public private(set) var fedTotal = 0
+    /// Copies of the state after `position` entries, ascending, so that a backward seek re-feeds at most
+    /// `checkpointInterval` entries. At most `maxCheckpoints` are kept: when more would be needed, every
+    /// other one is dropped and the interval doubles (memory: one window's events and aggregates each).
+    private var checkpoints: [(position: Int, state: MonitorState)] = []
+    public private(set) var checkpointInterval: Int
+    public var checkpointCount: Int { checkpoints.count }
+    public let maxCheckpoints: Int
 
     /// - Parameters:
     ///   - from: start paused-or-running at this event time (entries due before it are fed at once).
     ///   - makeState: a fresh state with the run's options, drift reference and rules; called again for
     ///     every backward seek, so it must build the same state each time (no journal restore).
+    ///   - checkpointInterval: entries between two state checkpoints at first (it doubles as needed).
     public init(source: ReplaySource, speed: ReplaySpeed = .factor(1), from: Double? = nil, paused: Bool = false,
-                wall: Double, makeState: @escaping () -> MonitorState) {
+                wall: Double, checkpointInterval: Int = 50_000, maxCheckpoints: Int = 16,
+                makeState: @escaping () -> MonitorState) {
         self.source = source
+        self.checkpointInterval = max(1, checkpointInterval)
+        self.maxCheckpoints = max(2, maxCheckpoints)
         self.makeState = makeState
         self.state = makeState()
         let start = source.startTime ?? 0
@@ -77,13 +89,14 @@ public final class ReplayEngine {
     /// Feeds entries up to (excluding) `target`, calling `finish()` when the recording is exhausted.
     private func feed(upTo target: Int) {
         let rules = state.rules != nil
-        var seen = rules ? state.rules!.timeline.count : 0
+        var seen = state.timelineCount
         while position < target {
             source.feed(position, to: state)
             position += 1
             fedTotal += 1
+            if position % checkpointInterval == 0, position > (checkpoints.last?.position ?? 0) { takeCheckpoint() }
             if rules {
-                let n = state.rules!.timeline.count
+                let n = state.timelineCount
                 if n != seen {
                     seen = n
                     noteTransition(at: position)
@@ -93,7 +106,15 @@ public final class ReplayEngine {
         if atEnd && !finished {
             state.finish()
             finished = true
-            if rules, state.rules!.timeline.count != seen { noteTransition(at: position) }
+            if rules, state.timelineCount != seen { noteTransition(at: position) }
+        }
+    }
+
+    private func takeCheckpoint() {
+        checkpoints.append((position, state.copy()))
+        if checkpoints.count > maxCheckpoints {
+            checkpointInterval *= 2
+            checkpoints.removeAll { $0.position % checkpointInterval != 0 }
         }
     }
 
@@ -105,8 +126,14 @@ public final class ReplayEngine {
     private func move(toPosition target: Int) {
         let target = min(max(0, target), source.count)
         if target < position || (finished && target < source.count) {
-            state = makeState()
-            position = 0
+            if let checkpoint = checkpoints.last(where: { $0.position <= target }) {
+                // A copy: the checkpoint must stay as it is for later seeks.
+                state = checkpoint.state.copy()
+                position = checkpoint.position
+            } else {
+                state = makeState()
+                position = 0
+            }
             finished = false
             rebuilds += 1
         }

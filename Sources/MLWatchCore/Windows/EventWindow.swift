@@ -7,9 +7,16 @@ struct EventWindow {
     let spec: WindowSpec
     let lateness: Double
     private(set) var predictions: Deque<PredictionEvent> = []
+    /// `predictions[i].timestamp`, kept alongside: binary searches read only these 8 bytes per probe
+    /// instead of copying (retaining and releasing) a whole event.
+    private var predictionTimes: Deque<Double> = []
     private(set) var systems: Deque<SystemEvent> = []
     private(set) var newest: Double?
     private(set) var oldestEver: Double?
+    /// Predictions ever accepted, and those dropped from the front: a count window's prediction with
+    /// arrival number `s` is at index `s - droppedPredictions`.
+    private(set) var acceptedPredictions = 0
+    private var droppedPredictions = 0
 
     init(spec: WindowSpec, lateness: Double) {
         self.spec = spec
@@ -35,16 +42,24 @@ struct EventWindow {
     /// - Complexity: O(1) for in-order events, O(log n + k) for an event k places out of order.
     mutating func insert(_ e: PredictionEvent, onEvict: (PredictionEvent) -> Void = { _ in }) -> Bool {
         guard admit(e.timestamp) else { return false }
+        acceptedPredictions += 1
         if case .count(let size, _) = spec {
             predictions.append(e)
-            while predictions.count > size, let dropped = predictions.popFirst() { onEvict(dropped) }
+            predictionTimes.append(e.timestamp)
+            while predictions.count > size, let dropped = predictions.popFirst() {
+                predictionTimes.removeFirst()
+                droppedPredictions += 1
+                onEvict(dropped)
+            }
             return true
         }
-        if let last = predictions.last, last.timestamp > e.timestamp {
-            let at = upperBound(predictions, e.timestamp) { $0.timestamp }
+        if let last = predictionTimes.last, last > e.timestamp {
+            let at = upperBound(predictionTimes, e.timestamp) { $0 }
             predictions.insert(e, at: at)
+            predictionTimes.insert(e.timestamp, at: at)
         } else {
             predictions.append(e)
+            predictionTimes.append(e.timestamp)
         }
         return true
     }
@@ -62,22 +77,61 @@ struct EventWindow {
 
     /// Drops events that no window still to be computed can contain: those at or before `cutoff`.
     mutating func evict(upTo cutoff: Double, onEvict: (PredictionEvent) -> Void) {
-        while let first = predictions.first, first.timestamp <= cutoff {
-            onEvict(first)
-            predictions.removeFirst()
+        while let first = predictionTimes.first, first <= cutoff {
+            onEvict(predictions.removeFirst())
+            predictionTimes.removeFirst()
+            droppedPredictions += 1
         }
         while let first = systems.first, first.timestamp <= cutoff {
             systems.removeFirst()
         }
     }
 
+    /// Where the prediction a label was matched to is: found by arrival number (count windows) or by event
+    /// time and request id; nil when it already left the window.
+    func predictionIndex(requestID: String, match: LabelJoiner.Match) -> Int? {
+        if case .count = spec {
+            let i = match.sequence - droppedPredictions
+            return predictions.indices.contains(i) && predictions[i].requestID == requestID ? i : nil
+        }
+        var i = lowerBound(predictionTimes, match.time) { $0 }
+        var found: Int?
+        while i < predictions.count, predictionTimes[i] == match.time {
+            if predictions[i].requestID == requestID { found = i }
+            i += 1
+        }
+        return found
+    }
+
+    /// Stores a joined label on the prediction at `index`.
+    mutating func setJoinedLabel(_ label: OutputValue, at index: Int) {
+        predictions[index].joinedLabel = label
+    }
+
+    /// Event time of the first prediction after `t` (time-ordered windows).
+    func firstPredictionTime(after t: Double) -> Double? {
+        let i = upperBound(predictionTimes, t) { $0 }
+        return i < predictionTimes.count ? predictionTimes[i] : nil
+    }
+
     /// Index range of predictions with `from < t ≤ to`.
     func predictionRange(from: Double, to: Double) -> Range<Int> {
-        upperBound(predictions, from) { $0.timestamp }..<upperBound(predictions, to) { $0.timestamp }
+        upperBound(predictionTimes, from) { $0 }..<upperBound(predictionTimes, to) { $0 }
     }
 
     func systemRange(from: Double, to: Double) -> Range<Int> {
         upperBound(systems, from) { $0.timestamp }..<upperBound(systems, to) { $0.timestamp }
+    }
+
+    /// First index whose key is not less than `t`.
+    private func lowerBound<T>(_ d: Deque<T>, _ t: Double, _ key: (T) -> Double) -> Int {
+        var lo = 0
+        var hi = d.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if key(d[mid]) < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// First index whose key is greater than `t`.

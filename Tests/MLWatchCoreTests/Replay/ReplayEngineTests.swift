@@ -110,6 +110,37 @@ import Testing
         #expect(straight.state.snapshot().timeline == expected)
     }
 
+    /// Backward seeks restore a state checkpoint (few entries apart here, thinned as the replay goes on)
+    /// and feed on from it: the state at any position is the one a straight feed has there, and the
+    /// checkpoints themselves are not changed by what is fed after them.
+    @Test func checkpointsRestoreTheStateOfAStraightFeed() throws {
+        let source = ReplaySource(lines: ReplayFixture.lines)
+        let e = ReplayEngine(source: source, speed: .max, wall: 0, checkpointInterval: 97, maxCheckpoints: 4,
+                             makeState: ReplayFixture.makeState)
+        e.advance(wall: 0)
+        #expect(e.finished)
+        #expect(e.checkpointCount >= 2 && e.checkpointCount <= 4 && e.checkpointInterval > 97)
+        var rng = SimulationRandom(seed: 5)
+        for _ in 0..<8 {
+            let target = e.startTime + rng.uniform() * (e.endTime - e.startTime)
+            e.seekToEnd(wall: 0)
+            e.seek(to: target, wall: 0)  // always backwards: restores a checkpoint (or starts afresh)
+            let straight = ReplayEngine(source: source, speed: .max, wall: 0, makeState: ReplayFixture.makeState)
+            straight.seek(to: target, wall: 0)
+            #expect(e.position == straight.position)
+            let a = e.state.snapshot(now: 0)
+            let b = straight.state.snapshot(now: 0)
+            #expect(a.events == b.events && a.late == b.late && a.malformed == b.malformed)
+            #expect(a.timeline == b.timeline && a.alerts == b.alerts)
+            #expect(a.metrics == b.metrics, "metrics differ after a seek to \(target)")
+        }
+        #expect(e.rebuilds == 8)
+        e.seekToEnd(wall: 0)
+        let path = try ReplayFixture.file()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(e.state.snapshot().timeline == (try ReplayFixture.checkTimeline(path: path)))
+    }
+
     @Test func jumpsBetweenAlertTransitions() throws {
         let source = ReplaySource(lines: ReplayFixture.lines)
         let e = ReplayEngine(source: source, speed: .factor(1), wall: 0, makeState: ReplayFixture.makeState)

@@ -1,0 +1,67 @@
+/// How many events of a window carry each category, as events enter (+1) and leave (−1).
+///
+/// Why not a `Dictionary`: this runs twice per value per event (entering and leaving the window), and a
+/// String dictionary hashes the whole key with SipHash each time. Most columns hold a handful of
+/// categories, and the parser interns their strings, so comparing against the few keys seen so far is
+/// cheaper (equal interned strings compare by their bits). Past `linearLimit` keys an index dictionary
+/// takes over. Keys whose count drops to zero are compacted away once they are half of the slots.
+struct CategoryCounts: Sendable {
+    static let linearLimit = 24
+    private var keys: [String] = []
+    private var counts: [Int] = []
+    private var index: [String: Int]?
+    private var zeros = 0
+
+    var isEmpty: Bool { keys.count == zeros }
+
+    mutating func add(_ key: String, _ sign: Int) {
+        let slot: Int
+        if let index {
+            if let i = index[key] { slot = i } else { slot = append(key) }
+        } else if let i = keys.lastIndex(where: { $0 == key }) {
+            slot = i
+        } else {
+            slot = append(key)
+        }
+        let before = counts[slot]
+        counts[slot] = max(0, before + sign)
+        if before == 0 && counts[slot] > 0 { zeros -= 1 }
+        if before > 0 && counts[slot] == 0 {
+            zeros += 1
+            if zeros > 16 && zeros * 2 > keys.count { compact() }
+        }
+    }
+
+    /// Every category with a positive count.
+    var dictionary: [String: Int] {
+        var d: [String: Int] = [:]
+        d.reserveCapacity(keys.count - zeros)
+        for (k, c) in zip(keys, counts) where c > 0 { d[k] = c }
+        return d
+    }
+
+    private mutating func append(_ key: String) -> Int {
+        keys.append(key)
+        counts.append(0)
+        zeros += 1
+        if index != nil {
+            index![key] = keys.count - 1
+        } else if keys.count > Self.linearLimit {
+            index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        }
+        return keys.count - 1
+    }
+
+    private mutating func compact() {
+        var k: [String] = []
+        var c: [Int] = []
+        for (key, n) in zip(keys, counts) where n > 0 {
+            k.append(key)
+            c.append(n)
+        }
+        keys = k
+        counts = c
+        zeros = 0
+        index = keys.count > Self.linearLimit ? Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) : nil
+    }
+}

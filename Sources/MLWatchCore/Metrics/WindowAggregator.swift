@@ -1,0 +1,106 @@
+/// The per-group aggregates of the predictions in one event-time range `(from, to]` of the window,
+/// kept up to date as the range slides: each event is added once when it enters the range and removed
+/// once when it leaves, instead of every evaluation re-reading the whole window.
+///
+/// `MonitorState` keeps one for rule evaluations (which move by `slide`) and one for the displayed
+/// window (which moves with the newest event); a count window uses one that covers every held event.
+struct WindowAggregator {
+    struct GroupKey: Hashable {
+        var model: String
+        var version: String
+        var segment: String?
+    }
+
+    let segmentBy: String?
+    let lowConfidence: Double
+    /// The covered range; nil for an aggregator that covers every event it is given (count windows) or
+    /// one that covers nothing yet.
+    private(set) var range: (from: Double, to: Double)?
+    let coversEverything: Bool
+    private(set) var groups: [GroupAccumulator] = []
+    private(set) var keys: [GroupKey] = []
+    private var index: [GroupKey: Int] = [:]
+    /// The last prediction's group (and segment group): consecutive events usually share them.
+    private var lastGroup: (model: String, version: String, slot: Int)?
+
+    init(options: MetricOptions, coversEverything: Bool) {
+        segmentBy = options.segmentBy
+        lowConfidence = options.lowConfidence
+        self.coversEverything = coversEverything
+    }
+
+    /// Whether an event at `t` is counted here.
+    func covers(_ t: Double) -> Bool {
+        if coversEverything { return true }
+        guard let r = range else { return false }
+        return t > r.from && t <= r.to
+    }
+
+    mutating func reset() {
+        groups.removeAll()
+        keys.removeAll()
+        index.removeAll()
+        lastGroup = nil
+        range = nil
+    }
+
+    /// Adds (+1) or removes (−1) a prediction in every group it belongs to.
+    mutating func apply(_ e: PredictionEvent, sign: Int) {
+        groups[slot(model: e.model, version: e.version)].apply(e, sign: sign, lowConfidenceBelow: lowConfidence)
+        if let seg = segmentSlot(e) { groups[seg].apply(e, sign: sign, lowConfidenceBelow: lowConfidence) }
+    }
+
+    /// Adds or removes a label's contribution for prediction `e` (already counted here).
+    mutating func applyLabel(_ label: OutputValue, of e: PredictionEvent, sign: Int) {
+        groups[slot(model: e.model, version: e.version)].applyLabel(label, of: e, sign: sign)
+        if let seg = segmentSlot(e) { groups[seg].applyLabel(label, of: e, sign: sign) }
+    }
+
+    /// A label was joined to prediction `e`, which is counted here: its old label (if any) stops counting.
+    mutating func replaceLabel(of e: PredictionEvent, with label: OutputValue) {
+        if let old = e.joinedLabel { applyLabel(old, of: e, sign: -1) }
+        applyLabel(label, of: e, sign: 1)
+    }
+
+    /// Slides the covered range to `(from, to]` over the events of `window`, both ends forward; any other
+    /// move recomputes from scratch.
+    mutating func move(from: Double, to: Double, window: EventWindow) {
+        guard !coversEverything else { return }
+        if let r = range, from >= r.from, to >= r.to {
+            let predictions = window.predictions
+            for e in predictions[window.predictionRange(from: r.from, to: min(from, r.to))] { apply(e, sign: -1) }
+            for e in predictions[window.predictionRange(from: max(r.to, from), to: to)] { apply(e, sign: 1) }
+        } else {
+            reset()
+            for e in window.predictions[window.predictionRange(from: from, to: to)] { apply(e, sign: 1) }
+        }
+        range = (from, to)
+    }
+
+    /// Gives in-place access to one group (its sorted columns settle when read).
+    mutating func withGroup<R>(_ i: Int, _ body: (inout GroupAccumulator) -> R) -> R {
+        body(&groups[i])
+    }
+
+    private mutating func slot(model: String, version: String) -> Int {
+        if let last = lastGroup, last.model == model, last.version == version { return last.slot }
+        let s = slot(for: GroupKey(model: model, version: version, segment: nil))
+        lastGroup = (model, version, s)
+        return s
+    }
+
+    private mutating func segmentSlot(_ e: PredictionEvent) -> Int? {
+        guard let segmentBy else { return nil }
+        let v = e.feature(segmentBy)
+        let segment = v.categoryKey ?? (v == .missing ? "(missing)" : "(numeric)")
+        return slot(for: GroupKey(model: e.model, version: e.version, segment: segment))
+    }
+
+    private mutating func slot(for key: GroupKey) -> Int {
+        if let i = index[key] { return i }
+        groups.append(GroupAccumulator())
+        keys.append(key)
+        index[key] = groups.count - 1
+        return groups.count - 1
+    }
+}

@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 
 /* Swift 6 rejects the C globals LINES/COLS/stdscr as not concurrency-safe and cannot import the
    A_* attribute macros: these getters expose them. Only the UI thread calls any of them. */
@@ -47,6 +48,13 @@ static inline FILE *mlw_stdout(void) { return stdout; }
 static inline int mlw_wcwidth(wchar_t c) { return wcwidth(c); }
 
 static inline int mlw_set_escdelay(int ms) { return set_escdelay(ms); }
+
+/* Whether the terminal has an alternate screen (smcup): without one (vt100) the dashboard would stay
+   on the screen after exit, under the shell's next prompt. */
+static inline int mlw_has_alternate_screen(void) {
+    char *s = tigetstr("smcup");
+    return s != NULL && s != (char *)-1 && s[0] != 0;
+}
 
 /* Colour pairs: init_extended_pair takes int pair and colour numbers (pairs > 32767, direct colour). */
 static inline int mlw_init_pair(int pair, int fg, int bg) {

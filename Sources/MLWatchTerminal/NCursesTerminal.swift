@@ -172,6 +172,11 @@ public final class NCursesTerminal: TerminalBackend {
     public func shutdown() {
         guard !isShutDown else { return }
         isShutDown = true
+        if mlw_has_alternate_screen() == 0 {
+            // Nothing to switch back to: clear what the dashboard drew, so the prompt starts clean.
+            _ = erase()
+            _ = refresh()
+        }
         _ = curs_set(1)
         endwin()
         delscreen(screen)

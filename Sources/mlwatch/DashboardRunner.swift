@@ -47,7 +47,7 @@ struct DashboardRunner {
         let hangup = HangupFlag()
         let terminal: NCursesTerminal
         do {
-            terminal = try NCursesTerminal()
+            terminal = try NCursesTerminal(enableMouse: live.mouse)
         } catch {
             session.cancel()
             FileHandle.standardError.write(Data("mlwatch: \(error)\n".utf8))
@@ -61,7 +61,7 @@ struct DashboardRunner {
         let actor = SQLiteAlertJournal.currentUser()
         let box = LoopBox()
         let loop = DashboardLoop(
-            backend: terminal, themes: themes, state: state, bellOnCritical: setup.config.notify.bell,
+            backend: terminal, themes: themes, state: state, bellOnCritical: setup.config.notify.bell, mouse: live.mouse,
             hooks: DashboardLoop.Hooks(
                 snapshot: { (collector.publishedGeneration, collector.latest) },
                 perform: { command in

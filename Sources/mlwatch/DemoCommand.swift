@@ -15,6 +15,9 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "Colour theme.")
     var theme: String?
 
+    @Flag(name: .long, help: "Report mouse clicks and the wheel (click to focus or open; most terminals still select text with Shift+drag).")
+    var mouse = false
+
     @Option(name: .long, help: "Simulated predictions per second.")
     var rate: Double = 50
 
@@ -49,6 +52,7 @@ struct DemoCommand: ParsableCommand {
             let setup = try EngineSetup(common: try CommonOptions.parse(args), logs: [log])
             var live = try LiveOptions.parse(["--from-start", "--journal", tmp + "/journal.sqlite"])
             live.theme = theme
+            live.mouse = mouse
             try DashboardRunner(setup: setup, live: live, mode: .live,
                                 footerHint: "demo data · your logs: mlwatch watch LOG --from-start").run()
         } catch let error as SetupError {

@@ -33,6 +33,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Colour theme.")
     var theme: String?
 
+    @Flag(name: .long, help: "Report mouse clicks and the wheel (click to focus or open; most terminals still select text with Shift+drag).")
+    var mouse = false
+
     @Flag(name: .long, help: "No dashboard: replay at max speed and print the `check` report.")
     var noUI = false
 
@@ -46,7 +49,7 @@ struct ReplayCommand: ParsableCommand {
         } catch {
             throw fail(error.description)
         }
-        try ReplayRunner(setup: setup, speed: speed, from: from, to: to, theme: theme, headless: noUI).run()
+        try ReplayRunner(setup: setup, speed: speed, from: from, to: to, theme: theme, mouse: mouse, headless: noUI).run()
     }
 
     private func fail(_ message: String) -> ExitCode {

@@ -14,6 +14,7 @@ struct ReplayRunner {
     let from: String?
     let to: String?
     let theme: String?
+    let mouse: Bool
     let headless: Bool
 
     func run() throws {
@@ -60,7 +61,7 @@ struct ReplayRunner {
         }
         let driver = ReplayDriver(engine: engine)
         try ReplayRunner.show(driver: driver, themes: themes, rulesConfigured: !setup.config.rules.isEmpty,
-                              bell: setup.config.notify.bell)
+                              bell: setup.config.notify.bell, mouse: mouse)
     }
 
     static let timeHelp = "a timestamp (2026-11-22T08:00:00Z), epoch seconds, or an offset from the start (+30m)"
@@ -76,11 +77,11 @@ struct ReplayRunner {
     }
 
     /// The dashboard on a replay, until `q`, SIGINT or SIGTERM.
-    static func show(driver: ReplayDriver, themes: [Theme], rulesConfigured: Bool, bell: Bool) throws {
+    static func show(driver: ReplayDriver, themes: [Theme], rulesConfigured: Bool, bell: Bool, mouse: Bool) throws {
         let session = TerminalSession(signals: [SIGINT, SIGTERM])
         let terminal: NCursesTerminal
         do {
-            terminal = try NCursesTerminal()
+            terminal = try NCursesTerminal(enableMouse: mouse)
         } catch {
             session.cancel()
             FileHandle.standardError.write(Data("mlwatch: \(error)\n".utf8))
@@ -93,7 +94,7 @@ struct ReplayRunner {
         let seen = ReplaySeen()
         let actor = SQLiteAlertJournal.currentUser()
         let loop = DashboardLoop(
-            backend: terminal, themes: themes, state: state, bellOnCritical: bell,
+            backend: terminal, themes: themes, state: state, bellOnCritical: bell, mouse: mouse,
             hooks: DashboardLoop.Hooks(
                 snapshot: {
                     let generation = driver.publishedGeneration

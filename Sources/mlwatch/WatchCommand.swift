@@ -58,6 +58,9 @@ struct LiveOptions: ParsableArguments {
     @Option(name: .long, help: "Colour theme: default, light, high-contrast, colorblind (or a name in themes/).")
     var theme: String?
 
+    @Flag(name: .long, help: "Report mouse clicks and the wheel (click to focus or open; most terminals still select text with Shift+drag).")
+    var mouse = false
+
     @Option(name: .customLong("on-fire"), help: ArgumentHelp(
         "Run a shell command for each alert notification, with the alert as JSON on stdin (default: notify.command of the config).",
         valueName: "cmd"))

@@ -46,7 +46,10 @@ final class TmuxSession {
     /// followed by an exit-status marker so tests can see the process end: `MLWATCH_EXITED <status>`.
     init(_ command: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
         name = "mlwt-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
-        var args = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "-e", "LANG=C.UTF-8"]
+        // `swift test` may run with NO_COLOR=1, which every pane would inherit: colour tests need it unset
+        // (an empty NO_COLOR counts as unset), and a test that wants it passes it in `environment`.
+        var args = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "-e", "LANG=C.UTF-8",
+                    "-e", "NO_COLOR="]
         for (k, v) in environment { args += ["-e", "\(k)=\(v)"] }
         args.append("cd \(TmuxSession.shellQuote(TmuxSession.packageRoot.path)) && \(command); echo MLWATCH_EXITED $?; sleep 600")
         let r = try TmuxSession.run(args)

@@ -8,38 +8,40 @@
 ///
 /// Removing a value that is not present is a caller bug (the window removes exactly what it added); it
 /// traps in debug builds and is ignored in release builds.
-struct SortedColumn: Sendable {
+public struct SortedColumn: Sendable {
     private var values: [Double] = []
     private var added: [Double] = []
     private var removed: [Double] = []
 
+    public init() {}
+
     /// Number of values, pending changes included.
-    var count: Int { values.count + added.count - removed.count }
-    var isEmpty: Bool { count == 0 }
+    public var count: Int { values.count + added.count - removed.count }
+    public var isEmpty: Bool { count == 0 }
 
     /// Adds a finite value (non-finite values must be filtered by the caller).
-    mutating func insert(_ x: Double) {
+    public mutating func insert(_ x: Double) {
         added.append(x)
     }
 
-    mutating func remove(_ x: Double) {
+    public mutating func remove(_ x: Double) {
         removed.append(x)
     }
 
-    mutating func removeAll() {
+    public mutating func removeAll() {
         values.removeAll(keepingCapacity: true)
         added.removeAll(keepingCapacity: true)
         removed.removeAll(keepingCapacity: true)
     }
 
     /// The values in ascending order (applies pending changes first).
-    mutating func sorted() -> [Double] {
+    public mutating func sorted() -> [Double] {
         settle()
         return values
     }
 
     /// Applies the pending changes with one merge pass.
-    mutating func settle() {
+    public mutating func settle() {
         if added.isEmpty && removed.isEmpty { return }
         // A value added and removed before a read never needs to reach `values`: cancel such pairs
         // first, which also keeps `removed` a sub-multiset of `values`.

@@ -30,12 +30,17 @@ enum ReplayBench {
         }
         let clock = ContinuousClock()
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        // Thread CPU seconds of a step as well: on a shared machine wall time also counts other processes.
+        var cpu0 = 0.0
+        func startCPU() { cpu0 = BenchTimer.threadCPUms() }
+        func cpuText() -> String { String(format: "   [CPU %.2f s]", (BenchTimer.threadCPUms() - cpu0) / 1000) }
         func line(_ label: String, _ s: Double, _ extra: String = "") {
             print("  \(label.padding(toLength: 46, withPad: " ", startingAt: 0)) \(String(format: "%7.2f s", s))\(extra)")
         }
 
         // Baseline: the check path.
         var checkTimeline: [AlertTransition] = []
+        startCPU()
         let check = seconds(clock.measure {
             let state = makeState()
             let tailer = try! LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
@@ -43,7 +48,7 @@ enum ReplayBench {
             state.finish()
             checkTimeline = state.snapshot().timeline
         })
-        line("check path: read + parse + ingest (baseline)", check)
+        line("check path: read + parse + ingest (baseline)", check, cpuText())
 
         var source = ReplaySource()
         let rss0 = residentMB()
@@ -52,16 +57,18 @@ enum ReplayBench {
 
         var engine: ReplayEngine?
         let rss1 = residentMB()
+        startCPU()
         let replay = seconds(clock.measure {
             let e = ReplayEngine(source: source, speed: .max, wall: 0, makeState: makeState)
             while !e.finished { e.advance(wall: 0, limit: 4096) }
             engine = e
         })
         let e = engine!
+        let replayCPU = cpuText()
         let same = e.state.snapshot().timeline == checkTimeline
         line("replay at max speed, whole log", replay,
              String(format: "   ×%.2f of check; budget 3 s: %@; timeline %@ check's (%d transitions)", replay / check,
-                    replay <= 3 ? "ok" : "OVER", same ? "==" : "!=", checkTimeline.count))
+                    replay <= 3 ? "ok" : "OVER", same ? "==" : "!=", checkTimeline.count) + replayCPU)
         print(String(format: "  %@ state checkpoints every %d entries (+%.0f MB resident with them)",
                      "\(e.checkpointCount)", e.checkpointInterval, residentMB() - rss1))
 

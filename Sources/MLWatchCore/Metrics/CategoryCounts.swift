@@ -9,12 +9,16 @@ struct CategoryCounts: Sendable {
     static let linearLimit = 24
     private var keys: [String] = []
     private var counts: [Int] = []
+    /// Each key's length in characters (graphemes), counted once when the key is first seen.
+    private var lengths: [Int] = []
     private var index: [String: Int]?
     private var zeros = 0
 
     var isEmpty: Bool { keys.count == zeros }
 
-    mutating func add(_ key: String, _ sign: Int) {
+    /// - Returns: the key's length in characters.
+    @discardableResult
+    mutating func add(_ key: String, _ sign: Int) -> Int {
         let slot: Int
         if let index {
             if let i = index[key] { slot = i } else { slot = append(key) }
@@ -28,8 +32,11 @@ struct CategoryCounts: Sendable {
         if before == 0 && counts[slot] > 0 { zeros -= 1 }
         if before > 0 && counts[slot] == 0 {
             zeros += 1
+            let length = lengths[slot]
             if zeros > 16 && zeros * 2 > keys.count { compact() }
+            return length
         }
+        return lengths[slot]
     }
 
     /// Every category with a positive count.
@@ -43,6 +50,7 @@ struct CategoryCounts: Sendable {
     private mutating func append(_ key: String) -> Int {
         keys.append(key)
         counts.append(0)
+        lengths.append(key.count)
         zeros += 1
         if index != nil {
             index![key] = keys.count - 1
@@ -55,12 +63,15 @@ struct CategoryCounts: Sendable {
     private mutating func compact() {
         var k: [String] = []
         var c: [Int] = []
-        for (key, n) in zip(keys, counts) where n > 0 {
-            k.append(key)
-            c.append(n)
+        var l: [Int] = []
+        for i in keys.indices where counts[i] > 0 {
+            k.append(keys[i])
+            c.append(counts[i])
+            l.append(lengths[i])
         }
         keys = k
         counts = c
+        lengths = l
         zeros = 0
         index = keys.count > Self.linearLimit ? Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) : nil
     }

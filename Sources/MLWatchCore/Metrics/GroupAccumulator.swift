@@ -34,9 +34,14 @@ struct GroupAccumulator {
         case .number(let v):
             if v.isFinite {
                 sign > 0 ? predictionValues.insert(v) : predictionValues.remove(v)
-                if v != v.rounded() { fractionalPredictions += sign }
             }
-            if let k = e.prediction.classKey { classCounts.add(k, sign) }
+            if v.isFinite && v != v.rounded() {
+                // A regression output: class shares are not used while one is in the window, so its
+                // (costly, unique) class key is not counted either.
+                fractionalPredictions += sign
+            } else if let k = e.prediction.classKey {
+                classCounts.add(k, sign)
+            }
         case .label(let k):
             classCounts.add(k, sign)
         }
@@ -68,7 +73,7 @@ struct GroupAccumulator {
     mutating func applyLabel(_ label: OutputValue, of e: PredictionEvent, sign: Int) {
         guard label != .null else { return }
         labelled += sign
-        if let p = e.prediction.classKey, p == label.classKey { correct += sign }
+        if e.prediction.sameClass(as: label) { correct += sign }
         if let p = e.prediction.numericValue, let y = label.numericValue {
             let err = abs(p - y)
             if err.isFinite { sign > 0 ? absErrors.insert(err) : absErrors.remove(err) }
@@ -97,8 +102,7 @@ struct FeatureAccumulator {
             if d.isFinite { sign > 0 ? numeric.insert(d) : numeric.remove(d) } else { missing += sign }
         case .string(let s):
             categoricals += sign
-            categories.add(s, sign)
-            lengthSum += sign * s.count
+            lengthSum += sign * categories.add(s, sign)
             lengthCount += sign
         case .bool(let b):
             categoricals += sign

@@ -12,6 +12,8 @@ public struct SortedColumn: Sendable {
     private var values: [Double] = []
     private var added: [Double] = []
     private var removed: [Double] = []
+    /// The previous buffer, reused by the next merge.
+    private var spare: [Double] = []
 
     public init() {}
 
@@ -43,90 +45,66 @@ public struct SortedColumn: Sendable {
     /// Applies the pending changes with one merge pass.
     public mutating func settle() {
         if added.isEmpty && removed.isEmpty { return }
-        // A value added and removed before a read never needs to reach `values`: cancel such pairs
-        // first, which also keeps `removed` a sub-multiset of `values`.
         let adds = sortSmall(added)
-        var rems = sortSmall(removed)
-        var pendingAdds = adds
-        if !adds.isEmpty && !rems.isEmpty {
-            (pendingAdds, rems) = Self.cancel(adds, rems)
-        }
+        let rems = sortSmall(removed)
         added.removeAll(keepingCapacity: true)
         removed.removeAll(keepingCapacity: true)
-        if values.isEmpty {
-            assert(rems.isEmpty, "SortedColumn: removed a value that was never added")
-            values = pendingAdds
+        if values.isEmpty && rems.isEmpty {
+            values = adds
             return
         }
-        values = Self.merge(values, adding: pendingAdds, removing: rems)
+        // Merge into the spare buffer of the previous settle and swap: no allocation per read unless a
+        // caller still holds the old values (copy-on-write then makes a fresh buffer).
+        let n = max(0, values.count + adds.count - rems.count)
+        if spare.count > n {
+            spare.removeLast(spare.count - n)
+        } else if spare.count < n {
+            spare.append(contentsOf: repeatElement(0, count: n - spare.count))
+        }
+        let written = spare.withUnsafeMutableBufferPointer { out in
+            Self.merge(values, adds, removing: rems, into: out)
+        }
+        if written < n { spare.removeLast(n - written) }
+        swap(&values, &spare)
     }
+
 
     private func sortSmall(_ xs: [Double]) -> [Double] {
         // The radix sort wins from a few thousand values on; a first fill of the window is one big batch.
         xs.count > 2048 ? DoubleRadixSort.sorted(xs) : xs.sorted()
     }
 
-    /// Removes from both sorted lists the values they have in common (as multisets).
-    static func cancel(_ a: [Double], _ b: [Double]) -> ([Double], [Double]) {
-        var ra: [Double] = []
-        var rb: [Double] = []
-        ra.reserveCapacity(a.count)
-        rb.reserveCapacity(b.count)
-        var i = 0
-        var j = 0
-        while i < a.count && j < b.count {
-            if a[i] < b[j] {
-                ra.append(a[i])
-                i += 1
-            } else if b[j] < a[i] {
-                rb.append(b[j])
-                j += 1
-            } else {
-                i += 1
-                j += 1
-            }
-        }
-        ra.append(contentsOf: a[i...])
-        rb.append(contentsOf: b[j...])
-        return (ra, rb)
-    }
-
-    /// `base` with `adds` merged in and one occurrence of each of `rems` taken out, all sorted.
+    /// Writes the sorted union of `base` and `adds`, less one occurrence of each of `rems` (a sub-multiset
+    /// of that union: a value may be added and removed between two reads), into `out`.
+    /// - Returns: the number of values written.
     /// - Complexity: O(base + adds + rems).
-    static func merge(_ base: [Double], adding adds: [Double], removing rems: [Double]) -> [Double] {
-        let n = base.count + adds.count - rems.count
-        return [Double](unsafeUninitializedCapacity: max(n, 0)) { out, initialized in
-            base.withUnsafeBufferPointer { b in
-                adds.withUnsafeBufferPointer { a in
-                    rems.withUnsafeBufferPointer { r in
-                        var i = 0, j = 0, k = 0, o = 0
-                        while i < b.count {
-                            let x = b[i]
-                            if k < r.count && r[k] == x {
-                                // Drop this occurrence.
-                                k += 1
-                                i += 1
-                                continue
-                            }
-                            if j < a.count && a[j] < x {
-                                if o < out.count { out[o] = a[j] }
-                                o += 1
-                                j += 1
-                                continue
-                            }
-                            assert(k >= r.count || r[k] > x, "SortedColumn: removed a value that was never added")
-                            if k < r.count && r[k] < x { k += 1 }  // release builds: skip an absent value
-                            if o < out.count { out[o] = x }
-                            o += 1
+    static func merge(_ base: [Double], _ adds: [Double], removing rems: [Double],
+                      into out: UnsafeMutableBufferPointer<Double>) -> Int {
+        base.withUnsafeBufferPointer { b in
+            adds.withUnsafeBufferPointer { a in
+                rems.withUnsafeBufferPointer { r in
+                    var i = 0, j = 0, k = 0, o = 0
+                    while i < b.count || j < a.count {
+                        let x: Double
+                        if j >= a.count || (i < b.count && b[i] <= a[j]) {
+                            x = b[i]
                             i += 1
-                        }
-                        while j < a.count {
-                            if o < out.count { out[o] = a[j] }
-                            o += 1
+                        } else {
+                            x = a[j]
                             j += 1
                         }
-                        initialized = min(o, out.count)
+                        while k < r.count && r[k] < x {
+                            assertionFailure("SortedColumn: removed a value that was never added")
+                            k += 1  // release builds: skip the absent value
+                        }
+                        if k < r.count && r[k] == x {
+                            k += 1
+                            continue
+                        }
+                        if o < out.count { out[o] = x }
+                        o += 1
                     }
+                    return min(o, out.count)
                 }
             }
         }

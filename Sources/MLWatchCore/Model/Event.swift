@@ -66,6 +66,10 @@ public struct PredictionEvent: Sendable, Equatable {
     /// Whether `status` marks a failed request.
     public var isError: Bool {
         guard let s = status else { return false }
+        switch s {
+        case "ok", "success", "200", "": return false  // the usual spellings, without lowercasing a copy
+        default: break
+        }
         switch s.lowercased() {
         case "ok", "success", "200", "": return false
         default: return true

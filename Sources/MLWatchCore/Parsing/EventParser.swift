@@ -5,8 +5,11 @@
 /// collector owns one parser (it keeps an intern table of repeated strings).
 public final class EventParser {
     public let mapping: FieldMapping
-    private var interner = StringInterner()
-    private var lastFeatureCount = 8
+    // `@exclusivity(unchecked)`: these are touched only from `parse` (one caller at a time by contract),
+    // and the run-time exclusivity checks on a class's stored properties (`swift_beginAccess`, a
+    // thread-local access set) cost ~3 % of parse + ingest, once per interned string.
+    @exclusivity(unchecked) private var interner = StringInterner()
+    @exclusivity(unchecked) private var lastFeatureCount = 8
 
     public init(mapping: FieldMapping = .standard) {
         self.mapping = mapping
@@ -49,8 +52,15 @@ public final class EventParser {
         case prediction, label, system
     }
 
-    private func internString(_ s: inout JSONScanner, _ token: JSONScanner.StringToken) -> String {
-        s.withBytes(token) { interner.intern($0) }
+    /// Interner call sites (`StringInterner.intern(_:hint:)`): fixed fields, then two per feature position.
+    private enum Hint {
+        static let model = 0, version = 1, status = 2, feedback = 3, host = 4, prediction = 5, label = 6
+        static func featureName(_ k: Int) -> Int { 8 + 2 * k }
+        static func featureValue(_ k: Int) -> Int { 9 + 2 * k }
+    }
+
+    private func internString(_ s: inout JSONScanner, _ token: JSONScanner.StringToken, hint: Int) -> String {
+        s.withBytes(token) { interner.intern($0, hint: hint) }
     }
 
     private func parseStandard(_ s: inout JSONScanner) throws(MalformedReason) -> ParseOutcome {
@@ -107,27 +117,27 @@ public final class EventParser {
                         try s.skipValue()
                     }
                 case 5 where s.tokenEquals(key, "model"):
-                    model = try parseText(&s, intern: true) ?? "default"
+                    model = try parseText(&s, hint: Hint.model) ?? "default"
                 case 7 where s.tokenEquals(key, "version"):
-                    version = try parseText(&s, intern: true) ?? ""
+                    version = try parseText(&s, hint: Hint.version) ?? ""
                 case 10 where s.tokenEquals(key, "request_id"):
-                    requestID = try parseText(&s, intern: false)
+                    requestID = try parseText(&s, hint: nil)
                 case 10 where s.tokenEquals(key, "latency_ms"):
                     latency = try parseOptionalNumber(&s)
                 case 6 where s.tokenEquals(key, "status"):
-                    status = try parseText(&s, intern: true)
+                    status = try parseText(&s, hint: Hint.status)
                 case 8 where s.tokenEquals(key, "features"):
                     features = try parseFeatures(&s)
                 case 10 where s.tokenEquals(key, "prediction"):
-                    prediction = try parseOutput(&s)
+                    prediction = try parseOutput(&s, hint: Hint.prediction)
                 case 5 where s.tokenEquals(key, "score"):
                     score = try parseOptionalNumber(&s)
                 case 8 where s.tokenEquals(key, "feedback"):
-                    feedback = try parseText(&s, intern: true)
+                    feedback = try parseText(&s, hint: Hint.feedback)
                 case 5 where s.tokenEquals(key, "label"):
-                    label = try parseOutput(&s)
+                    label = try parseOutput(&s, hint: Hint.label)
                 case 4 where s.tokenEquals(key, "host"):
-                    host = try parseText(&s, intern: true) ?? ""
+                    host = try parseText(&s, hint: Hint.host) ?? ""
                 case 7 where s.tokenEquals(key, "cpu_pct"):
                     cpu = try parseOptionalNumber(&s)
                 case 6 where s.tokenEquals(key, "mem_mb"):
@@ -193,11 +203,13 @@ public final class EventParser {
     }
 
     /// A string (or a number or boolean written as text); nil for null.
-    private func parseText(_ s: inout JSONScanner, intern: Bool) throws(MalformedReason) -> String? {
+    /// - Parameter hint: the interner call site, or nil not to intern (high-cardinality request ids).
+    private func parseText(_ s: inout JSONScanner, hint: Int?) throws(MalformedReason) -> String? {
         switch s.peek() {
         case 0x22:
             let t = try s.parseString()
-            return intern ? internString(&s, t) : s.string(t)
+            guard let hint else { return s.string(t) }
+            return internString(&s, t, hint: hint)
         case 0x6E:
             try s.literal("null")
             return nil
@@ -228,12 +240,12 @@ public final class EventParser {
         }
     }
 
-    private func parseOutput(_ s: inout JSONScanner) throws(MalformedReason) -> OutputValue {
+    private func parseOutput(_ s: inout JSONScanner, hint: Int) throws(MalformedReason) -> OutputValue {
         switch s.peek() {
         case 0x22:
             let t = try s.parseString()
             if s.withBytes(t, { $0.isEmpty }) { return .null }
-            return .label(internString(&s, t))
+            return .label(internString(&s, t, hint: hint))
         case 0x6E:
             try s.literal("null")
             return .null
@@ -268,14 +280,15 @@ public final class EventParser {
         while true {
             s.skipWhitespace()
             let keyToken = try s.parseString()
-            let name = internString(&s, keyToken)
+            let k = entries.count
+            let name = internString(&s, keyToken, hint: Hint.featureName(k))
             try s.expect(0x3A)
             s.skipWhitespace()
             let value: FeatureValue
             switch s.peek() {
             case 0x22:
                 let t = try s.parseString()
-                value = .string(internString(&s, t))
+                value = .string(internString(&s, t, hint: Hint.featureValue(k)))
             case 0x6E:
                 try s.literal("null")
                 value = .missing

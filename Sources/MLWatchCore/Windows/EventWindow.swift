@@ -37,31 +37,35 @@ struct EventWindow {
         return true
     }
 
-    /// Inserts a prediction in event-time order. Returns false (and keeps nothing) when it is late.
+    /// Inserts a prediction in event-time order. Returns where it went, or nil (keeping nothing) when it
+    /// is late. `consuming`, and the index returned, so that the caller can move the parsed event in and
+    /// read it back in place: each copy of an event retains and releases every field (~4 % of
+    /// parse + ingest per copy in `perf`).
     /// - Parameter onEvict: sees the events a count window drops to make room (their joined labels can go).
     /// - Complexity: O(1) for in-order events, O(log n + k) for an event k places out of order.
-    mutating func insert(_ e: PredictionEvent, onEvict: (PredictionEvent) -> Void = { _ in }) -> Bool {
-        guard admit(e.timestamp) else { return false }
+    mutating func insert(_ e: consuming PredictionEvent, onEvict: (PredictionEvent) -> Void = { _ in }) -> Int? {
+        let t = e.timestamp
+        guard admit(t) else { return nil }
         acceptedPredictions += 1
         if case .count(let size, _) = spec {
+            predictionTimes.append(t)
             predictions.append(e)
-            predictionTimes.append(e.timestamp)
             while predictions.count > size, let dropped = predictions.popFirst() {
                 predictionTimes.removeFirst()
                 droppedPredictions += 1
                 onEvict(dropped)
             }
-            return true
+            return predictions.count - 1
         }
-        if let last = predictionTimes.last, last > e.timestamp {
-            let at = upperBound(predictionTimes, e.timestamp) { $0 }
+        if let last = predictionTimes.last, last > t {
+            let at = upperBound(predictionTimes, t) { $0 }
+            predictionTimes.insert(t, at: at)
             predictions.insert(e, at: at)
-            predictionTimes.insert(e.timestamp, at: at)
-        } else {
-            predictions.append(e)
-            predictionTimes.append(e.timestamp)
+            return at
         }
-        return true
+        predictionTimes.append(t)
+        predictions.append(e)
+        return predictions.count - 1
     }
 
     mutating func insert(_ e: SystemEvent) -> Bool {

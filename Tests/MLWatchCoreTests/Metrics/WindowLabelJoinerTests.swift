@@ -46,3 +46,33 @@ struct WindowLabelJoinerTests {
         #expect(j.matched == 100_000 && j.expired == 100_000 - 1000)
     }
 }
+
+@Suite("Pending table")
+struct PendingTableTests {
+    /// Random inserts, replacements and removals (which shift entries back) against a Dictionary, with
+    /// few distinct ids so that probe chains wrap and collide.
+    @Test("agrees with a Dictionary under random set/remove")
+    func matchesDictionary() {
+        var rng = PTRandom(seed: 5)
+        var table = PendingTable()
+        var reference: [String: LabelJoiner.Match] = [:]
+        for step in 0..<200_000 {
+            let universe = step < 100_000 ? 300 : 5000
+            let id = "req-\(rng.next() % UInt64(universe))"
+            let hash = PendingTable.key(id)
+            if rng.chance(0.55) {
+                let m = LabelJoiner.Match(time: Double(step), sequence: step)
+                table.set(id, hash: hash, m)
+                reference[id] = m
+            } else {
+                #expect(table.remove(id, hash: hash) == reference.removeValue(forKey: id))
+            }
+            #expect(table.count == reference.count)
+            if step % 10_000 == 0 {
+                for (k, v) in reference {
+                    #expect(table.find(k, hash: PendingTable.key(k)).map { table.match(at: $0) } == v)
+                }
+            }
+        }
+    }
+}

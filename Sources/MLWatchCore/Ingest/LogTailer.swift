@@ -34,6 +34,10 @@ public final class LogTailer: @unchecked Sendable {
     private var inotify: InotifyWatcher?
     private var inotifySource: (any DispatchSourceRead)?
     private var stdinSource: (any DispatchSourceRead)?
+    /// Signalled once dispatch has let go of the stdin descriptor (its read source's cancel handler ran):
+    /// `stop()` waits for it, so a caller may close that descriptor as soon as `stop()` returns. Closing it
+    /// while the source is still registered crashed libdispatch's event loop.
+    private var stdinReleased: DispatchSemaphore?
     private var timer: (any DispatchSourceTimer)?
     private var interval: Duration
     private var lastRescan = ContinuousClock.now
@@ -131,6 +135,9 @@ public final class LogTailer: @unchecked Sendable {
         if session.followers.contains(where: \.isStream) {
             let source = DispatchSource.makeReadSource(fileDescriptor: session.stdinFD, queue: queue)
             source.setEventHandler { [weak self] in self?.wake(inotifyEvent: false) }
+            let released = DispatchSemaphore(value: 0)
+            source.setCancelHandler { released.signal() }
+            stdinReleased = released
             source.resume()
             stdinSource = source
         }
@@ -206,8 +213,9 @@ public final class LogTailer: @unchecked Sendable {
 
     /// Stops following and writes the checkpoint (if configured). Idempotent and safe from any thread.
     ///
-    /// From another thread it returns once the tailer is stopped and the checkpoint written (waiting for a
-    /// batch being handled to finish). From inside the handler it returns at once; reading stops after the
+    /// From another thread it returns once the tailer is stopped, the checkpoint written (waiting for a
+    /// batch being handled to finish) and dispatch no longer watches the stdin descriptor (the caller may
+    /// close it). From inside the handler it returns at once; reading stops after the
     /// current batch and the checkpoint is written right after the handler returns.
     public func stop() {
         let phase = shared.withLock { state -> Phase in
@@ -219,7 +227,12 @@ public final class LogTailer: @unchecked Sendable {
         if isOnQueue {
             queue.async { [self] in self.teardown() }
         } else {
-            queue.sync { self.teardown() }
+            let released = queue.sync { () -> DispatchSemaphore? in
+                self.teardown()
+                return self.stdinReleased
+            }
+            // The cancel handler runs on `queue` once dispatch has unregistered the descriptor.
+            _ = released?.wait(timeout: .now() + 2)
         }
     }
 

@@ -24,7 +24,16 @@ public final class MonitorState {
     private let drift: (any DriftEvaluating)?
     /// The alert rules and their lifecycle; nil when no rules are configured.
     public var rules: RuleEngine? {
-        didSet { evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none }
+        didSet {
+            evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
+            rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
+        }
+    }
+    /// Whether a rule reads a `feature_*` metric (rule evaluations skip them otherwise).
+    private var rulesReadFeatureStatistics = false
+
+    private static func readsFeatureStatistics(_ engine: RuleEngine) -> Bool {
+        engine.rules.contains { rule in rule.expression.comparisons.contains { $0.selector.name.hasPrefix("feature_") } }
     }
     /// Drift columns computed at rule evaluations (all of them when only an observer listens).
     private var evaluationDriftScope: DriftScope = .none
@@ -63,6 +72,7 @@ public final class MonitorState {
         self.drift = drift
         self.rules = rules
         self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
+        self.rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
     }
 
     /// An independent copy (replay checkpoints): later changes to either do not show in the other.
@@ -233,7 +243,8 @@ public final class MonitorState {
     private func evaluate(at time: Double, from: Double?) {
         guard rules != nil || evaluationObserver != nil else { return }
         let scope: DriftScope = evaluationObserver != nil ? .all : evaluationDriftScope
-        let m = metrics(from: from, to: time, driftScope: scope, forEvaluation: true)
+        let m = metrics(from: from, to: time, driftScope: scope, forEvaluation: true,
+                        featureStatistics: evaluationObserver != nil || rulesReadFeatureStatistics)
         evaluationObserver?(time, m.metrics)
         if let result = rules?.evaluate(m.metrics, at: time) {
             pendingNotifications.append(contentsOf: result.notifications)
@@ -285,8 +296,9 @@ public final class MonitorState {
     /// Metrics of the window ending at `to` (starting after `from`, or everything held when nil).
     /// - Parameter forEvaluation: read the aggregates that rule evaluations move forward (else those of the
     ///   displayed window). Either works for any range; moving one back recomputes it from the window.
+    /// - Parameter featureStatistics: compute the `feature_*` metrics and feature summaries.
     public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all,
-                        forEvaluation: Bool = false) -> WindowMetrics {
+                        forEvaluation: Bool = false, featureStatistics: Bool = true) -> WindowMetrics {
         let range: Range<Int>
         let sysRange: Range<Int>
         let countWindow: Bool
@@ -323,10 +335,12 @@ public final class MonitorState {
         var m: WindowMetrics
         if countWindow || forEvaluation {
             evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
-            m = calculator.compute(&evaluationAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope)
+            m = calculator.compute(&evaluationAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope,
+                                   featureStatistics: featureStatistics)
         } else {
             viewAggregate.move(from: from ?? -.infinity, to: to, window: window)
-            m = calculator.compute(&viewAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope)
+            m = calculator.compute(&viewAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope,
+                                   featureStatistics: featureStatistics)
         }
         m.metrics.append(MetricSample(name: "malformed_lines_total", value: Double(malformedTotal)))
         m.metrics.append(MetricSample(name: "late_events_total", value: Double(late)))

@@ -8,23 +8,28 @@ struct MetricsCalculator {
 
     /// - Parameters:
     ///   - duration: the window's length in seconds, for `events_per_second`.
+    ///   - featureStatistics: compute the per-feature `feature_*` metrics and summaries. Rule evaluations
+    ///     whose rules read none skip them (and do not sort the feature columns they do not test for drift).
     /// - Complexity: O(n + k log k) for n values in the window and k changed since the last call.
     func compute<S: Collection<SystemEvent>>(
-        _ aggregate: inout WindowAggregator, systems: S, duration: Double, driftScope: DriftScope = .all
+        _ aggregate: inout WindowAggregator, systems: S, duration: Double, driftScope: DriftScope = .all,
+        featureStatistics: Bool = true
     ) -> WindowMetrics {
         var out = WindowMetrics()
         for (i, key) in aggregate.keys.enumerated() where aggregate.groups[i].count > 0 {
             var labels = Labels(["model": key.model, "version": key.version])
             if let s = key.segment { labels["segment"] = s }
             aggregate.withGroup(i) { g in
-                emit(&g, labels: labels, duration: duration, driftScope: driftScope, into: &out)
+                emit(&g, labels: labels, duration: duration, driftScope: driftScope,
+                     featureStatistics: featureStatistics, into: &out)
             }
         }
         emitSystem(systems, into: &out)
         return out
     }
 
-    private func emit(_ g: inout GroupAccumulator, labels: Labels, duration: Double, driftScope: DriftScope, into out: inout WindowMetrics) {
+    private func emit(_ g: inout GroupAccumulator, labels: Labels, duration: Double, driftScope: DriftScope,
+                      featureStatistics: Bool, into out: inout WindowMetrics) {
         func add(_ name: String, _ value: Double, _ extra: Labels? = nil, text: String? = nil) {
             out.metrics.append(MetricSample(name: name, labels: extra ?? labels, value: value, text: text))
         }
@@ -44,16 +49,27 @@ struct MetricsCalculator {
         var driftTested = 0
         var driftDetected = 0
         for (slot, name) in g.featureNames.enumerated() where g.features[slot].present > 0 {
-            let sortedNumeric = g.features[slot].numeric.sorted()
+            let testsDrift = drift != nil && driftScope.includes(name)
+            guard featureStatistics || testsDrift else { continue }
             let f = g.features[slot]
-            let fl = labels.with("feature", name)
-            let missing = g.count - f.present + f.missing
-            let missingRate = n > 0 ? Double(missing) / n : 0
-            add("feature_missing_rate", missingRate, fl)
             let sawNumber = f.numbers > 0
             let sawCategory = f.categoricals > 0
             let kind: FeatureSummary.Kind =
                 sawNumber && sawCategory ? .mixed : sawNumber ? .numeric : sawCategory ? .categorical : .empty
+            let fl = labels.with("feature", name)
+            guard featureStatistics else {
+                // Only the drift test this evaluation's rules read.
+                let column: ColumnValues =
+                    kind == .numeric ? .sortedNumeric(g.features[slot].numeric.sorted()) : .categorical(f.categories.dictionary)
+                if let d = drift?.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
+                    emitDrift(d, labels: fl, into: &out)
+                }
+                continue
+            }
+            let sortedNumeric = g.features[slot].numeric.sorted()
+            let missing = g.count - f.present + f.missing
+            let missingRate = n > 0 ? Double(missing) / n : 0
+            add("feature_missing_rate", missingRate, fl)
             add("feature_type_mixed", kind == .mixed ? 1 : 0, fl)
             var summary = FeatureSummary(labels: fl, name: name, kind: kind, count: f.present - f.missing, missingRate: missingRate)
             if !sortedNumeric.isEmpty {

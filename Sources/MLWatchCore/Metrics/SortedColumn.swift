@@ -24,10 +24,19 @@ public struct SortedColumn: Sendable {
     /// Adds a finite value (non-finite values must be filtered by the caller).
     public mutating func insert(_ x: Double) {
         added.append(x)
+        settleIfBacklogged()
     }
 
     public mutating func remove(_ x: Double) {
         removed.append(x)
+        settleIfBacklogged()
+    }
+
+    /// A column nobody reads for a while (one no rule looks at) must not buffer changes without bound:
+    /// merging once the backlog reaches the column's size keeps memory at O(n) and costs O(1) amortized.
+    @inline(__always)
+    private mutating func settleIfBacklogged() {
+        if added.count + removed.count > Swift.max(16_384, values.count) { settle() }
     }
 
     public mutating func removeAll() {
@@ -76,6 +85,9 @@ public struct SortedColumn: Sendable {
 
     /// Writes the sorted union of `base` and `adds`, less one occurrence of each of `rems` (a sub-multiset
     /// of that union: a value may be added and removed between two reads), into `out`.
+    ///
+    /// A slide changes a few percent of a column: between two changes the base is copied in runs, with one
+    /// well-predicted comparison per value instead of a three-way choice.
     /// - Returns: the number of values written.
     /// - Complexity: O(base + adds + rems).
     static func merge(_ base: [Double], _ adds: [Double], removing rems: [Double],
@@ -84,27 +96,37 @@ public struct SortedColumn: Sendable {
             adds.withUnsafeBufferPointer { a in
                 rems.withUnsafeBufferPointer { r in
                     var i = 0, j = 0, k = 0, o = 0
-                    while i < b.count || j < a.count {
-                        let x: Double
-                        if j >= a.count || (i < b.count && b[i] <= a[j]) {
-                            x = b[i]
+                    let capacity = out.count
+                    while true {
+                        let nextAdd = j < a.count ? a[j] : .infinity
+                        let nextRemoval = k < r.count ? r[k] : .infinity
+                        let limit = Swift.min(nextAdd, nextRemoval)
+                        // The run of base values below the next change.
+                        while i < b.count && b[i] < limit && o < capacity {
+                            out[o] = b[i]
+                            o += 1
                             i += 1
+                        }
+                        if limit == .infinity {
+                            // No change left (stored values are finite): the run took the rest of the base.
+                            return o
+                        }
+                        if nextRemoval <= nextAdd {
+                            if i < b.count && b[i] == nextRemoval {
+                                i += 1
+                            } else if nextAdd == nextRemoval {
+                                j += 1
+                            } else {
+                                assertionFailure("SortedColumn: removed a value that was never added")
+                            }
+                            k += 1
                         } else {
-                            x = a[j]
+                            if o < capacity { out[o] = nextAdd }
+                            o += 1
                             j += 1
                         }
-                        while k < r.count && r[k] < x {
-                            assertionFailure("SortedColumn: removed a value that was never added")
-                            k += 1  // release builds: skip the absent value
-                        }
-                        if k < r.count && r[k] == x {
-                            k += 1
-                            continue
-                        }
-                        if o < out.count { out[o] = x }
-                        o += 1
+                        if o > capacity { return capacity }
                     }
-                    return min(o, out.count)
                 }
             }
         }

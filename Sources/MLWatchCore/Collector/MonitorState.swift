@@ -83,6 +83,9 @@ public final class MonitorState {
         c.joiner = joiner
         c.evaluationAggregate = evaluationAggregate
         c.viewAggregate = viewAggregate
+        // The copy does not share the merge buffers: this state would otherwise copy them on its next merge.
+        c.evaluationAggregate.releaseScratch()
+        c.viewAggregate.releaseScratch()
         c.cachedWindow = cachedWindow
         c.evaluationObserver = evaluationObserver
         c.pendingNotifications = pendingNotifications

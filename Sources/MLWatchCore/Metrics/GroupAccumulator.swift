@@ -69,6 +69,14 @@ struct GroupAccumulator {
         }
     }
 
+    mutating func releaseScratch() {
+        latencies.releaseScratch()
+        predictionValues.releaseScratch()
+        scoreValues.releaseScratch()
+        absErrors.releaseScratch()
+        for i in features.indices { features[i].numeric.releaseScratch() }
+    }
+
     /// Adds or removes the contribution of a ground-truth label for prediction `e`.
     mutating func applyLabel(_ label: OutputValue, of e: PredictionEvent, sign: Int) {
         guard label != .null else { return }

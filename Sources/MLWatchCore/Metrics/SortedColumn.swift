@@ -45,6 +45,11 @@ public struct SortedColumn: Sendable {
         removed.removeAll(keepingCapacity: true)
     }
 
+    /// Drops the spare merge buffer (the next merge allocates one).
+    public mutating func releaseScratch() {
+        spare = []
+    }
+
     /// The values in ascending order (applies pending changes first).
     public mutating func sorted() -> [Double] {
         settle()

@@ -77,6 +77,11 @@ struct WindowAggregator {
         range = (from, to)
     }
 
+    /// Drops the sorted columns' merge buffers (a copy kept as a checkpoint does not need them).
+    mutating func releaseScratch() {
+        for i in groups.indices { groups[i].releaseScratch() }
+    }
+
     /// Gives in-place access to one group (its sorted columns settle when read).
     mutating func withGroup<R>(_ i: Int, _ body: (inout GroupAccumulator) -> R) -> R {
         body(&groups[i])

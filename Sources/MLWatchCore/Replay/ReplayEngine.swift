@@ -24,10 +24,11 @@ public final class ReplayEngine {
     /// Entries fed in total, rebuilds included (for benchmarks).
     public private(set) var fedTotal = 0
     /// Copies of the state after `position` entries, ascending, so that a backward seek re-feeds at most
-    /// `checkpointInterval` entries. At most `maxCheckpoints` are kept: when more would be needed, every
-    /// other one is dropped and the interval doubles (memory: one window's events and aggregates each).
+    /// `checkpointInterval` entries. The interval is chosen from the recording's length so that at most
+    /// `maxCheckpoints` are taken: each costs a copy of one window's events and aggregates (time while
+    /// feeding, and memory).
     private var checkpoints: [(position: Int, state: MonitorState)] = []
-    public private(set) var checkpointInterval: Int
+    public let checkpointInterval: Int
     public var checkpointCount: Int { checkpoints.count }
     public let maxCheckpoints: Int
 
@@ -35,13 +36,14 @@ public final class ReplayEngine {
     ///   - from: start paused-or-running at this event time (entries due before it are fed at once).
     ///   - makeState: a fresh state with the run's options, drift reference and rules; called again for
     ///     every backward seek, so it must build the same state each time (no journal restore).
-    ///   - checkpointInterval: entries between two state checkpoints at first (it doubles as needed).
+    ///   - checkpointInterval: the least number of entries between two state checkpoints.
     public init(source: ReplaySource, speed: ReplaySpeed = .factor(1), from: Double? = nil, paused: Bool = false,
-                wall: Double, checkpointInterval: Int = 50_000, maxCheckpoints: Int = 16,
+                wall: Double, checkpointInterval: Int = 50_000, maxCheckpoints: Int = 8,
                 makeState: @escaping () -> MonitorState) {
         self.source = source
-        self.checkpointInterval = max(1, checkpointInterval)
         self.maxCheckpoints = max(2, maxCheckpoints)
+        let spread = (source.count + self.maxCheckpoints - 1) / self.maxCheckpoints
+        self.checkpointInterval = max(1, checkpointInterval, spread)
         self.makeState = makeState
         self.state = makeState()
         let start = source.startTime ?? 0
@@ -112,10 +114,6 @@ public final class ReplayEngine {
 
     private func takeCheckpoint() {
         checkpoints.append((position, state.copy()))
-        if checkpoints.count > maxCheckpoints {
-            checkpointInterval *= 2
-            checkpoints.removeAll { $0.position % checkpointInterval != 0 }
-        }
     }
 
     private func noteTransition(at p: Int) {

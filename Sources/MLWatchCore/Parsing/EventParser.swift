@@ -63,64 +63,6 @@ public final class EventParser {
         s.withBytes(token) { interner.intern($0, hint: hint) }
     }
 
-    /// The keys of the standard format, recognised from `JSONScanner.keyWords` (length, then the first
-    /// and, for 9–16 bytes, the last eight bytes as little-endian integers; the constants spell the key
-    /// names). Why: see `keyWords` (key dispatch was a byte loop per candidate key).
-    private enum StandardKey {
-        case ts, timestamp, time, type, model, version, requestID, latencyMs, status, features, prediction
-        case score, feedback, label, host, cpuPct, memMB, load1, other
-
-        @inline(__always) init(_ k: (count: Int, first: UInt64, last: UInt64)) {
-            switch k.count {
-            case 2: self = k.first == 0x7374 ? .ts : .other  // "ts"
-            case 4:
-                switch k.first {
-                case 0x656D_6974: self = .time  // "time"
-                case 0x6570_7974: self = .type  // "type"
-                case 0x7473_6F68: self = .host  // "host"
-                default: self = .other
-                }
-            case 5:
-                switch k.first {
-                case 0x6C_6564_6F6D: self = .model  // "model"
-                case 0x65_726F_6373: self = .score  // "score"
-                case 0x6C_6562_616C: self = .label  // "label"
-                case 0x31_6461_6F6C: self = .load1  // "load1"
-                default: self = .other
-                }
-            case 6:
-                switch k.first {
-                case 0x7375_7461_7473: self = .status  // "status"
-                case 0x626D_5F6D_656D: self = .memMB  // "mem_mb"
-                default: self = .other
-                }
-            case 7:
-                switch k.first {
-                case 0x6E_6F69_7372_6576: self = .version  // "version"
-                case 0x74_6370_5F75_7063: self = .cpuPct  // "cpu_pct"
-                default: self = .other
-                }
-            case 8:
-                switch k.first {
-                case 0x7365_7275_7461_6566: self = .features  // "features"
-                case 0x6B63_6162_6465_6566: self = .feedback  // "feedback"
-                default: self = .other
-                }
-            case 9:
-                // "timestamp": "timestam" and "imestamp"
-                self = k.first == 0x6D61_7473_656D_6974 && k.last == 0x706D_6174_7365_6D69 ? .timestamp : .other
-            case 10:
-                switch (k.first, k.last) {
-                case (0x5F74_7365_7571_6572, 0x6469_5F74_7365_7571): self = .requestID  // "request_id"
-                case (0x5F79_636E_6574_616C, 0x736D_5F79_636E_6574): self = .latencyMs  // "latency_ms"
-                case (0x6974_6369_6465_7270, 0x6E6F_6974_6369_6465): self = .prediction  // "prediction"
-                default: self = .other
-                }
-            default: self = .other
-            }
-        }
-    }
-
     private func parseStandard(_ s: inout JSONScanner) throws(MalformedReason) -> ParseOutcome {
         s.i += 1
         // Each timestamp key separately: `ts` wins over `timestamp` over `time` whatever their order in
@@ -153,14 +95,14 @@ public final class EventParser {
                 let key = try s.parseString()
                 try s.expect(0x3A)
                 s.skipWhitespace()
-                switch StandardKey(s.keyWords(key)) {
-                case .ts:
+                switch s.withBytes(key, { $0.count }) {
+                case 2 where s.tokenEquals(key, "ts"):
                     ts = try parseTimestamp(&s)
-                case .timestamp:
+                case 9 where s.tokenEquals(key, "timestamp"):
                     tsTimestamp = try parseTimestamp(&s)
-                case .time:
+                case 4 where s.tokenEquals(key, "time"):
                     tsTime = try parseTimestamp(&s)
-                case .type:
+                case 4 where s.tokenEquals(key, "type"):
                     // Every key (duplicates included) takes the value of its last occurrence, as on the
                     // mapped path: a later `"type"` that is not label/system makes a prediction again.
                     kind = .prediction
@@ -174,35 +116,35 @@ public final class EventParser {
                     } else {
                         try s.skipValue()
                     }
-                case .model:
+                case 5 where s.tokenEquals(key, "model"):
                     model = try parseText(&s, hint: Hint.model) ?? "default"
-                case .version:
+                case 7 where s.tokenEquals(key, "version"):
                     version = try parseText(&s, hint: Hint.version) ?? ""
-                case .requestID:
+                case 10 where s.tokenEquals(key, "request_id"):
                     requestID = try parseText(&s, hint: nil)
-                case .latencyMs:
+                case 10 where s.tokenEquals(key, "latency_ms"):
                     latency = try parseOptionalNumber(&s)
-                case .status:
+                case 6 where s.tokenEquals(key, "status"):
                     status = try parseText(&s, hint: Hint.status)
-                case .features:
+                case 8 where s.tokenEquals(key, "features"):
                     features = try parseFeatures(&s)
-                case .prediction:
+                case 10 where s.tokenEquals(key, "prediction"):
                     prediction = try parseOutput(&s, hint: Hint.prediction)
-                case .score:
+                case 5 where s.tokenEquals(key, "score"):
                     score = try parseOptionalNumber(&s)
-                case .feedback:
+                case 8 where s.tokenEquals(key, "feedback"):
                     feedback = try parseText(&s, hint: Hint.feedback)
-                case .label:
+                case 5 where s.tokenEquals(key, "label"):
                     label = try parseOutput(&s, hint: Hint.label)
-                case .host:
+                case 4 where s.tokenEquals(key, "host"):
                     host = try parseText(&s, hint: Hint.host) ?? ""
-                case .cpuPct:
+                case 7 where s.tokenEquals(key, "cpu_pct"):
                     cpu = try parseOptionalNumber(&s)
-                case .memMB:
+                case 6 where s.tokenEquals(key, "mem_mb"):
                     mem = try parseOptionalNumber(&s)
-                case .load1:
+                case 5 where s.tokenEquals(key, "load1"):
                     load = try parseOptionalNumber(&s)
-                case .other:
+                default:
                     try s.skipValue()
                 }
                 s.skipWhitespace()

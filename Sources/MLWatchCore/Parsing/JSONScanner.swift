@@ -436,39 +436,6 @@ struct JSONScanner {
         }
     }
 
-    /// A token's length and its first and last eight bytes as little-endian words (bytes past the end
-    /// of a shorter token are zero; `last` is 0 unless the token has 9–16 bytes; both are 0 above 16).
-    ///
-    /// Why: `EventParser` dispatches on object keys by comparing these words with constants, one or two
-    /// integer compares per key instead of a byte loop per candidate key (the key dispatch was ~6 % of
-    /// parse + ingest in `perf`). A raw token is read with one unaligned load when eight bytes from its
-    /// start lie inside the line (always, except for a key at the very end of a truncated line).
-    @inline(__always) func keyWords(_ token: StringToken) -> (count: Int, first: UInt64, last: UInt64) {
-        if case .raw(let r) = token, let base = bytes.baseAddress, r.lowerBound + 8 <= bytes.count {
-            let n = r.count
-            let p = UnsafeRawPointer(base)
-            if n <= 8 {
-                let w = p.loadUnaligned(fromByteOffset: r.lowerBound, as: UInt64.self).littleEndian
-                return (n, n == 8 ? w : w & ((1 << UInt64(n &* 8)) &- 1), 0)
-            }
-            if n <= 16 {
-                return (n, p.loadUnaligned(fromByteOffset: r.lowerBound, as: UInt64.self).littleEndian,
-                        p.loadUnaligned(fromByteOffset: r.upperBound - 8, as: UInt64.self).littleEndian)
-            }
-            return (n, 0, 0)
-        }
-        return withBytes(token) { buf in
-            let n = buf.count
-            guard n <= 16 else { return (n, 0, 0) }
-            func word(_ from: Int, _ to: Int) -> UInt64 {
-                var w: UInt64 = 0
-                for k in stride(from: to - 1, through: from, by: -1) { w = w << 8 | UInt64(buf[k]) }
-                return w
-            }
-            return n <= 8 ? (n, word(0, n), 0) : (n, word(0, 8), word(n - 8, n))
-        }
-    }
-
     /// Whether the token's bytes equal an ASCII key.
     @inline(__always) func tokenEquals(_ token: StringToken, _ key: StaticString) -> Bool {
         withBytes(token) { buf in

@@ -40,10 +40,9 @@ struct ParserHotPathTests {
     /// One parser over many lines whose feature names and values change in place (same lengths, other
     /// bytes; other lengths; escapes), against a fresh parser per line: a hint must never return the
     /// string a call site saw last time unless the bytes are the same.
-    /// Keys are dispatched on their length and first/last eight bytes as integers (`keyWords`): escaped
-    /// spellings of a key still count, keys that share a prefix or a length with a known key do not, and
-    /// keys near the end of a short line (fewer than eight bytes left to load) are read byte by byte.
-    @Test("key dispatch by 8-byte words: escaped keys, near misses, short lines")
+    /// Key dispatch of the standard format: escaped spellings of a key still count, keys that share a
+    /// prefix or a length with a known key do not, keys near the end of a short line are read correctly.
+    @Test("key dispatch: escaped keys, near misses, short lines")
     func keyWordDispatch() {
         let line = #"{"ts": 1795000000, "mod\u0065l": "m", "request_ix": "a", "latency_msx": 5, "tsx": 3, "#
             + #""timestamps": "bad", "scorf": 1, "score": 0.5, "prediction": 1, "predictiom": 2, "versio": "x", "#

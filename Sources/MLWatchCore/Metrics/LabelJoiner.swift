@@ -8,8 +8,18 @@ import DequeModule
 /// label itself is stored on that prediction in the window (`PredictionEvent.joinedLabel`), so it leaves
 /// memory with the prediction and the window's aggregates can count it exactly once.
 ///
-/// Memory is bounded by `maxPending`, not by the log: `order` is compacted when stale entries (received
-/// labels, re-used request ids) make up more than half of it.
+/// Layout: every expected prediction is appended to `ring` (arrival order, which is also the expiry
+/// order) and `index` maps request ids to ring positions. An entry turns dead when its label arrives or
+/// a newer prediction re-uses its id; dead entries leave the ring when they reach its head (without
+/// effect), and the ring is compacted when dead entries make up more than half of it, so memory stays
+/// bounded by `maxPending`, not by the log.
+///
+/// Why this layout (replacing a table of 40-byte `(hash, id, match)` slots plus a separate expiry
+/// queue): with 100,000 waiting ids the old table was ~10 MB and every `expect` paid a cache miss into
+/// it (`PendingTable.set`, ~7.5 % of parse + ingest in `perf`). The index now holds 8-byte slots (2 MB
+/// for 100,000 ids, inside L2), the entries themselves are only appended and popped at the ends of the
+/// ring (sequential, prefetched), and labels, which arrive for recent predictions, touch recent ring
+/// entries.
 struct LabelJoiner {
     /// The prediction a label was matched to.
     struct Match: Equatable {
@@ -21,10 +31,10 @@ struct LabelJoiner {
 
     let maxPending: Int
     let ttl: Double
-    private var pending = PendingTable()
-    /// Expiry order; an entry is stale when `pending` no longer holds that id with that time. The id's
-    /// hash is kept so that expiring an entry does not hash the id again.
-    private var order: Deque<(id: String, hash: UInt64, time: Double)> = []
+    private var ring: Deque<PendingIndex.Entry> = []
+    /// Arrival number of `ring.first` (positions in `index` are arrival numbers, modulo 2^32).
+    private var head = 0
+    private var index = PendingIndex()
     private(set) var expired = 0
     private(set) var unmatched = 0
     private(set) var matched = 0
@@ -34,116 +44,153 @@ struct LabelJoiner {
         self.ttl = ttl
     }
 
-    var pendingCount: Int { pending.count }
-    /// Entries in the expiry queue, stale ones included (bounded: see `compactIfStale`).
-    var queuedCount: Int { order.count }
+    var pendingCount: Int { index.count }
+    /// Entries in the expiry ring, dead ones included (bounded: see `compactIfStale`).
+    var queuedCount: Int { ring.count }
 
     /// A prediction that waits for its label. A re-used id waits with its newest prediction only.
     /// - Complexity: amortized O(1).
     mutating func expect(_ requestID: String, at time: Double, sequence: Int = 0) {
-        let h = PendingTable.key(requestID)
-        // Always queued (a re-used id gets a fresh entry; the old one turns stale).
-        order.append((requestID, h, time))
-        pending.set(requestID, hash: h, Match(time: time, sequence: sequence))
-        while pending.count > maxPending, let (id, h, t) = order.popFirst() {
-            dropIfCurrent(id, hash: h, time: t)
+        let h = ByteHash.hash(requestID)
+        let position = head + ring.count
+        if let slot = find(requestID, hash: h) {
+            // A re-used id: its older entry turns dead, the slot points at the new one.
+            ring[offset(of: index.position(at: slot))].live = false
+            index.repoint(slot, to: position)
+        } else {
+            index.insert(hash: h, position: position)
         }
+        ring.append(PendingIndex.Entry(id: requestID, hash: h, time: time, sequence: sequence, live: true))
+        while index.count > maxPending, !ring.isEmpty { popHead() }
         compactIfStale()
     }
 
     /// Takes a label: returns the waiting prediction it belongs to, or nil (counted as unmatched).
     mutating func receive(_ label: LabelEvent) -> Match? {
-        let match = pending.remove(label.requestID, hash: PendingTable.key(label.requestID))
+        var match: Match?
+        if let slot = find(label.requestID, hash: ByteHash.hash(label.requestID)) {
+            let k = offset(of: index.position(at: slot))
+            ring[k].live = false
+            match = Match(time: ring[k].time, sequence: ring[k].sequence)
+            index.remove(at: slot)
+        }
         if match != nil { matched += 1 } else { unmatched += 1 }
         expire(now: label.timestamp)
         return match
     }
 
-    /// Expires predictions older than `ttl` before `now`.
+    /// Expires predictions older than `ttl` before `now` (in arrival order: an entry that is not yet due
+    /// holds back those behind it).
     mutating func expire(now: Double) {
-        while let first = order.first, first.time < now - ttl {
-            order.removeFirst()
-            dropIfCurrent(first.id, hash: first.hash, time: first.time)
+        while let first = ring.first, first.time < now - ttl { popHead() }
+    }
+
+    /// The ring offset of arrival number `position` (taken modulo 2^32, as the index stores it).
+    @inline(__always)
+    private func offset(of position: UInt32) -> Int {
+        Int(position &- UInt32(truncatingIfNeeded: head))
+    }
+
+    /// The index slot of a waiting id: slots whose 32-bit hash tag matches are checked against the id.
+    private func find(_ id: String, hash: UInt64) -> Int? {
+        index.find(hash: hash) { position in
+            let e = ring[offset(of: position)]
+            return e.hash == hash && e.id == id
         }
     }
 
-    /// An entry leaves the expiry queue: its prediction stops waiting unless a newer one re-used the id.
-    private mutating func dropIfCurrent(_ id: String, hash: UInt64, time: Double) {
-        if let slot = pending.find(id, hash: hash), pending.match(at: slot).time == time {
-            pending.remove(at: slot)
+    /// The oldest entry leaves the ring: if its prediction was still waiting, it expires.
+    private mutating func popHead() {
+        let e = ring.removeFirst()
+        if e.live {
+            index.remove(at: index.slot(hash: e.hash, position: head))
             expired += 1
         }
+        head += 1
     }
 
-    /// Drops stale entries once they are at least half of `order`, so its size stays within twice the
+    /// Drops dead entries once they are at least half of the ring, so its size stays within twice the
     /// pending count (plus a constant) whatever the label rate. Amortized O(1) per `expect`.
     private mutating func compactIfStale() {
-        guard order.count > 1024, order.count > 2 * pending.count else { return }
-        let live = pending
-        order.removeAll { e in live.find(e.id, hash: e.hash).map { live.match(at: $0).time } != e.time }
+        guard ring.count > 1024, ring.count > 2 * index.count else { return }
+        ring.removeAll { !$0.live }
+        index.rebuild(ring.lazy.map(\.hash), firstPosition: head)
     }
 }
 
-/// The predictions waiting for a label, by request id: an open-addressing hash table (linear probing,
-/// at most half full, backward-shift deletion so no tombstones build up).
+/// The request ids waiting for a label → their arrival numbers: an open-addressing table of 8-byte
+/// slots (linear probing, at most half full, backward-shift deletion so no tombstones build up). A slot
+/// holds the low 32 bits of the id's `ByteHash` (top bit forced, so a used slot is never 0; its low bits
+/// give the home slot) and the arrival number modulo 2^32; the ids themselves stay in the joiner's ring.
 ///
-/// Why hand-written: with `[String: Match]`, hashing request ids (SipHash over the string, a seeded
-/// `Hasher` per lookup and per rehash on growth) and the dictionary's probing were ~10 % of parse + ingest
-/// in `perf`, the largest single item of the ingest side. Here each id is hashed once per operation with
-/// `ByteHash`, the slot stores the hash (so probes compare strings only on a full-hash match) and growth
-/// reuses the stored hashes.
-struct PendingTable {
-    private struct Slot {
-        /// `ByteHash` of the id with the top bit set; 0 marks an empty slot.
-        var hash: UInt64
+/// Why hand-written: see `LabelJoiner` (cache footprint). Compared with `[String: Int]`, no SipHash per
+/// lookup and no string stored in the table; a probe compares an id only when 32 hash bits match.
+struct PendingIndex {
+    /// An expected prediction, in the joiner's arrival-ordered ring.
+    struct Entry {
         var id: String
-        var match: LabelJoiner.Match
+        var hash: UInt64
+        var time: Double
+        var sequence: Int
+        /// Whether the index still points here (false once labelled or replaced by a re-used id).
+        var live: Bool
     }
 
-    private static let empty = Slot(hash: 0, id: "", match: LabelJoiner.Match(time: 0, sequence: 0))
-    private var slots: [Slot] = Array(repeating: PendingTable.empty, count: 64)
+    private var slots: [UInt64] = Array(repeating: 0, count: 64)
     private(set) var count = 0
 
-    /// The stored form of an id's hash (never 0; the top bit is not used for slot numbers).
-    static func key(_ id: String) -> UInt64 { ByteHash.hash(id) | (1 << 63) }
+    @inline(__always)
+    private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xFFFF_FFFF) | 0x8000_0000 }
 
-    func find(_ id: String, hash: UInt64) -> Int? {
+    @inline(__always)
+    func position(at slot: Int) -> UInt32 { UInt32(truncatingIfNeeded: slots[slot]) }
+
+    /// The slot whose tag matches `hash` and for whose position `isMatch` holds, if any.
+    @inline(__always)
+    func find(hash: UInt64, _ isMatch: (UInt32) -> Bool) -> Int? {
+        let tag = PendingIndex.tag(hash)
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
+        var i = Int(truncatingIfNeeded: tag) & mask
         while true {
-            let h = slots[i].hash
-            if h == 0 { return nil }
-            if h == hash, slots[i].id == id { return i }
+            let s = slots[i]
+            if s == 0 { return nil }
+            if s >> 32 == tag, isMatch(UInt32(truncatingIfNeeded: s)) { return i }
             i = (i + 1) & mask
         }
     }
 
-    func match(at slot: Int) -> LabelJoiner.Match { slots[slot].match }
-
-    /// Inserts or replaces the entry for `id`.
-    mutating func set(_ id: String, hash: UInt64, _ match: LabelJoiner.Match) {
+    /// The slot that holds `position` (which must be in the table): no id comparison needed.
+    func slot(hash: UInt64, position: Int) -> Int {
+        let want = PendingIndex.tag(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: position))
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let h = slots[i].hash
-            if h == 0 { break }
-            if h == hash, slots[i].id == id {
-                slots[i].match = match
-                return
-            }
+        var i = Int(truncatingIfNeeded: PendingIndex.tag(hash)) & mask
+        while slots[i] != want {
+            // A live entry is always indexed; an empty slot here would be a broken invariant.
+            precondition(slots[i] != 0, "PendingIndex: live entry not indexed")
             i = (i + 1) & mask
         }
-        slots[i] = Slot(hash: hash, id: id, match: match)
+        return i
+    }
+
+    mutating func repoint(_ slot: Int, to position: Int) {
+        slots[slot] = slots[slot] & ~0xFFFF_FFFF | UInt64(UInt32(truncatingIfNeeded: position))
+    }
+
+    /// Adds an id known not to be in the table.
+    mutating func insert(hash: UInt64, position: Int) {
+        if (count + 1) * 2 > slots.count {
+            slots = PendingIndex.grown(slots, to: slots.count * 2)
+        }
+        put(PendingIndex.tag(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
         count += 1
-        if count * 2 > slots.count { grow() }
     }
 
-    /// Removes and returns the entry for `id`, if any.
-    mutating func remove(_ id: String, hash: UInt64) -> LabelJoiner.Match? {
-        guard let i = find(id, hash: hash) else { return nil }
-        let m = slots[i].match
-        remove(at: i)
-        return m
+    @inline(__always)
+    private mutating func put(_ s: UInt64) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: s >> 32) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = s
     }
 
     /// Empties `slot`, then moves back the entries after it (up to the next empty slot) that would no
@@ -154,27 +201,35 @@ struct PendingTable {
         var j = slot
         while true {
             j = (j + 1) & mask
-            let h = slots[j].hash
-            if h == 0 { break }
-            let home = Int(truncatingIfNeeded: h) & mask
+            let s = slots[j]
+            if s == 0 { break }
+            let home = Int(truncatingIfNeeded: s >> 32) & mask
             // Distance from home to j, and from home to the hole, walking forward around the table.
             if (j &- home) & mask >= (hole &- home) & mask {
-                slots[hole] = slots[j]
+                slots[hole] = s
                 hole = j
             }
         }
-        slots[hole] = PendingTable.empty
+        slots[hole] = 0
         count -= 1
     }
 
-    private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: PendingTable.empty, count: old.count * 2)
-        let mask = slots.count - 1
-        for s in old where s.hash != 0 {
-            var i = Int(truncatingIfNeeded: s.hash) & mask
-            while slots[i].hash != 0 { i = (i + 1) & mask }
-            slots[i] = s
+    /// Replaces the contents with the given hashes at consecutive positions from `firstPosition`.
+    mutating func rebuild<S: Sequence<UInt64>>(_ hashes: S, firstPosition: Int) {
+        for k in slots.indices { slots[k] = 0 }
+        count = 0
+        var p = firstPosition
+        for h in hashes {
+            put(PendingIndex.tag(h) << 32 | UInt64(UInt32(truncatingIfNeeded: p)))
+            count += 1
+            p += 1
         }
+    }
+
+    private static func grown(_ old: [UInt64], to size: Int) -> [UInt64] {
+        var new = PendingIndex()
+        new.slots = Array(repeating: 0, count: size)
+        for s in old where s != 0 { new.put(s) }
+        return new.slots
     }
 }

@@ -47,32 +47,85 @@ struct WindowLabelJoinerTests {
     }
 }
 
-@Suite("Pending table")
-struct PendingTableTests {
-    /// Random inserts, replacements and removals (which shift entries back) against a Dictionary, with
-    /// few distinct ids so that probe chains wrap and collide.
-    @Test("agrees with a Dictionary under random set/remove")
-    func matchesDictionary() {
-        var rng = PTRandom(seed: 5)
-        var table = PendingTable()
-        var reference: [String: LabelJoiner.Match] = [:]
-        for step in 0..<200_000 {
-            let universe = step < 100_000 ? 300 : 5000
-            let id = "req-\(rng.next() % UInt64(universe))"
-            let hash = PendingTable.key(id)
-            if rng.chance(0.55) {
-                let m = LabelJoiner.Match(time: Double(step), sequence: step)
-                table.set(id, hash: hash, m)
-                reference[id] = m
+@Suite("Pending index")
+struct PendingIndexTests {
+    /// The joiner's semantics written plainly: an arrival-ordered list, a dictionary of the current
+    /// entry per id, dead entries popped without effect.
+    struct NaiveJoiner {
+        let maxPending: Int
+        let ttl: Double
+        var order: [(id: String, time: Double, sequence: Int, live: Bool)] = []
+        var head = 0
+        var current: [String: Int] = [:]
+        var expired = 0, matched = 0, unmatched = 0
+
+        mutating func expect(_ id: String, at time: Double, sequence: Int) {
+            if let k = current[id] { order[k].live = false }
+            order.append((id, time, sequence, true))
+            current[id] = order.count - 1
+            while current.count > maxPending, head < order.count { pop() }
+        }
+
+        mutating func receive(_ id: String, at now: Double) -> LabelJoiner.Match? {
+            var m: LabelJoiner.Match?
+            if let k = current.removeValue(forKey: id) {
+                order[k].live = false
+                m = LabelJoiner.Match(time: order[k].time, sequence: order[k].sequence)
+                matched += 1
             } else {
-                #expect(table.remove(id, hash: hash) == reference.removeValue(forKey: id))
+                unmatched += 1
             }
-            #expect(table.count == reference.count)
-            if step % 10_000 == 0 {
-                for (k, v) in reference {
-                    #expect(table.find(k, hash: PendingTable.key(k)).map { table.match(at: $0) } == v)
+            expire(now: now)
+            return m
+        }
+
+        mutating func expire(now: Double) {
+            while head < order.count, order[head].time < now - ttl { pop() }
+        }
+
+        private mutating func pop() {
+            let e = order[head]
+            if e.live {
+                current[e.id] = nil
+                expired += 1
+            }
+            head += 1
+        }
+    }
+
+    /// Random predictions (re-used ids, so probe chains collide and entries die by replacement), labels
+    /// (known and unknown ids), expiries by time and by `maxPending`, and compactions, against the naive
+    /// joiner. Event times never go back, so the compaction of dead entries cannot change which entries
+    /// are due (a dead entry at the head never holds back a due one behind it).
+    @Test("agrees with a naive joiner under random predictions, labels and expiries")
+    func matchesNaiveJoiner() {
+        for (seed, maxPending, universe) in [(UInt64(5), 1000, 3000), (6, 50, 200), (7, 100_000, 40_000)] {
+            var rng = PTRandom(seed: seed)
+            var j = LabelJoiner(maxPending: maxPending, ttl: 500)
+            var naive = NaiveJoiner(maxPending: maxPending, ttl: 500)
+            var t = 0.0
+            for step in 0..<150_000 {
+                t += rng.uniform() * 0.02
+                let id = "req-\(rng.next() % UInt64(universe))"
+                if rng.chance(0.6) {
+                    j.expect(id, at: t, sequence: step)
+                    naive.expect(id, at: t, sequence: step)
+                    if rng.chance(0.5) {
+                        j.expire(now: t)
+                        naive.expire(now: t)
+                    }
+                } else {
+                    let label = LabelEvent(timestamp: t, requestID: id, label: .number(1))
+                    #expect(j.receive(label) == naive.receive(id, at: t))
+                }
+                if step % 1000 == 0 {
+                    #expect(j.pendingCount == naive.current.count)
+                    #expect(j.expired == naive.expired && j.matched == naive.matched && j.unmatched == naive.unmatched)
+                    #expect(j.queuedCount <= 2 * max(j.pendingCount, maxPending) + 1025)
                 }
             }
+            #expect(j.pendingCount == naive.current.count)
+            #expect(j.expired == naive.expired && j.matched == naive.matched && j.unmatched == naive.unmatched)
         }
     }
 }

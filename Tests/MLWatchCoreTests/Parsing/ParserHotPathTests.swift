@@ -40,6 +40,25 @@ struct ParserHotPathTests {
     /// One parser over many lines whose feature names and values change in place (same lengths, other
     /// bytes; other lengths; escapes), against a fresh parser per line: a hint must never return the
     /// string a call site saw last time unless the bytes are the same.
+    /// Key dispatch of the standard format: escaped spellings of a key still count, keys that share a
+    /// prefix or a length with a known key do not, keys near the end of a short line are read correctly.
+    @Test("key dispatch: escaped keys, near misses, short lines")
+    func keyWordDispatch() {
+        let line = #"{"ts": 1795000000, "mod\u0065l": "m", "request_ix": "a", "latency_msx": 5, "tsx": 3, "#
+            + #""timestamps": "bad", "scorf": 1, "score": 0.5, "prediction": 1, "predictiom": 2, "versio": "x", "#
+            + #""features": {"a": 1}, "featureS": {"b": 2}}"#
+        let p = PT.prediction(PT.parse(line))
+        #expect(p?.model == "m" && p?.requestID == nil && p?.latencyMs == nil && p?.score == 0.5)
+        #expect(p?.version == "" && p?.features.map(\.name) == ["a"] && p?.prediction == .number(1))
+        #expect(p?.timestamp == 1_795_000_000)
+        #expect(PT.time(PT.parse(#"{"t\u0073":1}"#)) == 1)
+        #expect(PT.time(PT.parse(#"{"x":0,"ts":2}"#)) == 2)
+        #expect(PT.time(PT.parse(#"{"time":3,"tim":4}"#)) == 3)
+        #expect(PT.reason(PT.parse(#"{"tsa":1}"#)) == .missingTimestamp)
+        let label = PT.label(PT.parse(#"{"ts":5,"type":"label","request_id":"r","label":1}"#))
+        #expect(label?.requestID == "r" && label?.label == .number(1))
+    }
+
     @Test("interner hints never return a stale string")
     func hintsNeverStale() {
         var rng = PTRandom(seed: 11)

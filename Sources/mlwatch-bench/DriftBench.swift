@@ -106,25 +106,9 @@ enum DriftBench {
 
 /// The deterministic benchmark data set.
 enum DriftBenchData {
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-        mutating func normal() -> Double {
-            let u1 = max(uniform(), 0x1p-60), u2 = uniform()
-            return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
-        }
-    }
-
     /// Column f: shape f % 5, current shifted by 0.002·f standard deviations-ish.
     static func generate(features: Int, events: Int) -> ([[Double]], [[Double]]) {
-        var g = SplitMix64(state: 0x6D6C_7761_7463_68)
+        var g = SplitMix64(seed: 0x6D6C_7761_7463_68)
         func column(_ f: Int, shift: Double) -> [Double] {
             (0..<events).map { i in
                 if i % 997 == 0 { return .nan }

@@ -132,7 +132,7 @@ enum ParseBench {
 /// An endless, deterministic stream of sample-schema lines (`ParseBench` describes them), one at a time so
 /// that a large log can be written without holding it in memory.
 struct SampleLineGenerator {
-    var rng = BenchRandom(seed: 42)
+    var rng = SplitMix64(seed: 42)
     let start: Double
     let perSecond: Double
     private var i = 0
@@ -175,22 +175,5 @@ struct SampleLineGenerator {
         queued.append(Array(line.utf8))
         if i % 4 == 0 { pendingLabels.append((i, t + 120)) }
         i += 1
-    }
-}
-
-/// SplitMix64 + Box–Muller for the benchmark data.
-struct BenchRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func normal() -> Double {
-        (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform())
     }
 }

@@ -102,7 +102,7 @@ enum ReplayBench {
         let start = 1_795_000_000.0
         var g = SimulatedLogGenerator(scenario: .demo, pool: .builtIn(), start: start, seed: 1)
         let w = try! RotatingLogWriter(path: path)
-        var rng = SimulationRandom(seed: 2)
+        var rng = SplitMix64(seed: 2)
         var lines: [String] = []
         var t = start
         var count = 0

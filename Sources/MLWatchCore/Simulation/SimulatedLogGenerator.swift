@@ -11,7 +11,7 @@ public struct SimulatedLogGenerator: Sendable {
     public let start: Double
     public private(set) var predictions = 0
     public private(set) var malformed = 0
-    private var rng: SimulationRandom
+    private var rng: SplitMix64
     private var next = 0
     /// Ground truth waiting for its time, in time order (delays only change between incidents).
     private var pendingLabels: [(time: Double, line: String)] = []
@@ -23,7 +23,7 @@ public struct SimulatedLogGenerator: Sendable {
         self.scenario = scenario
         self.pool = pool.rows.isEmpty ? SimulationPool.builtIn() : pool
         self.start = start
-        self.rng = SimulationRandom(seed: seed)
+        self.rng = SplitMix64(seed: seed)
         self.runID = String(seed, radix: 36)
     }
 

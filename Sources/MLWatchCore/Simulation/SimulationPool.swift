@@ -49,7 +49,7 @@ public struct SimulationPool: Sendable {
     /// loan_length (numbers), repaid_loan_on_prev_car (bool), salary_range, size_of_downpayment
     /// (categories); a score from a logistic model of them and a label drawn from that score.
     public static func builtIn(count: Int = 5000, seed: UInt64 = 7) -> SimulationPool {
-        var g = SimulationRandom(seed: seed)
+        var g = SplitMix64(seed: seed)
         let salaries = ["0 - 20K €", "20K - 20K €", "20K - 40K €", "40K - 60K €", "60K+ €"]
         let downpayments = ["0%", "10%", "20%", "30%", "40%", "50%"]
         var rows: [Row] = []
@@ -80,31 +80,4 @@ public struct SimulationPool: Sendable {
         }
         return SimulationPool(rows: rows)
     }
-}
-
-/// SplitMix64 with the few draws the simulator needs: fast, seedable, the same on every platform.
-public struct SimulationRandom: Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-    public mutating func normal() -> Double {
-        let u1 = Swift.max(uniform(), 0x1p-60), u2 = uniform()
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
-    }
-
-    public mutating func int(_ upper: Int) -> Int { Int(next() % UInt64(upper)) }
-
-    public mutating func pick<T>(_ a: [T]) -> T { a[int(a.count)] }
 }

@@ -63,7 +63,7 @@ public final class Simulator: Sendable {
         defer { writer.close() }
         let start = now()
         var generator = SimulatedLogGenerator(scenario: options.scenario, pool: pool ?? self.pool, start: start, seed: options.seed)
-        var rng = SimulationRandom(seed: options.seed &+ 0x5EED)
+        var rng = SplitMix64(seed: options.seed &+ 0x5EED)
         let interval = 1 / max(options.rate, 0.001)
         var due = start
         var lines: [String] = []

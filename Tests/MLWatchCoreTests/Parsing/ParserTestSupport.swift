@@ -65,23 +65,5 @@ enum PT {
     }
 }
 
-/// SplitMix64 with a few distributions, so property tests are reproducible from their seed.
-struct PTRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func chance(_ p: Double) -> Bool { uniform() < p }
-    mutating func normal(_ mean: Double = 0, _ sd: Double = 1) -> Double {
-        let u1 = max(uniform(), 1e-300)
-        let u2 = uniform()
-        return mean + sd * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
-}
+/// The property tests' seeded generator (the same SplitMix64 as the simulator and the benchmarks).
+typealias PTRandom = SplitMix64

@@ -75,7 +75,7 @@ import Testing
         #expect(expected.count >= 4)
         #expect(Set(expected.map(\.rule)).count >= 3)
         let source = try ReplaySource.load(paths: [path])
-        var rng = SimulationRandom(seed: 9)
+        var rng = SplitMix64(seed: 9)
         var wall = 0.0
         let e = ReplayEngine(source: source, speed: .factor(60), wall: wall, makeState: ReplayFixture.makeState)
         var ops = 0
@@ -120,7 +120,7 @@ import Testing
         #expect(e.finished)
         #expect(e.checkpointCount == source.count / e.checkpointInterval && e.checkpointCount <= 4)
         #expect(e.checkpointInterval == (source.count + 3) / 4)
-        var rng = SimulationRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for _ in 0..<8 {
             let target = e.startTime + rng.uniform() * (e.endTime - e.startTime)
             e.seekToEnd(wall: 0)

@@ -5,20 +5,8 @@ import Testing
 
 /// Properties that must hold whatever the data: symmetry, ranges, identity.
 @Suite struct DriftPropertyStatisticsTests {
-    /// A small deterministic generator (SplitMix64) so the properties run on many samples.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func sample(_ n: Int, seed: UInt64, shift: Double = 0, integers: Bool = false) -> [Double] {
-        var g = SplitMix(state: seed)
+        var g = SplitMix64(seed: seed)
         return (0..<n).map { _ in
             let u = Double.random(in: 0..<1, using: &g) + Double.random(in: 0..<1, using: &g) - 1 + shift
             return integers ? (u * 4).rounded() : u

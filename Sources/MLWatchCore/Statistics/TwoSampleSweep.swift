@@ -13,15 +13,9 @@ struct TwoSampleSweep {
     var wassersteinRaw: Double
 
     /// - Complexity: O(n1 + n2), branch-light.
-    static func run(sortedA: [Double], sortedB: [Double]) -> TwoSampleSweep {
-        let n1 = sortedA.count, n2 = sortedB.count
+    static func run(sortedA a: [Double], sortedB b: [Double]) -> TwoSampleSweep {
+        let n1 = a.count, n2 = b.count
         precondition(n1 > 0 && n2 > 0)
-        // +∞ sentinels after each sample (the values are finite): the loop reads the current and the next
-        // value of each side without four end-of-array checks per step. Copying costs far less than them.
-        var a = sortedA
-        a.append(.infinity)
-        var b = sortedB
-        b.append(.infinity)
         var maxV = Int.min, minV = Int.max
         var maxFloat = -Double.infinity, minFloat = Double.infinity
         var weighted = 0.0
@@ -31,14 +25,14 @@ struct TwoSampleSweep {
             b.withUnsafeBufferPointer { pb in
                 var i = 0, j = 0
                 while i < n1 || j < n2 {
-                    let va = pa[i]
-                    let vb = pb[j]
+                    let va = i < n1 ? pa[i] : Double.infinity
+                    let vb = j < n2 ? pb[j] : Double.infinity
                     let takeA = va <= vb
                     let x = takeA ? va : vb
                     i &+= takeA ? 1 : 0
                     j &+= takeA ? 0 : 1
-                    let na = pa[i]
-                    let nb = pb[j]
+                    let na = i < n1 ? pa[i] : Double.infinity
+                    let nb = j < n2 ? pb[j] : Double.infinity
                     let next = na < nb ? na : nb
                     if next > x {  // end of a group of equal values: F1, F2 are final here
                         let v = i &* n2 &- j &* n1

@@ -14,8 +14,6 @@ struct CategoryCounts: Sendable {
     private var index: [String: Int]?
     private var zeros = 0
 
-    var isEmpty: Bool { keys.count == zeros }
-
     /// - Returns: the key's length in characters.
     @discardableResult
     mutating func add(_ key: String, _ sign: Int) -> Int {

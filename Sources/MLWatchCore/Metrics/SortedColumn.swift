@@ -39,12 +39,6 @@ public struct SortedColumn: Sendable {
         if added.count + removed.count > Swift.max(16_384, values.count) { settle() }
     }
 
-    public mutating func removeAll() {
-        values.removeAll(keepingCapacity: true)
-        added.removeAll(keepingCapacity: true)
-        removed.removeAll(keepingCapacity: true)
-    }
-
     /// Drops the spare merge buffer (the next merge allocates one).
     public mutating func releaseScratch() {
         spare = []

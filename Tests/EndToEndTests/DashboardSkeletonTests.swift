@@ -8,8 +8,7 @@ import Testing
             print("skipping end-to-end test: \(reason)")
             return
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("predictions.jsonl").path
         try FixtureLog.write(to: log)

@@ -5,13 +5,6 @@ import Testing
 /// the Input table's sort (drift → name → missing → drift) and the rows really move; `m` cycles the
 /// model in view and the header and panels follow.
 @Suite(.serialized) struct DashboardSortAndModelE2ETests {
-    /// A temporary directory, removed by `defer` in each test.
-    private func makeDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     /// The screen rows on which `names` appear, in screen order (nil when one is missing).
     static func rowOrder(of names: [String], in screen: String) -> [String]? {
         let lines = screen.components(separatedBy: "\n")
@@ -28,7 +21,7 @@ import Testing
             print("skipping end-to-end test: \(reason)")
             return
         }
-        let dir = try makeDirectory()
+        let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let reference = dir.appendingPathComponent("reference.jsonl").path
         let log = dir.appendingPathComponent("predictions.jsonl").path
@@ -64,7 +57,7 @@ import Testing
             print("skipping end-to-end test: \(reason)")
             return
         }
-        let dir = try makeDirectory()
+        let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("predictions.jsonl").path
         try DashboardFixtureLogs.writeTwoModels(to: log)

@@ -160,7 +160,7 @@ public final class MonitorState {
             events += 1
             if evaluationAggregate.covers(t) { evaluationAggregate.apply(window.predictions[at], sign: 1) }
             if viewAggregate.covers(t) { viewAggregate.apply(window.predictions[at], sign: 1) }
-            drift?.observe(window.predictions[at])
+            if let drift, drift.observesEvents { drift.observe(window.predictions[at]) }
             if let id = waitingID { joiner.expect(id, at: t, sequence: sequence) }
             joiner.expire(now: t)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {

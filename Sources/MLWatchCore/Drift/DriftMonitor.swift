@@ -39,6 +39,8 @@ public final class DriftMonitor: DriftEvaluating {
     /// The reference in use (nil while it is still being learned from the stream).
     public var reference: ReferenceProfile? { profile }
 
+    public var observesEvents: Bool { learning != nil }
+
     /// Feeds a prediction to a reference that is learned from the stream.
     public func observe(_ e: PredictionEvent) {
         guard var builder = learning else { return }

@@ -26,7 +26,10 @@ public protocol DriftEvaluating: AnyObject {
     /// Nil when the reference has no such column or either side is empty after cleaning.
     /// - Parameter ksPValue: whether to compute the (costly) KS p-value when KS is not the chosen test.
     func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary?
-    /// Sees every accepted prediction (a reference learned from the stream uses it).
+    /// Whether `observe` still wants predictions (a reference being learned from the stream). The
+    /// collector asks first, so a fixed reference costs no copy of each event.
+    var observesEvents: Bool { get }
+    /// Sees every accepted prediction while `observesEvents` (a reference learned from the stream uses it).
     func observe(_ event: PredictionEvent)
     /// An independent copy, for state checkpoints (a reference still being learned is copied too).
     func copy() -> any DriftEvaluating

@@ -43,20 +43,20 @@ public final class DriftMonitor: DriftEvaluating {
 
     /// Feeds a prediction to a reference that is learned from the stream.
     public func observe(_ e: PredictionEvent) {
-        guard var builder = learning else { return }
+        // Taken out while it grows, so it is uniquely referenced: a copy left in `learning` made every `add`
+        // copy the builder's arrays (quadratic in the reference size).
+        guard var builder = learning.take() else { return }
         switch source {
         case .firstEvents(let n):
             builder.add(e)
             if builder.events >= n {
                 profile = builder.build(sources: ["first \(n) events"])
-                learning = nil
                 return
             }
         case .timeRange(let from, let to):
             if e.timestamp >= from && e.timestamp <= to { builder.add(e) }
             if e.timestamp > to {
                 profile = builder.build(sources: ["events from \(TimestampParser.format(from)) to \(TimestampParser.format(to))"])
-                learning = nil
                 return
             }
         case .profile:

@@ -6,7 +6,9 @@ import DequeModule
 struct EventWindow {
     let spec: WindowSpec
     let lateness: Double
-    private(set) var predictions: Deque<PredictionEvent> = []
+    /// Chunked rather than one `Deque`: a copy of the state (a replay checkpoint) then shares the chunks,
+    /// and the mutations after it copy only the chunks they touch (see `ChunkedDeque`).
+    private(set) var predictions = ChunkedDeque<PredictionEvent>()
     /// `predictions[i].timestamp`, kept alongside: binary searches read only these 8 bytes per probe
     /// instead of copying (retaining and releasing) a whole event.
     private var predictionTimes: Deque<Double> = []
@@ -50,10 +52,10 @@ struct EventWindow {
         if case .count(let size, _) = spec {
             predictionTimes.append(t)
             predictions.append(e)
-            while predictions.count > size, let dropped = predictions.popFirst() {
+            while predictions.count > size {
+                predictions.removeFirst { onEvict($0) }
                 predictionTimes.removeFirst()
                 droppedPredictions += 1
-                onEvict(dropped)
             }
             return predictions.count - 1
         }
@@ -82,7 +84,7 @@ struct EventWindow {
     /// Drops events that no window still to be computed can contain: those at or before `cutoff`.
     mutating func evict(upTo cutoff: Double, onEvict: (PredictionEvent) -> Void) {
         while let first = predictionTimes.first, first <= cutoff {
-            onEvict(predictions.removeFirst())
+            predictions.removeFirst { onEvict($0) }
             predictionTimes.removeFirst()
             droppedPredictions += 1
         }

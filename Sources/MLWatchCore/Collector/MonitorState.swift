@@ -67,7 +67,10 @@ public final class MonitorState {
         self.calculator = MetricsCalculator(options: options.metrics, drift: drift)
         let countWindow: Bool
         if case .count = options.window { countWindow = true } else { countWindow = false }
-        self.evaluationAggregate = WindowAggregator(options: options.metrics, coversEverything: countWindow)
+        // Rule evaluations of a time window start keeping no feature's values and widen to what they read;
+        // a count window's aggregate also serves snapshots (and is filled by ingest): it keeps everything.
+        self.evaluationAggregate = WindowAggregator(options: options.metrics, coversEverything: countWindow,
+                                                    featureDemand: countWindow ? .all : .only([]))
         self.viewAggregate = WindowAggregator(options: options.metrics, coversEverything: false)
         self.drift = drift
         self.rules = rules
@@ -337,6 +340,7 @@ public final class MonitorState {
         let systems = window.systems[sysRange]
         var m: WindowMetrics
         if countWindow || forEvaluation {
+            evaluationAggregate.require(FeatureDemand.needed(featureStatistics: featureStatistics, driftScope: driftScope))
             evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
             m = calculator.compute(&evaluationAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope,
                                    featureStatistics: featureStatistics)

@@ -20,6 +20,14 @@ struct GroupAccumulator {
     /// Feature name → index in `features`, in order of first appearance.
     private var featureIndex: [String: Int] = [:]
     private(set) var featureNames: [String] = []
+    /// Which features' values are kept; the others only count their events (`present`).
+    let featureDemand: FeatureDemand
+    /// `featureDemand.includes(featureNames[slot])`, per slot.
+    private var featureKept: [Bool] = []
+
+    init(featureDemand: FeatureDemand = .all) {
+        self.featureDemand = featureDemand
+    }
 
     var regression: Bool { fractionalPredictions > 0 }
 
@@ -63,9 +71,14 @@ struct GroupAccumulator {
                 slot = features.count
                 features.append(FeatureAccumulator())
                 featureNames.append(f.name)
+                featureKept.append(featureDemand.includes(f.name))
                 featureIndex[f.name] = slot
             }
-            features[slot].apply(f.value, sign: sign)
+            if featureKept[slot] {
+                features[slot].apply(f.value, sign: sign)
+            } else {
+                features[slot].present += sign
+            }
         }
     }
 

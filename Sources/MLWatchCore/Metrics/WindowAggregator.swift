@@ -17,16 +17,29 @@ struct WindowAggregator {
     /// one that covers nothing yet.
     private(set) var range: (from: Double, to: Double)?
     let coversEverything: Bool
+    /// The features whose values are kept (see `FeatureDemand`); `require(_:)` widens it.
+    private(set) var featureDemand: FeatureDemand
     private(set) var groups: [GroupAccumulator] = []
     private(set) var keys: [GroupKey] = []
     private var index: [GroupKey: Int] = [:]
     /// The last prediction's group (and segment group): consecutive events usually share them.
     private var lastGroup: (model: String, version: String, slot: Int)?
 
-    init(options: MetricOptions, coversEverything: Bool) {
+    init(options: MetricOptions, coversEverything: Bool, featureDemand: FeatureDemand = .all) {
         segmentBy = options.segmentBy
         lowConfidence = options.lowConfidence
         self.coversEverything = coversEverything
+        self.featureDemand = featureDemand
+    }
+
+    /// Makes sure the values of the features in `demand` are kept. When they were not, the aggregate is
+    /// emptied, and the next `move` recomputes it from the window. (An aggregate that covers everything is
+    /// filled by ingest, not by `move`: it must be created with `.all`, which covers any demand.)
+    mutating func require(_ demand: FeatureDemand) {
+        guard !featureDemand.covers(demand) else { return }
+        precondition(!coversEverything, "an aggregate that covers every event must keep every feature")
+        featureDemand = featureDemand.union(demand)
+        reset()
     }
 
     /// Whether an event at `t` is counted here.
@@ -103,7 +116,7 @@ struct WindowAggregator {
 
     private mutating func slot(for key: GroupKey) -> Int {
         if let i = index[key] { return i }
-        groups.append(GroupAccumulator())
+        groups.append(GroupAccumulator(featureDemand: featureDemand))
         keys.append(key)
         index[key] = groups.count - 1
         return groups.count - 1

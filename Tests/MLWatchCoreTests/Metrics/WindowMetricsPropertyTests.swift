@@ -309,6 +309,45 @@ struct WindowMetricsPropertyTests {
         #expect(snap.value("latency_p99_ms", ["model": "a"]) == direct.metrics.first { $0.name == "latency_p99_ms" && $0.labels["model"] == "a" }?.value)
     }
 
+    @Test("rule evaluations keep only the features they read, and widen exactly when asked for more")
+    func evaluationFeatureDemand() {
+        let size = 300.0
+        let spec = WindowSpec.time(size: size, slide: 10)
+        let log = NaiveLog.generate(seed: 7, count: 3000, lateness: 20)
+        let state = MonitorState(options: CollectorOptions(window: spec, lateness: 20),
+                                 drift: DriftMonitor(source: .firstEvents(300)))
+        /// Metric values by name and labels, of the given features only (all when nil).
+        func values(_ m: WindowMetrics, _ prefix: String, features: Set<String>? = nil) -> [String: Double] {
+            let picked = m.metrics.filter { s in
+                s.name.hasPrefix(prefix) && features.map { s.labels["feature"].map($0.contains) ?? false } ?? true
+            }
+            return Dictionary(picked.map { ("\($0.name)\($0.labels)", $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        var checks = 0
+        Self.ingestAll(log, into: state, checkEvery: 500) { n in
+            let to = state.newestEventTime!
+            let from = to - size
+            // Displayed window: every feature kept.
+            let view = state.metrics(from: from, to: to)
+            // Evaluations that read drift of `x` only, then drift of `c` too, then `feature_*` statistics:
+            // each widening recomputes from the window, and later evaluations move on incrementally.
+            let onlyX = state.metrics(from: from, to: to, driftScope: .columns(["x"], ksPValue: false), forEvaluation: true,
+                                      featureStatistics: false)
+            let xAndC = state.metrics(from: from, to: to, driftScope: .columns(["x", "c"], ksPValue: false),
+                                      forEvaluation: true, featureStatistics: false)
+            let everything = state.metrics(from: from, to: to, forEvaluation: true)
+            let driftX = values(view, "drift_", features: ["x"])
+            let driftXC = values(view, "drift_", features: ["x", "c"])
+            #expect(!driftX.isEmpty && driftXC.count > driftX.count, "after \(n) lines")
+            #expect(values(onlyX, "drift_") == driftX, "after \(n) lines")
+            #expect(values(xAndC, "drift_") == driftXC, "after \(n) lines")
+            #expect(values(everything, "feature_") == values(view, "feature_"), "after \(n) lines")
+            #expect(values(everything, "drift_") == values(view, "drift_"), "after \(n) lines")
+            checks += 1
+        }
+        #expect(checks >= 6)
+    }
+
     @Test("count windows: the last N predictions in arrival order")
     func countWindows() {
         let spec = WindowSpec.count(size: 500, slide: 50)

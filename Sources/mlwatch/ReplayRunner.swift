@@ -145,9 +145,9 @@ final class ReplaySeen {
         state.modeLabel = p.status.modeLabel
         state.replayStatus = p.status.line()
         if p.status.rebuilds != rebuilds {
-            // A backward seek: the sparklines would mix two timelines.
+            // A backward seek: what the sparklines recorded after the new position is no longer shown.
             rebuilds = p.status.rebuilds
-            state.history = MetricHistory()
+            state.history.truncate(after: p.status.virtualTime)
         }
         if p.messageSerial != messageSerial {
             messageSerial = p.messageSerial

@@ -49,6 +49,18 @@ struct ChunkedDequeTests {
         for (i, c) in copies.enumerated() { #expect(Array(c.deque) == c.expected, "copy \(i)") }
     }
 
+    @Test("chunks stay within 64 KiB (heap blocks, not fresh mmaps) and hold a power of two of elements")
+    func chunkSize() {
+        func bytes<T>(_: T.Type) -> Int { ChunkedDeque<T>.chunkCapacity * MemoryLayout<T>.stride }
+        #expect(bytes(PredictionEvent.self) <= 65536 && bytes(PredictionEvent.self) > 16384)
+        #expect(ChunkedDeque<PredictionEvent>.chunkCapacity >= 64)
+        #expect(ChunkedDeque<UInt8>.chunkCapacity == 4096)
+        #expect(ChunkedDeque<Int>.chunkCapacity == 4096)
+        #expect(ChunkedDeque<(Int, Int, Int)>.chunkCapacity == 2048)
+        let c = ChunkedDeque<PredictionEvent>.chunkCapacity
+        #expect(c & (c - 1) == 0)
+    }
+
     @Test("indices, slices and first/last across chunk boundaries")
     func collectionAccess() {
         let n = 3 * ChunkedDeque<Int>.chunkCapacity + 5

@@ -79,13 +79,13 @@ struct WindowAggregator {
     /// move recomputes from scratch.
     mutating func move(from: Double, to: Double, window: EventWindow) {
         guard !coversEverything else { return }
+        // Index loops, not `for e in slice`: the iterator hands out copies of the events.
         if let r = range, from >= r.from, to >= r.to {
-            let predictions = window.predictions
-            for e in predictions[window.predictionRange(from: r.from, to: min(from, r.to))] { apply(e, sign: -1) }
-            for e in predictions[window.predictionRange(from: max(r.to, from), to: to)] { apply(e, sign: 1) }
+            for i in window.predictionRange(from: r.from, to: min(from, r.to)) { apply(window.predictions[i], sign: -1) }
+            for i in window.predictionRange(from: max(r.to, from), to: to) { apply(window.predictions[i], sign: 1) }
         } else {
             reset()
-            for e in window.predictions[window.predictionRange(from: from, to: to)] { apply(e, sign: 1) }
+            for i in window.predictionRange(from: from, to: to) { apply(window.predictions[i], sign: 1) }
         }
         range = (from, to)
     }

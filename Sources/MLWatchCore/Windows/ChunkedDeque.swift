@@ -47,10 +47,12 @@ struct ChunkedDeque<Element>: RandomAccessCollection, MutableCollection {
     }
 
     subscript(i: Int) -> Element {
-        get {
+        // `_read`, not `get`: a caller that only looks at an element borrows it in place instead of
+        // copying it (a copy of an event retains and releases each of its strings and arrays).
+        _read {
             precondition(i >= 0 && i < count, "ChunkedDeque index out of range")
             let (c, o) = locate(i)
-            return chunks[c][o]
+            yield chunks[c][o]
         }
         _modify {
             precondition(i >= 0 && i < count, "ChunkedDeque index out of range")

@@ -9,10 +9,14 @@ import Glibc
 /// through rename+create and copytruncate rotations, deletion and re-creation, files that do not exist yet,
 /// globs rescanned for new files, stdin, and `.gz` history; resuming exactly from a checkpoint.
 ///
+/// Live mode runs a thread of its own that sleeps in `poll(2)` on the inotify and stdin descriptors (see
+/// ``DescriptorPoller`` for why not dispatch read sources) and does each wake-up's work on the tailer's serial
+/// queue, where `stop()` and `saveCheckpoint()` from other threads also run.
+///
 /// Concurrency: `@unchecked Sendable` because all mutable reading state (``TailSession`` and its followers,
-/// the dispatch sources) is confined to the tailer's own serial queue in live mode, and to the caller's thread
+/// the inotify watcher) is confined to the tailer's own serial queue in live mode, and to the caller's thread
 /// in one-shot mode, which the `phase` guard makes exclusive. What other threads may read or set (the phase,
-/// a stop request, the published ``status``) sits behind a `Mutex`.
+/// a stop request, the published ``status``, the poller thread's handles) sits behind a `Mutex`.
 public final class LogTailer: @unchecked Sendable {
     private enum Phase { case idle, live, oneShot, stopped }
 
@@ -21,6 +25,17 @@ public final class LogTailer: @unchecked Sendable {
         var stopRequested = false
         var status: [SourceStatus] = []
         var wakes = 0
+        /// The live thread's wake-up channel, and a semaphore it signals when it has ended.
+        var poller: DescriptorPoller?
+        var pollerEnded: DispatchSemaphore?
+    }
+
+    /// What the live thread waits for next: readable descriptors or the timeout, whichever comes first.
+    private struct WaitPlan {
+        var descriptors: [Int32]
+        var timeout: Duration
+        /// Held while the thread waits, so a teardown on another thread cannot close a descriptor under `poll`.
+        var watcher: InotifyWatcher?
     }
 
     private let options: TailerOptions
@@ -32,13 +47,6 @@ public final class LogTailer: @unchecked Sendable {
     private let session: TailSession
     private var handler: (@Sendable (LineBatch) -> Void)?
     private var inotify: InotifyWatcher?
-    private var inotifySource: (any DispatchSourceRead)?
-    private var stdinSource: (any DispatchSourceRead)?
-    /// Signalled once dispatch has let go of the stdin descriptor (its read source's cancel handler ran):
-    /// `stop()` waits for it, so a caller may close that descriptor as soon as `stop()` returns. Closing it
-    /// while the source is still registered crashed libdispatch's event loop.
-    private var stdinReleased: DispatchSemaphore?
-    private var timer: (any DispatchSourceTimer)?
     private var interval: Duration
     private var lastRescan = ContinuousClock.now
     private var lastCheckpoint = ContinuousClock.now
@@ -76,10 +84,8 @@ public final class LogTailer: @unchecked Sendable {
     }
 
     deinit {
-        // Sources hold the tailer weakly; cancel them so their descriptors are released.
-        inotifySource?.cancel()
-        stdinSource?.cancel()
-        timer?.cancel()
+        // The live thread holds the tailer weakly: wake it so it notices and ends.
+        shared.withLock { $0.poller }?.interrupt()
     }
 
     private var isOnQueue: Bool { DispatchQueue.getSpecific(key: queueKey) == true }
@@ -93,68 +99,75 @@ public final class LogTailer: @unchecked Sendable {
 
     // MARK: Live mode
 
-    /// Live mode: starts following on the tailer's own serial queue and calls `handler` there for each batch,
-    /// in file order. The checkpoint records a batch as done once `handler` returns, so process it synchronously.
-    /// With `options.follow == false`, reads everything once on that queue and stops.
+    /// Live mode: starts following on the tailer's own thread and calls `handler` on the tailer's serial queue
+    /// for each batch, in file order. The checkpoint records a batch as done once `handler` returns, so process
+    /// it synchronously. With `options.follow == false`, reads everything once and stops.
     public func start(handler: @escaping @Sendable (LineBatch) -> Void) {
+        let poller = DescriptorPoller()
+        let ended = DispatchSemaphore(value: 0)
         let canStart = shared.withLock { state -> Bool in
             guard state.phase == .idle else { return false }
             state.phase = .live
+            state.poller = poller
+            state.pollerEnded = ended
             return true
         }
         guard canStart else { return }
-        queue.async { [self] in
-            self.handler = handler
-            self.begin()
+        let thread = Thread { [weak self] in
+            var plan = self?.step(ready: nil, handler: handler)
+            while let next = plan {
+                let ready = poller.wait(for: next.descriptors, timeout: next.timeout)
+                plan = self?.step(ready: ready, handler: nil)
+            }
+            ended.signal()
+        }
+        thread.name = "mlwatch.tailer"
+        thread.start()
+    }
+
+    /// One turn of the live thread, on the queue: the first sets up, later ones handle a wake-up.
+    /// Returns what to wait for next, or `nil` once the tailer is stopped.
+    private func step(ready: Set<Int32>?, handler: (@Sendable (LineBatch) -> Void)?) -> WaitPlan? {
+        queue.sync {
+            guard let ready else {
+                self.handler = handler
+                return begin()
+            }
+            return wake(inotifyEvent: inotify.map { ready.contains($0.fd) } ?? false)
         }
     }
 
-    private func begin() {
-        guard !shared.withLock({ $0.stopRequested }) else { return teardown() }
+    private func begin() -> WaitPlan? {
+        guard !tornDown, !shared.withLock({ $0.stopRequested }) else {
+            teardown()
+            return nil
+        }
         do {
             try session.setUp(live: options.follow)
         } catch {
             // Only a one-shot run (`follow == false`) fails here, on a missing or unreadable file; the error
             // shows in `status`, as live setup waits for sources instead of failing.
-            return teardown()
+            teardown()
+            return nil
         }
         if !options.follow {
             try? session.readAll(deliver: deliver)
-            return teardown()
+            teardown()
+            return nil
         }
         if let watcher = InotifyWatcher() {
             inotify = watcher
             for directory in session.resolver.watchDirectories() { watcher.watch(directory) }
-            let source = DispatchSource.makeReadSource(fileDescriptor: watcher.fd, queue: queue)
-            source.setEventHandler { [weak self] in self?.wake(inotifyEvent: true) }
-            // The watcher (and its descriptor) lives until dispatch is done with the source.
-            source.setCancelHandler { withExtendedLifetime(watcher) {} }
-            source.resume()
-            inotifySource = source
         }
-        if session.followers.contains(where: \.isStream) {
-            let source = DispatchSource.makeReadSource(fileDescriptor: session.stdinFD, queue: queue)
-            source.setEventHandler { [weak self] in self?.wake(inotifyEvent: false) }
-            let released = DispatchSemaphore(value: 0)
-            source.setCancelHandler { released.signal() }
-            stdinReleased = released
-            source.resume()
-            stdinSource = source
-        }
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.setEventHandler { [weak self] in self?.wake(inotifyEvent: false) }
-        timer.schedule(deadline: .now() + .never)
-        timer.resume()
-        self.timer = timer
-        wake(inotifyEvent: false)
+        return wake(inotifyEvent: false)
     }
 
     private func deliver(_ batch: LineBatch) { handler?(batch) }
 
-    /// One wake-up (inotify event, stdin readable, or fallback timer): read everything new, rescan globs when
-    /// due, save the checkpoint when due, then sleep again with backoff.
-    private func wake(inotifyEvent: Bool) {
-        guard !tornDown else { return }
+    /// One wake-up (inotify event, stdin readable, or the poll's timeout): read everything new, rescan globs
+    /// when due, save the checkpoint when due, then plan the next sleep with backoff.
+    private func wake(inotifyEvent: Bool) -> WaitPlan? {
+        guard !tornDown else { return nil }
         let namespaceChanged = inotifyEvent ? (inotify?.drain() ?? false) : false
         var (progressed, more) = session.pollAll(deliver: deliver)
         let now = ContinuousClock.now
@@ -163,27 +176,22 @@ public final class LogTailer: @unchecked Sendable {
             if session.rescan(deliver: deliver) { progressed = true }
             if let inotify { for directory in session.resolver.watchDirectories() { inotify.watch(directory) } }
         }
-        // At EOF a read source would fire forever: stop watching stdin once it is done.
-        if let stdinSource, !stdinSource.isCancelled, session.followers.contains(where: { $0.isStream && $0.done }) {
-            stdinSource.cancel()
-        }
         if now - lastCheckpoint >= options.checkpointInterval, session.checkpointDirty {
             lastCheckpoint = now
             try? session.saveCheckpoint()
         }
         publishStatus(wake: true)
-        if shared.withLock({ $0.stopRequested }) { return teardown() }
-        if more {
-            queue.async { [weak self] in self?.wake(inotifyEvent: false) }
+        if shared.withLock({ $0.stopRequested }) {
+            teardown()
+            return nil
         }
         // Backoff: quick polls while data flows, up to maxPollInterval when idle (inotify wakes us earlier).
         interval = progressed || more ? options.pollInterval : min(interval * 2, options.maxPollInterval)
-        timer?.schedule(deadline: .now() + Self.dispatchInterval(interval))
-    }
-
-    private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        var descriptors: [Int32] = []
+        if let inotify { descriptors.append(inotify.fd) }
+        // At EOF stdin stays readable forever: stop watching it once it is done.
+        if session.followers.contains(where: { $0.isStream && !$0.done }) { descriptors.append(session.stdinFD) }
+        return WaitPlan(descriptors: descriptors, timeout: more ? .zero : interval, watcher: inotify)
     }
 
     private func publishStatus(wake: Bool = false) {
@@ -194,16 +202,11 @@ public final class LogTailer: @unchecked Sendable {
         }
     }
 
-    /// Queue-confined: cancels the sources and writes the final checkpoint. Runs once.
+    /// Queue-confined: writes the final checkpoint and lets go of the handler. Runs once; the live thread ends
+    /// at its next turn (the inotify descriptor closes once that thread also lets go of it).
     private func teardown() {
         guard !tornDown else { return }
         tornDown = true
-        inotifySource?.cancel()
-        stdinSource?.cancel()
-        timer?.cancel()
-        inotifySource = nil
-        stdinSource = nil
-        timer = nil
         inotify = nil
         try? session.saveCheckpoint()
         publishStatus()
@@ -214,26 +217,26 @@ public final class LogTailer: @unchecked Sendable {
     /// Stops following and writes the checkpoint (if configured). Idempotent and safe from any thread.
     ///
     /// From another thread it returns once the tailer is stopped, the checkpoint written (waiting for a
-    /// batch being handled to finish) and dispatch no longer watches the stdin descriptor (the caller may
-    /// close it). From inside the handler it returns at once; reading stops after the
-    /// current batch and the checkpoint is written right after the handler returns.
+    /// batch being handled to finish) and the live thread has ended, so nothing polls the stdin descriptor
+    /// any more (the caller may close it). From inside the handler it returns at once; reading stops after
+    /// the current batch and the checkpoint is written right after the handler returns.
     public func stop() {
-        let phase = shared.withLock { state -> Phase in
+        let (phase, poller, ended) = shared.withLock { state -> (Phase, DescriptorPoller?, DispatchSemaphore?) in
             state.stopRequested = true
             if state.phase == .idle { state.phase = .stopped }
-            return state.phase
+            return (state.phase, state.poller, state.pollerEnded)
         }
         guard phase == .live else { return }
         if isOnQueue {
-            queue.async { [self] in self.teardown() }
-        } else {
-            let released = queue.sync { () -> DispatchSemaphore? in
-                self.teardown()
-                return self.stdinReleased
-            }
-            // The cancel handler runs on `queue` once dispatch has unregistered the descriptor.
-            _ = released?.wait(timeout: .now() + 2)
+            // The wake-up in progress sees the request when the handler returns.
+            poller?.interrupt()
+            return
         }
+        queue.sync { self.teardown() }
+        poller?.interrupt()
+        ended?.wait()
+        // Signal again so that a later (or concurrent) stop() does not wait for an end already seen.
+        ended?.signal()
     }
 
     // MARK: One-shot mode

@@ -245,6 +245,56 @@ struct IngestTailerLiveTests {
     }
 }
 
+@Suite("Ingest LogTailer start/stop churn")
+struct IngestTailerChurnTests {
+    /// CI crashed in libdispatch's epoll backend (signal 11 in `_dispatch_event_loop_drain`) while tests
+    /// started and stopped tailers in parallel, when those still used dispatch read sources (a known libdispatch
+    /// race, not reproduced on demand here). This churns live tailers on several threads (inotify, a stdin pipe
+    /// whose descriptors are closed right after `stop()`), and each must deliver what was written before it stops.
+    @Test func manyTailersStartAndStopAtOnceOnSeveralThreads() async throws {
+        let dir = TempDirectory()
+        let log = dir.file("churn.log")
+        write("seed\n", to: log)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for round in 0..<25 {
+                        var fds: [Int32] = [0, 0]
+                        #expect(pipe(&fds) == 0)
+                        let tailer = try LogTailer(paths: [log, "-"], options: testOptions(fromStart: true), stdinFD: fds[0])
+                        let got = LineCollector()
+                        tailer.start(handler: got.handler)
+                        let line = Array("w\(worker)-\(round)\n".utf8)
+                        _ = line.withUnsafeBytes { Glibc.write(fds[1], $0.baseAddress, $0.count) }
+                        #expect(await eventually { got.count == 2 })
+                        tailer.stop()
+                        close(fds[0])
+                        close(fds[1])
+                        #expect(Set(got.lines) == ["seed", "w\(worker)-\(round)"])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func aTailerDroppedWithoutStopEndsItsThread() async throws {
+        let dir = TempDirectory()
+        let log = dir.file("dropped.log")
+        write("x\n", to: log)
+        weak var weakTailer: LogTailer?
+        do {
+            let tailer = try LogTailer(paths: [log], options: testOptions(fromStart: true))
+            let got = LineCollector()
+            tailer.start(handler: got.handler)
+            #expect(await eventually { got.count == 1 })
+            weakTailer = tailer
+        }
+        // The live thread holds the tailer only weakly, so the last reference going away frees it.
+        #expect(await eventually { weakTailer == nil })
+    }
+}
+
 @Suite("Ingest LogTailer live glob rotation")
 struct IngestTailerGlobRotationTests {
     @Test func renamedFileMatchedByTheGlobIsNotReadTwice() async throws {

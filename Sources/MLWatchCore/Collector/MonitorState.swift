@@ -76,6 +76,9 @@ public final class MonitorState {
         self.rules = rules
         self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
         self.rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
+        // `unowned(unsafe)`: the parser is private to this state and calls back only from `ingestLine`,
+        // while the state is alive; a checked reference would cost a reference-count check per line.
+        parser.requestIDSeen = { [unowned(unsafe) self] hash in self.joiner.prefetch(hash: hash) }
     }
 
     /// An independent copy (replay checkpoints): later changes to either do not show in the other.
@@ -125,7 +128,12 @@ public final class MonitorState {
     }
 
     public func ingestLine(_ line: UnsafeBufferPointer<UInt8>) {
-        switch parser.parse(line) {
+        apply(parser.parse(line), line: line)
+    }
+
+    /// Takes the parse of `line` into account (`line` is only read again to remember a malformed one).
+    private func apply(_ outcome: consuming ParseOutcome, line: UnsafeBufferPointer<UInt8>) {
+        switch consume outcome {
         case .blank:
             return
         case .malformed(let reason):

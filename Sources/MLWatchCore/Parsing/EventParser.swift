@@ -10,6 +10,18 @@ public final class EventParser {
     // thread-local access set) cost ~3 % of parse + ingest, once per interned string.
     @exclusivity(unchecked) private var interner = StringInterner()
     @exclusivity(unchecked) private var lastFeatureCount = 8
+    /// Called with the `ByteHash` of a line's `request_id` as soon as it is read (standard format), before
+    /// the rest of the line is parsed: the collector starts loading the label joiner's slot for it then,
+    /// so that cache miss overlaps the parse (see `LabelJoiner.prefetch(hash:)`).
+    @exclusivity(unchecked) var requestIDSeen: ((UInt64) -> Void)?
+    /// The top-level keys by position of the last prediction, label and system line (indexed by `Kind`),
+    /// and the feature names by position of the last prediction (see `ExpectedKeys`). One memory per kind of
+    /// line: the kinds interleave in a log and write different keys, so a shared one would keep missing.
+    @exclusivity(unchecked) private var topKeys = [ExpectedKeys<Key>](repeating: ExpectedKeys(positions: 24), count: 3)
+    @exclusivity(unchecked) private var featureKeys = ExpectedKeys<String>(positions: 64)
+    /// Keys of the current line that no memory knew (position, raw byte range, meaning): remembered for the
+    /// line's kind once the whole line is known to be valid.
+    @exclusivity(unchecked) private var missedKeys: [(position: Int, raw: Range<Int>, key: Key)] = []
 
     public init(mapping: FieldMapping = .standard) {
         self.mapping = mapping
@@ -48,8 +60,52 @@ public final class EventParser {
         }
     }
 
-    private enum Kind {
+    private enum Kind: Int {
         case prediction, label, system
+    }
+
+    /// The key at `position` if a memory knows its bytes: the kind whose memory matched the previous key
+    /// (`kindGuess`) first, then the others (a label line starts like a prediction, with `ts`).
+    @inline(__always)
+    private func knownKey(_ position: Int, _ s: inout JSONScanner, kindGuess: inout Int) -> Key? {
+        if let k = topKeys[kindGuess].match(position, &s) { return k }
+        for other in 0..<topKeys.count where other != kindGuess {
+            if let k = topKeys[other].match(position, &s) {
+                kindGuess = other
+                return k
+            }
+        }
+        return nil
+    }
+
+    /// The top-level keys of the standard format.
+    enum Key {
+        case ts, timestamp, time, type, model, version, requestID, latency, status, features, prediction, score
+        case feedback, label, host, cpu, mem, load, other
+    }
+
+    private static func classify(_ key: JSONScanner.StringToken, in s: JSONScanner) -> Key {
+        switch s.withBytes(key, { $0.count }) {
+        case 2 where s.tokenEquals(key, "ts"): return .ts
+        case 9 where s.tokenEquals(key, "timestamp"): return .timestamp
+        case 4 where s.tokenEquals(key, "time"): return .time
+        case 4 where s.tokenEquals(key, "type"): return .type
+        case 5 where s.tokenEquals(key, "model"): return .model
+        case 7 where s.tokenEquals(key, "version"): return .version
+        case 10 where s.tokenEquals(key, "request_id"): return .requestID
+        case 10 where s.tokenEquals(key, "latency_ms"): return .latency
+        case 6 where s.tokenEquals(key, "status"): return .status
+        case 8 where s.tokenEquals(key, "features"): return .features
+        case 10 where s.tokenEquals(key, "prediction"): return .prediction
+        case 5 where s.tokenEquals(key, "score"): return .score
+        case 8 where s.tokenEquals(key, "feedback"): return .feedback
+        case 5 where s.tokenEquals(key, "label"): return .label
+        case 4 where s.tokenEquals(key, "host"): return .host
+        case 7 where s.tokenEquals(key, "cpu_pct"): return .cpu
+        case 6 where s.tokenEquals(key, "mem_mb"): return .mem
+        case 5 where s.tokenEquals(key, "load1"): return .load
+        default: return .other
+        }
     }
 
     /// Interner call sites (`StringInterner.intern(_:hint:)`): fixed fields, then two per feature position.
@@ -65,6 +121,8 @@ public final class EventParser {
 
     private func parseStandard(_ s: inout JSONScanner) throws(MalformedReason) -> ParseOutcome {
         s.i += 1
+        // (Left over from a line that turned out malformed, if any.)
+        missedKeys.removeAll(keepingCapacity: true)
         // Each timestamp key separately: `ts` wins over `timestamp` over `time` whatever their order in
         // the line (as on the mapped path); a later duplicate of a key replaces an earlier one.
         var ts: Stamp?
@@ -90,19 +148,29 @@ public final class EventParser {
         if s.peek() == 0x7D {
             s.i += 1
         } else {
+            var position = 0
+            var kindGuess = Kind.prediction.rawValue
             while true {
                 s.skipWhitespace()
-                let key = try s.parseString()
+                let key: Key
+                if let known = knownKey(position, &s, kindGuess: &kindGuess) {
+                    key = known
+                } else {
+                    let start = s.i
+                    key = Self.classify(try s.parseString(), in: s)
+                    missedKeys.append((position, start..<s.i, key))
+                }
+                position += 1
                 try s.expect(0x3A)
                 s.skipWhitespace()
-                switch s.withBytes(key, { $0.count }) {
-                case 2 where s.tokenEquals(key, "ts"):
+                switch key {
+                case .ts:
                     ts = try parseTimestamp(&s)
-                case 9 where s.tokenEquals(key, "timestamp"):
+                case .timestamp:
                     tsTimestamp = try parseTimestamp(&s)
-                case 4 where s.tokenEquals(key, "time"):
+                case .time:
                     tsTime = try parseTimestamp(&s)
-                case 4 where s.tokenEquals(key, "type"):
+                case .type:
                     // Every key (duplicates included) takes the value of its last occurrence, as on the
                     // mapped path: a later `"type"` that is not label/system makes a prediction again.
                     kind = .prediction
@@ -116,35 +184,36 @@ public final class EventParser {
                     } else {
                         try s.skipValue()
                     }
-                case 5 where s.tokenEquals(key, "model"):
+                case .model:
                     model = try parseText(&s, hint: Hint.model) ?? "default"
-                case 7 where s.tokenEquals(key, "version"):
+                case .version:
                     version = try parseText(&s, hint: Hint.version) ?? ""
-                case 10 where s.tokenEquals(key, "request_id"):
+                case .requestID:
                     requestID = try parseText(&s, hint: nil)
-                case 10 where s.tokenEquals(key, "latency_ms"):
+                    if let requestIDSeen, let requestID { requestIDSeen(ByteHash.hash(requestID)) }
+                case .latency:
                     latency = try parseOptionalNumber(&s)
-                case 6 where s.tokenEquals(key, "status"):
+                case .status:
                     status = try parseText(&s, hint: Hint.status)
-                case 8 where s.tokenEquals(key, "features"):
+                case .features:
                     features = try parseFeatures(&s)
-                case 10 where s.tokenEquals(key, "prediction"):
+                case .prediction:
                     prediction = try parseOutput(&s, hint: Hint.prediction)
-                case 5 where s.tokenEquals(key, "score"):
+                case .score:
                     score = try parseOptionalNumber(&s)
-                case 8 where s.tokenEquals(key, "feedback"):
+                case .feedback:
                     feedback = try parseText(&s, hint: Hint.feedback)
-                case 5 where s.tokenEquals(key, "label"):
+                case .label:
                     label = try parseOutput(&s, hint: Hint.label)
-                case 4 where s.tokenEquals(key, "host"):
+                case .host:
                     host = try parseText(&s, hint: Hint.host) ?? ""
-                case 7 where s.tokenEquals(key, "cpu_pct"):
+                case .cpu:
                     cpu = try parseOptionalNumber(&s)
-                case 6 where s.tokenEquals(key, "mem_mb"):
+                case .mem:
                     mem = try parseOptionalNumber(&s)
-                case 5 where s.tokenEquals(key, "load1"):
+                case .load:
                     load = try parseOptionalNumber(&s)
-                default:
+                case .other:
                     try s.skipValue()
                 }
                 s.skipWhitespace()
@@ -156,6 +225,9 @@ public final class EventParser {
         }
         s.skipWhitespace()
         guard s.atEnd else { throw .invalidJSON }
+        for m in missedKeys {
+            topKeys[kind.rawValue].remember(m.position, raw: UnsafeBufferPointer(rebasing: s.bytes[m.raw]), meaning: m.key)
+        }
         let time: Double
         switch ts ?? tsTimestamp ?? tsTime {
         case nil: return .malformed(.missingTimestamp)
@@ -279,9 +351,16 @@ public final class EventParser {
         }
         while true {
             s.skipWhitespace()
-            let keyToken = try s.parseString()
             let k = entries.count
-            let name = internString(&s, keyToken, hint: Hint.featureName(k))
+            let name: String
+            if let known = featureKeys.match(k, &s) {
+                name = known
+            } else {
+                let start = s.i
+                let keyToken = try s.parseString()
+                name = internString(&s, keyToken, hint: Hint.featureName(k))
+                featureKeys.remember(k, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), meaning: name)
+            }
             try s.expect(0x3A)
             s.skipWhitespace()
             let value: FeatureValue

@@ -100,6 +100,15 @@ struct EventWindow {
             let i = match.sequence - droppedPredictions
             return predictions.indices.contains(i) && predictions[i].requestID == requestID ? i : nil
         }
+        // In a time window arrival order is time order unless events came out of order, so the prediction
+        // is usually at its arrival position: one probe instead of a binary search whose last steps miss
+        // the cache (labels arrive minutes after their predictions). Verified by time and id, else searched.
+        let guess = match.sequence - droppedPredictions
+        if predictionTimes.indices.contains(guess), predictionTimes[guess] == match.time,
+           predictions[guess].requestID == requestID,
+           guess + 1 == predictionTimes.count || predictionTimes[guess + 1] != match.time {
+            return guess
+        }
         var i = lowerBound(predictionTimes, match.time) { $0 }
         var found: Int?
         while i < predictions.count, predictionTimes[i] == match.time {

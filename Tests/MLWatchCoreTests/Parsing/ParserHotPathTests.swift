@@ -76,6 +76,43 @@ struct ParserHotPathTests {
         }
     }
 
+    /// The parser first compares each key with the bytes the same position held in the last line of the same
+    /// kind (`ExpectedKeys`). Lines of all three kinds interleave here, mostly in a few fixed key orders (so
+    /// the remembered keys are hit) and sometimes shuffled, with near misses (prefixes, one byte off, escaped
+    /// spellings, keys over the 48 remembered bytes), against a fresh parser per line.
+    @Test("remembered key orders never misread a key")
+    func rememberedKeysNeverMisread() {
+        var rng = PTRandom(seed: 19)
+        let long = String(repeating: "k", count: 60)
+        let topKeys = ["ts", "model", "version", "request_id", "latency_ms", "status", "prediction", "score", "label",
+                       "type", "host", "cpu_pct", "feedback", "tsx", "t", "modem", #"mod\u0065l"#, #"t\u0073"#,
+                       "request_i", "request_idd", long, long + "x", "features"]
+        let values = [#""a""#, #""label""#, #""system""#, "1", "0.25", "null", #""2026-11-22T10:15:03Z""#, "1795428903",
+                      #""r-1""#, "true", #"{"x":1}"#]
+        let featureNames = ["amount", "amounu", "amoun", "country", #"c\u006funtry"#, "", long, long + "y", "a", "ab"]
+        let featureValues = ["1.5", #""DE""#, "null", "false", #""FR""#]
+        let orders: [[String]] = [
+            ["ts", "model", "version", "request_id", "latency_ms", "status", "features", "prediction", "score"],
+            ["ts", "type", "request_id", "label"],
+            ["ts", "type", "host", "cpu_pct"],
+        ]
+        let featureOrder = ["amount", "country", long, "a"]
+        let shared = EventParser()
+        for _ in 0..<6000 {
+            let shuffled = rng.chance(0.2)
+            var keys = shuffled ? (0..<Int(rng.next() % 9)).map { _ in rng.pick(topKeys) } : rng.pick(orders)
+            if !shuffled, rng.chance(0.1) { keys[Int(rng.next() % UInt64(keys.count))] = rng.pick(topKeys) }
+            let fields = keys.map { key -> String in
+                guard key == "features" else { return #""\#(key)":\#(rng.pick(values))"# }
+                let names = rng.chance(0.7) ? featureOrder : (0..<Int(rng.next() % 5)).map { _ in rng.pick(featureNames) }
+                let features = names.map { #""\#($0)":\#(rng.pick(featureValues))"# }.joined(separator: ",")
+                return #""features":{\#(features)}"#
+            }
+            let line = "{" + fields.joined(separator: ",") + "}"
+            #expect(shared.parse(line) == EventParser().parse(line), "\(line)")
+        }
+    }
+
     @Test("ByteHash: equal bytes hash equal, equality agrees with ==, lengths 0…40")
     func byteHash() {
         var rng = PTRandom(seed: 3)

@@ -169,9 +169,16 @@ public final class MonitorState {
                 return
             }
             events += 1
-            if evaluationAggregate.covers(t) { evaluationAggregate.apply(window.predictions[at], sign: 1) }
-            if viewAggregate.covers(t) { viewAggregate.apply(window.predictions[at], sign: 1) }
-            if let drift, drift.observesEvents { drift.observe(window.predictions[at]) }
+            let inEvaluation = evaluationAggregate.covers(t)
+            let inView = viewAggregate.covers(t)
+            let observed = drift?.observesEvents == true
+            if inEvaluation || inView || observed {
+                window.withPrediction(at: at) { e in
+                    if inEvaluation { evaluationAggregate.apply(e, sign: 1) }
+                    if inView { viewAggregate.apply(e, sign: 1) }
+                    if observed { drift?.observe(e) }
+                }
+            }
             if let id = waitingID { joiner.expect(id, at: t, sequence: sequence) }
             joiner.expire(now: t)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
@@ -284,7 +291,7 @@ public final class MonitorState {
     }
 
     /// An event leaves the window: it leaves the aggregates that counted it.
-    private func removeFromAggregates(_ e: PredictionEvent) {
+    private func removeFromAggregates(_ e: borrowing PredictionEvent) {
         if evaluationAggregate.covers(e.timestamp) { evaluationAggregate.apply(e, sign: -1) }
         if viewAggregate.covers(e.timestamp) { viewAggregate.apply(e, sign: -1) }
     }

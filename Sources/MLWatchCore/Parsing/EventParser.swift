@@ -10,6 +10,7 @@ public final class EventParser {
     // thread-local access set) cost ~3 % of parse + ingest, once per interned string.
     @exclusivity(unchecked) private var interner = StringInterner()
     @exclusivity(unchecked) private var lastFeatureCount = 8
+    @exclusivity(unchecked) private var dayCache = TimestampParser.DayCache()
     /// Called with the `ByteHash` of a line's `request_id` as soon as it is read (standard format), before
     /// the rest of the line is parsed: the collector starts loading the label joiner's slot for it then,
     /// so that cache miss overlaps the parse (see `LabelJoiner.prefetch(hash:)`).
@@ -122,7 +123,7 @@ public final class EventParser {
     private func parseStandard(_ s: inout JSONScanner) throws(MalformedReason) -> ParseOutcome {
         s.i += 1
         // (Left over from a line that turned out malformed, if any.)
-        missedKeys.removeAll(keepingCapacity: true)
+        if !missedKeys.isEmpty { missedKeys.removeAll(keepingCapacity: true) }
         // Each timestamp key separately: `ts` wins over `timestamp` over `time` whatever their order in
         // the line (as on the mapped path); a later duplicate of a key replaces an earlier one.
         var ts: Stamp?
@@ -225,8 +226,11 @@ public final class EventParser {
         }
         s.skipWhitespace()
         guard s.atEnd else { throw .invalidJSON }
-        for m in missedKeys {
-            topKeys[kind.rawValue].remember(m.position, raw: UnsafeBufferPointer(rebasing: s.bytes[m.raw]), meaning: m.key)
+        if !missedKeys.isEmpty {
+            for m in missedKeys {
+                topKeys[kind.rawValue].remember(m.position, raw: UnsafeBufferPointer(rebasing: s.bytes[m.raw]), meaning: m.key)
+            }
+            missedKeys.removeAll(keepingCapacity: true)
         }
         let time: Double
         switch ts ?? tsTimestamp ?? tsTime {
@@ -236,12 +240,10 @@ public final class EventParser {
         }
         switch kind {
         case .prediction:
-            return .event(
-                .prediction(
-                    PredictionEvent(
-                        timestamp: time, model: model, version: version, requestID: requestID, latencyMs: latency,
-                        status: status, features: features, prediction: prediction, score: score,
-                        feedback: feedback, inlineLabel: label)))
+            return .event(.prediction(PredictionEvent(
+                timestamp: time, model: model, version: version, requestID: requestID, latencyMs: latency,
+                status: status, features: features, prediction: prediction, score: score, feedback: feedback,
+                inlineLabel: label)))
         case .label:
             guard let rid = requestID, let l = label else { return .malformed(.missingField) }
             return .event(.label(LabelEvent(timestamp: time, requestID: rid, label: l)))
@@ -260,7 +262,7 @@ public final class EventParser {
         switch s.peek() {
         case 0x22:
             let t = try s.parseString()
-            if let v = s.withBytes(t, { TimestampParser.parse($0) }) { return .valid(v) }
+            if let v = s.withBytes(t, { TimestampParser.parse($0, cache: &dayCache) }) { return .valid(v) }
             return .invalid
         case 0x2D?, 0x30?, 0x31?, 0x32?, 0x33?, 0x34?, 0x35?, 0x36?, 0x37?, 0x38?, 0x39?, 0x49?, 0x4E?:  // a number, NaN, Infinity
             let n = try s.parseNumber()

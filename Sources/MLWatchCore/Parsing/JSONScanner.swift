@@ -210,17 +210,24 @@ struct JSONScanner {
 
     /// Parses a JSON number, plus `NaN`, `Infinity` and `-Infinity` as Python's `json` writes them.
     mutating func parseNumber() throws(MalformedReason) -> Double {
+        // The cursor and the bytes in locals: written through `self` (an inout struct), the loops stored `i`
+        // back to memory on every digit, since the compiler could not prove the bytes do not alias it.
+        let n = bytes.count
+        guard let p = bytes.baseAddress else { throw .invalidJSON }
         let start = i
+        var j = i
         var negative = false
-        if i < bytes.count, bytes[i] == 0x2D {
+        if j < n, p[j] == 0x2D {
             negative = true
-            i += 1
+            j += 1
         }
-        if i < bytes.count, bytes[i] == 0x49 {  // Infinity
+        if j < n, p[j] == 0x49 {  // Infinity
+            i = j
             try literal("Infinity")
             return negative ? -.infinity : .infinity
         }
-        if !negative, i < bytes.count, bytes[i] == 0x4E {  // NaN
+        if !negative, j < n, p[j] == 0x4E {  // NaN
+            i = j
             try literal("NaN")
             return .nan
         }
@@ -229,56 +236,57 @@ struct JSONScanner {
         var exp10 = 0
         // Whether a nonzero digit beyond the 19 kept ones was dropped (the mantissa is then inexact).
         var dropped = false
-        let intStart = i
-        while i < bytes.count, bytes[i] &- 0x30 < 10 {
+        let intStart = j
+        while j < n, p[j] &- 0x30 < 10 {
             if digits < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+                mantissa = mantissa &* 10 &+ UInt64(p[j] &- 0x30)
                 if mantissa != 0 { digits += 1 }
             } else {
                 exp10 += 1
-                if bytes[i] != 0x30 { dropped = true }
+                if p[j] != 0x30 { dropped = true }
             }
-            i += 1
+            j += 1
         }
-        let intLen = i - intStart
+        let intLen = j - intStart
         guard intLen > 0 else { throw .invalidJSON }
-        if intLen > 1, bytes[intStart] == 0x30 { throw .invalidJSON }
-        if i < bytes.count, bytes[i] == 0x2E {
-            i += 1
-            let fracStart = i
-            while i < bytes.count, bytes[i] &- 0x30 < 10 {
+        if intLen > 1, p[intStart] == 0x30 { throw .invalidJSON }
+        if j < n, p[j] == 0x2E {
+            j += 1
+            let fracStart = j
+            while j < n, p[j] &- 0x30 < 10 {
                 if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+                    mantissa = mantissa &* 10 &+ UInt64(p[j] &- 0x30)
                     if mantissa != 0 { digits += 1 }
                     exp10 -= 1
-                } else if bytes[i] != 0x30 {
+                } else if p[j] != 0x30 {
                     dropped = true
                 }
-                i += 1
+                j += 1
             }
-            guard i > fracStart else { throw .invalidJSON }
+            guard j > fracStart else { throw .invalidJSON }
         }
-        if i < bytes.count, bytes[i] | 0x20 == 0x65 {
-            i += 1
+        if j < n, p[j] | 0x20 == 0x65 {
+            j += 1
             var expNegative = false
-            if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D {
-                expNegative = bytes[i] == 0x2D
-                i += 1
+            if j < n, p[j] == 0x2B || p[j] == 0x2D {
+                expNegative = p[j] == 0x2D
+                j += 1
             }
-            let expStart = i
+            let expStart = j
             var e = 0
-            while i < bytes.count, bytes[i] &- 0x30 < 10 {
-                if e < 100_000 { e = e * 10 + Int(bytes[i] &- 0x30) }
-                i += 1
+            while j < n, p[j] &- 0x30 < 10 {
+                if e < 100_000 { e = e * 10 + Int(p[j] &- 0x30) }
+                j += 1
             }
-            guard i > expStart else { throw .invalidJSON }
+            guard j > expStart else { throw .invalidJSON }
             exp10 += expNegative ? -e : e
         }
+        i = j
         // Clinger's fast path: exact when the mantissa fits in 53 bits and |exp10| ≤ 22,
         // because both operands are then exact doubles and IEEE division/multiplication rounds once.
         if mantissa < (1 << 53), exp10 >= -22, exp10 <= 22 {
             var v = Double(mantissa)
-            if exp10 < 0 { v /= JSONScanner.powersOf10[-exp10] } else if exp10 > 0 { v *= JSONScanner.powersOf10[exp10] }
+            if exp10 < 0 { v /= JSONScanner.powerOf10(-exp10) } else if exp10 > 0 { v *= JSONScanner.powerOf10(exp10) }
             return negative ? -v : v
         }
         #if arch(x86_64) && !os(Windows)
@@ -290,7 +298,7 @@ struct JSONScanner {
         // strtod call with a heap-allocated C string for every such number (the hot spot in profiles).
         if !dropped, exp10 >= -27, exp10 <= 27 {
             var r = Float80(mantissa)
-            if exp10 < 0 { r /= JSONScanner.powersOf10x[-exp10] } else if exp10 > 0 { r *= JSONScanner.powersOf10x[exp10] }
+            if exp10 < 0 { r /= JSONScanner.powerOf10x(-exp10) } else if exp10 > 0 { r *= JSONScanner.powerOf10x(exp10) }
             if r.significandBitPattern & 0x7FF != 0x400 {
                 let v = Double(r)
                 return negative ? -v : v
@@ -300,19 +308,52 @@ struct JSONScanner {
         return slowNumber(start..<i)
     }
 
+    /// 10^k for 0 ≤ k ≤ 22, all exact doubles. A `switch` of literals (a table in read-only data) rather than
+    /// a `static let` array, whose lazy initialisation check (`swift_once`) ran on every number.
+    @inline(__always)
+    static func powerOf10(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
+
     #if arch(x86_64) && !os(Windows)
-    private static let powersOf10x: [Float80] = (0...27).map { e in
-        var v: Float80 = 1
-        for _ in 0..<e { v *= 10 }
-        return v
+    /// 10^k for 0 ≤ k ≤ 27, exact in Float80's 64-bit significand (5^27 < 2^64); literals, as `powerOf10`.
+    @inline(__always)
+    private static func powerOf10x(_ k: Int) -> Float80 {
+        switch k {
+        case 0...22: return Float80(powerOf10(k))
+        case 23: return 1e23
+        case 24: return 1e24
+        case 25: return 1e25
+        case 26: return 1e26
+        default: return 1e27
+        }
     }
     #endif
 
-    private static let powersOf10: [Double] = (0...22).map { e in
-        var v = 1.0
-        for _ in 0..<e { v *= 10 }
-        return v
-    }
 
     /// Any other number, through the standard library (correctly rounded, and independent of the C
     /// locale: `strtod`, used before, reads "0.5" as 0 once the terminal UI has called

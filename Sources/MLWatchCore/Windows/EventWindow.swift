@@ -45,7 +45,7 @@ struct EventWindow {
     /// parse + ingest per copy in `perf`).
     /// - Parameter onEvict: sees the events a count window drops to make room (their joined labels can go).
     /// - Complexity: O(1) for in-order events, O(log n + k) for an event k places out of order.
-    mutating func insert(_ e: consuming PredictionEvent, onEvict: (PredictionEvent) -> Void = { _ in }) -> Int? {
+    mutating func insert(_ e: consuming PredictionEvent, onEvict: (borrowing PredictionEvent) -> Void = { _ in }) -> Int? {
         let t = e.timestamp
         guard admit(t) else { return nil }
         acceptedPredictions += 1
@@ -53,7 +53,7 @@ struct EventWindow {
             predictionTimes.append(t)
             predictions.append(e)
             while predictions.count > size {
-                predictions.removeFirst { onEvict($0) }
+                predictions.removeFirst(onEvict)
                 predictionTimes.removeFirst()
                 droppedPredictions += 1
             }
@@ -82,9 +82,9 @@ struct EventWindow {
     }
 
     /// Drops events that no window still to be computed can contain: those at or before `cutoff`.
-    mutating func evict(upTo cutoff: Double, onEvict: (PredictionEvent) -> Void) {
+    mutating func evict(upTo cutoff: Double, onEvict: (borrowing PredictionEvent) -> Void) {
         while let first = predictionTimes.first, first <= cutoff {
-            predictions.removeFirst { onEvict($0) }
+            predictions.removeFirst(onEvict)
             predictionTimes.removeFirst()
             droppedPredictions += 1
         }
@@ -116,6 +116,13 @@ struct EventWindow {
             i += 1
         }
         return found
+    }
+
+    /// Calls `body` with the prediction at `index`, borrowed in place. Passing `predictions[index]` to a
+    /// mutating method of another stored property copied the event (a retain and a release of each field).
+    @inline(__always)
+    func withPrediction<R>(at index: Int, _ body: (borrowing PredictionEvent) -> R) -> R {
+        body(predictions[index])
     }
 
     /// Stores a joined label on the prediction at `index`.

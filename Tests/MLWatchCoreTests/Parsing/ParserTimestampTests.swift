@@ -6,6 +6,25 @@ import Testing
 struct ParserTimestampTests {
     static let base = PT.utc(2026, 11, 22, 10, 15, 3)
 
+    /// The parser remembers the last date's day number (`TimestampParser.DayCache`): runs of the same date,
+    /// date changes, and invalid dates or times right after a valid one on the same day must give what a
+    /// parse without memory gives.
+    @Test("the remembered date never changes a result")
+    func dayCacheAgreesWithAFreshParse() {
+        var rng = PTRandom(seed: 5)
+        let dates = ["2026-11-22", "2026-11-23", "2026-02-29", "2026-13-01", "2026-11-32", "2025-12-31", "2026-1a-22",
+                     "2024-02-29", "0000-01-01", "2026-11-2"]
+        let times = ["T10:15:03Z", "T23:59:60Z", "T24:00:00Z", " 10:15:03.5", "T10:15:03.123456789+01:00", "T10:61:03Z",
+                     "x10:15:03Z", "T10:15:03", "T10:15:3Z", "T00:00:00.000Z"]
+        var cache = TimestampParser.DayCache()
+        for _ in 0..<5000 {
+            let text = rng.pick(dates) + rng.pick(times)
+            var copy = text
+            let cached = copy.withUTF8 { TimestampParser.parse(UnsafeBufferPointer(rebasing: $0[...]), cache: &cache) }
+            #expect(cached == TimestampParser.parse(text), "\(text)")
+        }
+    }
+
     /// Every documented string form, with the epoch seconds it means.
     static let stringForms: [(String, Double)] = [
         ("2026-11-22T10:15:03.120Z", base + 0.12),

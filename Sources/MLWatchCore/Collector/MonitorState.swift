@@ -176,7 +176,7 @@ public final class MonitorState {
                 window.withPrediction(at: at) { e in
                     if inEvaluation { evaluationAggregate.apply(e, sign: 1) }
                     if inView { viewAggregate.apply(e, sign: 1) }
-                    if observed { drift?.observe(e) }
+                    if observed { drift?.observe(e.pointee) }
                 }
             }
             if let id = waitingID { joiner.expect(id, at: t, sequence: sequence) }
@@ -196,8 +196,8 @@ public final class MonitorState {
             let inView = viewAggregate.covers(match.time)
             guard let i = window.predictionIndex(requestID: l.requestID, match: match) else { return }
             if inEvaluation || inView {
-                let before = window.predictions[i]
-                if before.inlineLabel == nil {
+                window.withPrediction(at: i) { before in
+                    guard before.pointee.inlineLabel == nil else { return }
                     if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
                     if inView { viewAggregate.replaceLabel(of: before, with: l.label) }
                 }
@@ -291,9 +291,10 @@ public final class MonitorState {
     }
 
     /// An event leaves the window: it leaves the aggregates that counted it.
-    private func removeFromAggregates(_ e: borrowing PredictionEvent) {
-        if evaluationAggregate.covers(e.timestamp) { evaluationAggregate.apply(e, sign: -1) }
-        if viewAggregate.covers(e.timestamp) { viewAggregate.apply(e, sign: -1) }
+    private func removeFromAggregates(_ e: UnsafePointer<PredictionEvent>) {
+        let t = e.pointee.timestamp
+        if evaluationAggregate.covers(t) { evaluationAggregate.apply(e, sign: -1) }
+        if viewAggregate.covers(t) { viewAggregate.apply(e, sign: -1) }
     }
 
     /// Ends the input (end of a `check`, or of a replay): evaluates the boundaries still due up to the

@@ -31,12 +31,13 @@ struct GroupAccumulator {
 
     var regression: Bool { fractionalPredictions > 0 }
 
-    /// Adds (`sign` +1) or removes (`sign` −1) one prediction and its label.
-    mutating func apply(_ e: PredictionEvent, sign: Int, lowConfidenceBelow: Double) {
+    /// Adds (`sign` +1) or removes (`sign` −1) one prediction and its label. By address: see
+    /// `WindowAggregator.apply`.
+    mutating func apply(_ p: UnsafePointer<PredictionEvent>, sign: Int, lowConfidenceBelow: Double) {
         count += sign
-        if e.isError { errors += sign }
-        if let l = e.latencyMs, l.isFinite { sign > 0 ? latencies.insert(l) : latencies.remove(l) }
-        switch e.prediction {
+        if PredictionEvent.isError(status: p.pointee.status) { errors += sign }
+        if let l = p.pointee.latencyMs, l.isFinite { sign > 0 ? latencies.insert(l) : latencies.remove(l) }
+        switch p.pointee.prediction {
         case .null:
             nullOutputs += sign
         case .number(let v):
@@ -47,37 +48,41 @@ struct GroupAccumulator {
                 // A regression output: class shares are not used while one is in the window, so its
                 // (costly, unique) class key is not counted either.
                 fractionalPredictions += sign
-            } else if let k = e.prediction.classKey {
+            } else if let k = p.pointee.prediction.classKey {
                 classCounts.add(k, sign)
             }
         case .label(let k):
             classCounts.add(k, sign)
         }
-        if let s = e.score, s.isFinite {
+        if let s = p.pointee.score, s.isFinite {
             sign > 0 ? scoreValues.insert(s) : scoreValues.remove(s)
             if max(s, 1 - s) < lowConfidenceBelow { lowConfidence += sign }
         }
-        if let f = e.feedback, !f.isEmpty { feedback.add(f, sign) }
-        if let label = e.label { applyLabel(label, of: e, sign: sign) }
-        for (position, f) in e.features.enumerated() {
-            // Producers write the same features in the same order: try the slot at the same position
-            // before hashing the name (String == is a pointer compare for the parser's interned names).
-            let slot: Int
-            if position < featureNames.count, featureNames[position] == f.name {
-                slot = position
-            } else if let i = featureIndex[f.name] {
-                slot = i
-            } else {
-                slot = features.count
-                features.append(FeatureAccumulator())
-                featureNames.append(f.name)
-                featureKept.append(featureDemand.includes(f.name))
-                featureIndex[f.name] = slot
-            }
-            if featureKept[slot] {
-                features[slot].apply(f.value, sign: sign)
-            } else {
-                features[slot].present += sign
+        if let f = p.pointee.feedback, !f.isEmpty { feedback.add(f, sign) }
+        if let label = p.pointee.inlineLabel ?? p.pointee.joinedLabel { applyLabel(label, of: p, sign: sign) }
+        p.pointee.features.withUnsafeBufferPointer { entries in
+            for position in entries.indices {
+                let f = entries.baseAddress! + position
+                // Producers write the same features in the same order: try the slot at the same position
+                // before hashing the name (String == is a pointer compare for the parser's interned names).
+                let slot: Int
+                if position < featureNames.count, featureNames[position] == f.pointee.name {
+                    slot = position
+                } else if let i = featureIndex[f.pointee.name] {
+                    slot = i
+                } else {
+                    let name = f.pointee.name
+                    slot = features.count
+                    features.append(FeatureAccumulator())
+                    featureNames.append(name)
+                    featureKept.append(featureDemand.includes(name))
+                    featureIndex[name] = slot
+                }
+                if featureKept[slot] {
+                    features[slot].apply(f.pointee.value, sign: sign)
+                } else {
+                    features[slot].present += sign
+                }
             }
         }
     }
@@ -91,11 +96,11 @@ struct GroupAccumulator {
     }
 
     /// Adds or removes the contribution of a ground-truth label for prediction `e`.
-    mutating func applyLabel(_ label: OutputValue, of e: PredictionEvent, sign: Int) {
+    mutating func applyLabel(_ label: OutputValue, of e: UnsafePointer<PredictionEvent>, sign: Int) {
         guard label != .null else { return }
         labelled += sign
-        if e.prediction.sameClass(as: label) { correct += sign }
-        if let p = e.prediction.numericValue, let y = label.numericValue {
+        if e.pointee.prediction.sameClass(as: label) { correct += sign }
+        if let p = e.pointee.prediction.numericValue, let y = label.numericValue {
             let err = abs(p - y)
             if err.isFinite { sign > 0 ? absErrors.insert(err) : absErrors.remove(err) }
         }

@@ -57,21 +57,29 @@ struct WindowAggregator {
         range = nil
     }
 
-    /// Adds (+1) or removes (−1) a prediction in every group it belongs to.
-    mutating func apply(_ e: PredictionEvent, sign: Int) {
-        groups[slot(model: e.model, version: e.version)].apply(e, sign: sign, lowConfidenceBelow: lowConfidence)
+    /// Adds (+1) or removes (−1) a prediction in every group it belongs to. The event is passed by address
+    /// (see `ChunkedDeque.withUnsafeElement`): only the fields read are loaded, nothing is copied.
+    mutating func apply(_ e: UnsafePointer<PredictionEvent>, sign: Int) {
+        let group = slot(of: e)
+        groups[group].apply(e, sign: sign, lowConfidenceBelow: lowConfidence)
         if let seg = segmentSlot(e) { groups[seg].apply(e, sign: sign, lowConfidenceBelow: lowConfidence) }
     }
 
+    /// As above, for an event held in a variable (tests, recomputations).
+    mutating func apply(_ e: PredictionEvent, sign: Int) {
+        withUnsafePointer(to: e) { apply($0, sign: sign) }
+    }
+
     /// Adds or removes a label's contribution for prediction `e` (already counted here).
-    mutating func applyLabel(_ label: OutputValue, of e: PredictionEvent, sign: Int) {
-        groups[slot(model: e.model, version: e.version)].applyLabel(label, of: e, sign: sign)
+    mutating func applyLabel(_ label: OutputValue, of e: UnsafePointer<PredictionEvent>, sign: Int) {
+        let group = slot(of: e)
+        groups[group].applyLabel(label, of: e, sign: sign)
         if let seg = segmentSlot(e) { groups[seg].applyLabel(label, of: e, sign: sign) }
     }
 
     /// A label was joined to prediction `e`, which is counted here: its old label (if any) stops counting.
-    mutating func replaceLabel(of e: PredictionEvent, with label: OutputValue) {
-        if let old = e.joinedLabel { applyLabel(old, of: e, sign: -1) }
+    mutating func replaceLabel(of e: UnsafePointer<PredictionEvent>, with label: OutputValue) {
+        if let old = e.pointee.joinedLabel { applyLabel(old, of: e, sign: -1) }
         applyLabel(label, of: e, sign: 1)
     }
 
@@ -79,13 +87,15 @@ struct WindowAggregator {
     /// move recomputes from scratch.
     mutating func move(from: Double, to: Double, window: EventWindow) {
         guard !coversEverything else { return }
-        // Index loops, not `for e in slice`: the iterator hands out copies of the events.
+        // Index loops over the events' addresses: iterating or subscripting hands out copies of them.
         if let r = range, from >= r.from, to >= r.to {
-            for i in window.predictionRange(from: r.from, to: min(from, r.to)) { apply(window.predictions[i], sign: -1) }
-            for i in window.predictionRange(from: max(r.to, from), to: to) { apply(window.predictions[i], sign: 1) }
+            for i in window.predictionRange(from: r.from, to: min(from, r.to)) {
+                window.withPrediction(at: i) { apply($0, sign: -1) }
+            }
+            for i in window.predictionRange(from: max(r.to, from), to: to) { window.withPrediction(at: i) { apply($0, sign: 1) } }
         } else {
             reset()
-            for i in window.predictionRange(from: from, to: to) { apply(window.predictions[i], sign: 1) }
+            for i in window.predictionRange(from: from, to: to) { window.withPrediction(at: i) { apply($0, sign: 1) } }
         }
         range = (from, to)
     }
@@ -100,18 +110,20 @@ struct WindowAggregator {
         body(&groups[i])
     }
 
-    private mutating func slot(model: String, version: String) -> Int {
-        if let last = lastGroup, last.model == model, last.version == version { return last.slot }
+    private mutating func slot(of e: UnsafePointer<PredictionEvent>) -> Int {
+        if let last = lastGroup, last.model == e.pointee.model, last.version == e.pointee.version { return last.slot }
+        let model = e.pointee.model
+        let version = e.pointee.version
         let s = slot(for: GroupKey(model: model, version: version, segment: nil))
         lastGroup = (model, version, s)
         return s
     }
 
-    private mutating func segmentSlot(_ e: PredictionEvent) -> Int? {
+    private mutating func segmentSlot(_ e: UnsafePointer<PredictionEvent>) -> Int? {
         guard let segmentBy else { return nil }
-        let v = e.feature(segmentBy)
+        let v = e.pointee.feature(segmentBy)
         let segment = v.categoryKey ?? (v == .missing ? "(missing)" : "(numeric)")
-        return slot(for: GroupKey(model: e.model, version: e.version, segment: segment))
+        return slot(for: GroupKey(model: e.pointee.model, version: e.pointee.version, segment: segment))
     }
 
     private mutating func slot(for key: GroupKey) -> Int {

@@ -45,7 +45,11 @@ public struct PredictionEvent: Sendable, Equatable {
     public var label: OutputValue? { inlineLabel ?? joinedLabel }
 
     /// Whether `status` marks a failed request.
-    public var isError: Bool {
+    public var isError: Bool { Self.isError(status: status) }
+
+    /// Whether a logged `status` marks a failed request (anything but `ok`/`success`/`200`/empty,
+    /// case-insensitive). Static so that hot code holding an event by address reads only this field.
+    public static func isError(status: String?) -> Bool {
         guard let s = status else { return false }
         switch s {
         case "ok", "success", "200", "": return false  // the usual spellings, without lowercasing a copy

@@ -83,10 +83,23 @@ struct ChunkedDeque<Element>: RandomAccessCollection, MutableCollection {
         }
     }
 
-    /// Drops the first element, handing it to `body` first (borrowed: no copy).
-    mutating func removeFirst(_ body: (borrowing Element) -> Void) {
+    /// Calls `body` with the address of element `i`, valid only while `body` runs.
+    ///
+    /// Why a pointer: code that hands an element stored on the heap to a mutating method (an aggregate's
+    /// `apply`) gets a defensive copy of the whole element from the optimizer, which cannot prove that the
+    /// mutation leaves the element's storage alone: for an event, a retain and a release of every string and
+    /// array, several times per event. Through a pointer, the callee loads only the fields it reads.
+    @inline(__always)
+    func withUnsafeElement<R>(at i: Int, _ body: (UnsafePointer<Element>) -> R) -> R {
+        precondition(i >= 0 && i < count, "ChunkedDeque index out of range")
+        let (c, o) = locate(i)
+        return chunks[c].withUnsafeBufferPointer { body($0.baseAddress! + o) }
+    }
+
+    /// Drops the first element, handing its address to `body` first (no copy; see `withUnsafeElement`).
+    mutating func removeFirst(_ body: (UnsafePointer<Element>) -> Void) {
         precondition(count > 0, "removeFirst on an empty ChunkedDeque")
-        body(chunks[firstChunk][head])
+        withUnsafeElement(at: 0, body)
         dropFirst()
     }
 

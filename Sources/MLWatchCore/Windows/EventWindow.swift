@@ -45,7 +45,7 @@ struct EventWindow {
     /// parse + ingest per copy in `perf`).
     /// - Parameter onEvict: sees the events a count window drops to make room (their joined labels can go).
     /// - Complexity: O(1) for in-order events, O(log n + k) for an event k places out of order.
-    mutating func insert(_ e: consuming PredictionEvent, onEvict: (borrowing PredictionEvent) -> Void = { _ in }) -> Int? {
+    mutating func insert(_ e: consuming PredictionEvent, onEvict: (UnsafePointer<PredictionEvent>) -> Void = { _ in }) -> Int? {
         let t = e.timestamp
         guard admit(t) else { return nil }
         acceptedPredictions += 1
@@ -82,7 +82,7 @@ struct EventWindow {
     }
 
     /// Drops events that no window still to be computed can contain: those at or before `cutoff`.
-    mutating func evict(upTo cutoff: Double, onEvict: (borrowing PredictionEvent) -> Void) {
+    mutating func evict(upTo cutoff: Double, onEvict: (UnsafePointer<PredictionEvent>) -> Void) {
         while let first = predictionTimes.first, first <= cutoff {
             predictions.removeFirst(onEvict)
             predictionTimes.removeFirst()
@@ -118,11 +118,10 @@ struct EventWindow {
         return found
     }
 
-    /// Calls `body` with the prediction at `index`, borrowed in place. Passing `predictions[index]` to a
-    /// mutating method of another stored property copied the event (a retain and a release of each field).
+    /// Calls `body` with the address of the prediction at `index` (see `ChunkedDeque.withUnsafeElement`).
     @inline(__always)
-    func withPrediction<R>(at index: Int, _ body: (borrowing PredictionEvent) -> R) -> R {
-        body(predictions[index])
+    func withPrediction<R>(at index: Int, _ body: (UnsafePointer<PredictionEvent>) -> R) -> R {
+        predictions.withUnsafeElement(at: index, body)
     }
 
     /// Stores a joined label on the prediction at `index`.

@@ -26,7 +26,7 @@ struct ChunkedDequeTests {
                 naive.append(e)
             } else if r < 0.85 {
                 guard !naive.isEmpty else { continue }
-                deque.removeFirst { removed.append($0) }
+                deque.removeFirst { removed.append($0.pointee) }
                 naiveRemoved.append(naive.removeFirst())
             } else if r < 0.93 {
                 // Near the end, as out-of-order events are.
@@ -42,6 +42,10 @@ struct ChunkedDequeTests {
             #expect(deque.count == naive.count)
             if rng.chance(0.002) { copies.append((deque, naive)) }
             if rng.chance(0.01) { #expect(Array(deque) == naive, "step \(step)") }
+            if !naive.isEmpty, rng.chance(0.05) {
+                let i = Int(rng.uniform() * Double(naive.count)) % naive.count
+                #expect(deque.withUnsafeElement(at: i) { $0.pointee } == naive[i], "element \(i) by address")
+            }
         }
         #expect(Array(deque) == naive)
         #expect(removed == naiveRemoved)

@@ -20,6 +20,7 @@ public final class EventParser {
     /// line: the kinds interleave in a log and write different keys, so a shared one would keep missing.
     @exclusivity(unchecked) private var topKeys = [ExpectedKeys<Key>](repeating: ExpectedKeys(positions: 24), count: 3)
     @exclusivity(unchecked) private var featureKeys = ExpectedKeys<String>(positions: 64)
+    @exclusivity(unchecked) private var values = ExpectedValues(sites: StringInterner.hintCount)
     /// Keys of the current line that no memory knew (position, raw byte range, meaning): remembered for the
     /// line's kind once the whole line is known to be valid.
     @exclusivity(unchecked) private var missedKeys: [(position: Int, raw: Range<Int>, key: Key)] = []
@@ -118,6 +119,17 @@ public final class EventParser {
 
     private func internString(_ s: inout JSONScanner, _ token: JSONScanner.StringToken, hint: Int) -> String {
         s.withBytes(token) { interner.intern($0, hint: hint) }
+    }
+
+    /// The string value the scanner stands at (at its opening quote), for interner call site `hint`: one of
+    /// the spellings last seen there (`ExpectedValues`), else scanned, interned and remembered.
+    private func internedValue(_ s: inout JSONScanner, hint: Int) throws(MalformedReason) -> String {
+        if let known = values.match(hint, &s) { return known }
+        let start = s.i
+        let t = try s.parseString()
+        let value = internString(&s, t, hint: hint)
+        values.remember(hint, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), value: value)
+        return value
     }
 
     private func parseStandard(_ s: inout JSONScanner) throws(MalformedReason) -> ParseOutcome {
@@ -281,9 +293,13 @@ public final class EventParser {
     private func parseText(_ s: inout JSONScanner, hint: Int?) throws(MalformedReason) -> String? {
         switch s.peek() {
         case 0x22:
-            let t = try s.parseString()
-            guard let hint else { return s.string(t) }
-            return internString(&s, t, hint: hint)
+            guard let hint else {
+                // Two statements: in `s.string(try s.parseString())` the receiver is read before the
+                // argument runs, so a decoded (escaped) string came from the old scratch buffer.
+                let t = try s.parseString()
+                return s.string(t)
+            }
+            return try internedValue(&s, hint: hint)
         case 0x6E:
             try s.literal("null")
             return nil
@@ -317,9 +333,8 @@ public final class EventParser {
     private func parseOutput(_ s: inout JSONScanner, hint: Int) throws(MalformedReason) -> OutputValue {
         switch s.peek() {
         case 0x22:
-            let t = try s.parseString()
-            if s.withBytes(t, { $0.isEmpty }) { return .null }
-            return .label(internString(&s, t, hint: hint))
+            let text = try internedValue(&s, hint: hint)
+            return text.isEmpty ? .null : .label(text)
         case 0x6E:
             try s.literal("null")
             return .null
@@ -368,8 +383,7 @@ public final class EventParser {
             let value: FeatureValue
             switch s.peek() {
             case 0x22:
-                let t = try s.parseString()
-                value = .string(internString(&s, t, hint: Hint.featureValue(k)))
+                value = .string(try internedValue(&s, hint: Hint.featureValue(k)))
             case 0x6E:
                 try s.literal("null")
                 value = .missing

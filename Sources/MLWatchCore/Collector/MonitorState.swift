@@ -140,7 +140,7 @@ public final class MonitorState {
             malformedByReason[reason, default: 0] += 1
             remember(reason.rawValue + ": " + LineSanitizer.sanitize(line, maxCharacters: 160))
         case .event(let e):
-            ingest(e)
+            ingest(e, requestIDHash: parser.requestIDHash)
         }
     }
 
@@ -156,6 +156,11 @@ public final class MonitorState {
 
     /// `consuming`: a parsed prediction is moved into the window, not copied (see `EventWindow.insert`).
     public func ingest(_ event: consuming Event) {
+        ingest(event, requestIDHash: nil)
+    }
+
+    /// - Parameter requestIDHash: the parser's `ByteHash` of the event's request id, when it has one.
+    private func ingest(_ event: consuming Event, requestIDHash: UInt64?) {
         switch consume event {
         case .prediction(let p):
             let t = p.timestamp
@@ -179,7 +184,7 @@ public final class MonitorState {
                     if observed { drift?.observe(e.pointee) }
                 }
             }
-            if let id = waitingID { joiner.expect(id, at: t, sequence: sequence) }
+            if let id = waitingID { joiner.expect(id, at: t, sequence: sequence, hash: requestIDHash) }
             joiner.expire(now: t)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
                 // At the newest time, not this event's: count windows accept out-of-order events, and the
@@ -189,7 +194,7 @@ public final class MonitorState {
             }
         case .label(let l):
             labels += 1
-            guard let match = joiner.receive(l) else { return }
+            guard let match = joiner.receive(l, hash: requestIDHash) else { return }
             // Aggregates that already count the prediction swap its label contribution (read the event only
             // then: copying one costs a retain per field).
             let inEvaluation = evaluationAggregate.covers(match.time)

@@ -51,8 +51,9 @@ struct LabelJoiner {
 
     /// A prediction that waits for its label. A re-used id waits with its newest prediction only.
     /// - Complexity: amortized O(1).
-    mutating func expect(_ requestID: String, at time: Double, sequence: Int = 0) {
-        let h = ByteHash.hash(requestID)
+    /// - Parameter hash: `ByteHash.hash(requestID)` if the caller has it already.
+    mutating func expect(_ requestID: String, at time: Double, sequence: Int = 0, hash: UInt64? = nil) {
+        let h = hash ?? ByteHash.hash(requestID)
         let position = head + ring.count
         if let slot = find(requestID, hash: h) {
             // A re-used id: its older entry turns dead, the slot points at the new one.
@@ -76,9 +77,10 @@ struct LabelJoiner {
     }
 
     /// Takes a label: returns the waiting prediction it belongs to, or nil (counted as unmatched).
-    mutating func receive(_ label: LabelEvent) -> Match? {
+    /// - Parameter hash: `ByteHash.hash(label.requestID)` if the caller has it already.
+    mutating func receive(_ label: LabelEvent, hash: UInt64? = nil) -> Match? {
         var match: Match?
-        if let slot = find(label.requestID, hash: ByteHash.hash(label.requestID)) {
+        if let slot = find(label.requestID, hash: hash ?? ByteHash.hash(label.requestID)) {
             let k = offset(of: index.position(at: slot))
             ring[k].live = false
             match = Match(time: ring[k].time, sequence: ring[k].sequence)

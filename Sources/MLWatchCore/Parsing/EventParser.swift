@@ -15,6 +15,9 @@ public final class EventParser {
     /// the rest of the line is parsed: the collector starts loading the label joiner's slot for it then,
     /// so that cache miss overlaps the parse (see `LabelJoiner.prefetch(hash:)`).
     @exclusivity(unchecked) var requestIDSeen: ((UInt64) -> Void)?
+    /// The `ByteHash` of the last parsed line's `request_id`, if the fast path read one (the collector hands
+    /// it to the label joiner instead of hashing the id again).
+    @exclusivity(unchecked) private(set) var requestIDHash: UInt64?
     /// The top-level keys by position of the last prediction, label and system line (indexed by `Kind`),
     /// and the feature names by position of the last prediction (see `ExpectedKeys`). One memory per kind of
     /// line: the kinds interleave in a log and write different keys, so a shared one would keep missing.
@@ -40,6 +43,7 @@ public final class EventParser {
 
     /// - Complexity: O(n) in the line length.
     public func parse(_ line: UnsafeBufferPointer<UInt8>) -> ParseOutcome {
+        requestIDHash = nil
         var s = JSONScanner(line)
         s.skipWhitespace()
         if s.atEnd { return .blank }
@@ -203,7 +207,8 @@ public final class EventParser {
                     version = try parseText(&s, hint: Hint.version) ?? ""
                 case .requestID:
                     requestID = try parseText(&s, hint: nil)
-                    if let requestIDSeen, let requestID { requestIDSeen(ByteHash.hash(requestID)) }
+                    requestIDHash = requestID.map { ByteHash.hash($0) }
+                    if let requestIDSeen, let requestIDHash { requestIDSeen(requestIDHash) }
                 case .latency:
                     latency = try parseOptionalNumber(&s)
                 case .status:

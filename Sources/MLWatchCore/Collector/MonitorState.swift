@@ -27,7 +27,15 @@ public final class MonitorState {
         didSet {
             evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
             rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
+            rulesMetricNames = rules.map(Self.metricNames) ?? []
         }
+    }
+    /// The metric names the rules read (rule evaluations compute only those exactly; see
+    /// `MetricsCalculator.compute(metricNames:)`).
+    private var rulesMetricNames: Set<String> = []
+
+    private static func metricNames(_ engine: RuleEngine) -> Set<String> {
+        Set(engine.rules.flatMap { rule in rule.expression.comparisons.map(\.selector.name) })
     }
     /// Whether a rule reads a `feature_*` metric (rule evaluations skip them otherwise).
     private var rulesReadFeatureStatistics = false
@@ -76,6 +84,7 @@ public final class MonitorState {
         self.rules = rules
         self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
         self.rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
+        self.rulesMetricNames = rules.map(Self.metricNames) ?? []
         // `unowned(unsafe)`: the parser is private to this state and calls back only from `ingestLine`,
         // while the state is alive; a checked reference would cost a reference-count check per line.
         parser.requestIDSeen = { [unowned(unsafe) self] hash in self.joiner.prefetch(hash: hash) }
@@ -270,7 +279,8 @@ public final class MonitorState {
         guard rules != nil || evaluationObserver != nil else { return }
         let scope: DriftScope = evaluationObserver != nil ? .all : evaluationDriftScope
         let m = metrics(from: from, to: time, driftScope: scope, forEvaluation: true,
-                        featureStatistics: evaluationObserver != nil || rulesReadFeatureStatistics)
+                        featureStatistics: evaluationObserver != nil || rulesReadFeatureStatistics,
+                        metricNames: evaluationObserver != nil ? nil : rulesMetricNames)
         evaluationObserver?(time, m.metrics)
         if let result = rules?.evaluate(m.metrics, at: time) {
             pendingNotifications.append(contentsOf: result.notifications)
@@ -324,8 +334,10 @@ public final class MonitorState {
     /// - Parameter forEvaluation: read the aggregates that rule evaluations move forward (else those of the
     ///   displayed window). Either works for any range; moving one back recomputes it from the window.
     /// - Parameter featureStatistics: compute the `feature_*` metrics and feature summaries.
+    /// - Parameter metricNames: compute only these exactly (nil: all); see `MetricsCalculator.compute`.
     public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all,
-                        forEvaluation: Bool = false, featureStatistics: Bool = true) -> WindowMetrics {
+                        forEvaluation: Bool = false, featureStatistics: Bool = true,
+                        metricNames: Set<String>? = nil) -> WindowMetrics {
         let range: Range<Int>
         let sysRange: Range<Int>
         let countWindow: Bool
@@ -364,11 +376,11 @@ public final class MonitorState {
             evaluationAggregate.require(FeatureDemand.needed(featureStatistics: featureStatistics, driftScope: driftScope))
             evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
             m = calculator.compute(&evaluationAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope,
-                                   featureStatistics: featureStatistics)
+                                   featureStatistics: featureStatistics, metricNames: metricNames)
         } else {
             viewAggregate.move(from: from ?? -.infinity, to: to, window: window)
             m = calculator.compute(&viewAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope,
-                                   featureStatistics: featureStatistics)
+                                   featureStatistics: featureStatistics, metricNames: metricNames)
         }
         m.metrics.append(MetricSample(name: "malformed_lines_total", value: Double(malformedTotal)))
         m.metrics.append(MetricSample(name: "late_events_total", value: Double(late)))

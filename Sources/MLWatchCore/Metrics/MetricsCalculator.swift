@@ -11,9 +11,12 @@ struct MetricsCalculator {
     ///   - featureStatistics: compute the per-feature `feature_*` metrics and summaries. Rule evaluations
     ///     whose rules read none skip them (and do not sort the feature columns they do not test for drift).
     /// - Complexity: O(n + k log k) for n values in the window and k changed since the last call.
+    ///   - metricNames: when given, only these metrics must be right (rule evaluations pass the names their
+    ///     rules read): the sorted columns behind the others (prediction and score means, MAE, latency
+    ///     quantiles) are then not merged, which was most of an evaluation's cost after the drift tests.
     func compute<S: Collection<SystemEvent>>(
         _ aggregate: inout WindowAggregator, systems: S, duration: Double, driftScope: DriftScope = .all,
-        featureStatistics: Bool = true
+        featureStatistics: Bool = true, metricNames: Set<String>? = nil
     ) -> WindowMetrics {
         var out = WindowMetrics()
         for (i, key) in aggregate.keys.enumerated() where aggregate.groups[i].count > 0 {
@@ -21,7 +24,7 @@ struct MetricsCalculator {
             if let s = key.segment { labels["segment"] = s }
             aggregate.withGroup(i) { g in
                 emit(&g, labels: labels, duration: duration, driftScope: driftScope,
-                     featureStatistics: featureStatistics, into: &out)
+                     featureStatistics: featureStatistics, metricNames: metricNames, into: &out)
             }
         }
         emitSystem(systems, into: &out)
@@ -29,14 +32,18 @@ struct MetricsCalculator {
     }
 
     private func emit(_ g: inout GroupAccumulator, labels: Labels, duration: Double, driftScope: DriftScope,
-                      featureStatistics: Bool, into out: inout WindowMetrics) {
+                      featureStatistics: Bool, metricNames: Set<String>?, into out: inout WindowMetrics) {
         func add(_ name: String, _ value: Double, _ extra: Labels? = nil, text: String? = nil) {
             out.metrics.append(MetricSample(name: name, labels: extra ?? labels, value: value, text: text))
+        }
+        func wants(_ names: String...) -> Bool {
+            guard let metricNames else { return true }
+            return names.contains { metricNames.contains($0) }
         }
         let n = Double(g.count)
         add("events_total", n)
         add("events_per_second", duration > 0 ? n / duration : 0)
-        if !g.latencies.isEmpty {
+        if !g.latencies.isEmpty, wants("latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_mean_ms") {
             let sorted = g.latencies.sorted()
             add("latency_p50_ms", Quantiles.linear(sorted, 0.5)!)
             add("latency_p95_ms", Quantiles.linear(sorted, 0.95)!)
@@ -128,16 +135,20 @@ struct MetricsCalculator {
                 .map { ($0.key, Double($0.value) / Double(classed)) }
             for (c, share) in o.classShares { add("prediction_class_share", share, labels.with("class", c)) }
         }
-        let predictionValues = g.predictionValues.sorted()
+        let predictionDrift = drift != nil && driftScope.includes("prediction")
+        let scoreDrift = drift != nil && driftScope.includes("score")
+        let predictionValues = wants("prediction_mean") || (predictionDrift && g.regression) ? g.predictionValues.sorted() : []
         if !predictionValues.isEmpty {
             o.predictionMean = predictionValues.reduce(0, +) / Double(predictionValues.count)
             add("prediction_mean", o.predictionMean!)
         }
-        let scoreValues = g.scoreValues.sorted()
+        let scoreValues = wants("score_mean") || scoreDrift ? g.scoreValues.sorted() : []
         if !scoreValues.isEmpty {
             o.scoreMean = scoreValues.reduce(0, +) / Double(scoreValues.count)
-            o.lowConfidenceRate = Double(g.lowConfidence) / Double(scoreValues.count)
             add("score_mean", o.scoreMean!)
+        }
+        if !g.scoreValues.isEmpty {
+            o.lowConfidenceRate = Double(g.lowConfidence) / Double(g.scoreValues.count)
             add("low_confidence_rate", o.lowConfidenceRate!)
         }
         o.feedbackRates = g.feedback.dictionary.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
@@ -145,23 +156,25 @@ struct MetricsCalculator {
         o.labelled = g.labelled
         add("labelled_total", Double(g.labelled))
         if g.labelled > 0 {
-            let absErrors = g.absErrors.sorted()
-            if g.regression, !absErrors.isEmpty {
-                o.mae = absErrors.reduce(0, +) / Double(absErrors.count)
-                add("mae", o.mae!)
+            if g.regression, !g.absErrors.isEmpty {
+                if wants("mae") {
+                    let absErrors = g.absErrors.sorted()
+                    o.mae = absErrors.reduce(0, +) / Double(absErrors.count)
+                    add("mae", o.mae!)
+                }
             } else {
                 o.accuracy = Double(g.correct) / Double(g.labelled)
                 add("accuracy", o.accuracy!)
             }
         }
         if let drift {
-            if driftScope.includes("prediction"), !predictionValues.isEmpty || !classCounts.isEmpty {
+            if predictionDrift, !predictionValues.isEmpty || !classCounts.isEmpty {
                 let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
                 if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue) {
                     emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
                 }
             }
-            if driftScope.includes("score"), !scoreValues.isEmpty, let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue) {
+            if scoreDrift, !scoreValues.isEmpty, let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue) {
                 emitDrift(d, labels: labels.with("feature", "score"), into: &out)
             }
         }

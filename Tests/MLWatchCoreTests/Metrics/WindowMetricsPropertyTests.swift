@@ -348,6 +348,35 @@ struct WindowMetricsPropertyTests {
         #expect(checks >= 6)
     }
 
+    @Test("an evaluation asked for some metrics gives exactly those values, whatever it skips")
+    func evaluationMetricNames() {
+        let size = 300.0
+        let log = NaiveLog.generate(seed: 11, count: 3000, lateness: 20)
+        let state = MonitorState(options: CollectorOptions(window: .time(size: size, slide: 10), lateness: 20))
+        func byKey(_ m: WindowMetrics, _ names: Set<String>) -> [String: Double] {
+            Dictionary(m.metrics.filter { names.contains($0.name) }.map { ("\($0.name)\($0.labels)", $0.value) },
+                       uniquingKeysWith: { a, _ in a })
+        }
+        let groups: [Set<String>] = [
+            ["latency_p99_ms"], ["prediction_mean", "mae"], ["score_mean", "low_confidence_rate"],
+            ["accuracy", "labelled_total", "output_null_rate", "prediction_class_share"], ["events_total"],
+        ]
+        var checks = 0
+        Self.ingestAll(log, into: state, checkEvery: 400) { n in
+            let to = state.newestEventTime!
+            let all = state.metrics(from: to - size, to: to)
+            for names in groups {
+                let some = state.metrics(from: to - size, to: to, forEvaluation: true, featureStatistics: false,
+                                         metricNames: names)
+                let wanted = byKey(all, names)
+                #expect(!wanted.isEmpty, "\(names) after \(n) lines")
+                #expect(byKey(some, names) == wanted, "\(names) after \(n) lines")
+            }
+            checks += 1
+        }
+        #expect(checks >= 6)
+    }
+
     @Test("count windows: the last N predictions in arrival order")
     func countWindows() {
         let spec = WindowSpec.count(size: 500, slide: 50)

@@ -22,8 +22,9 @@ public final class MonitorState {
     /// evaluation aggregate always covers the whole window.
     @exclusivity(unchecked) private var viewAggregate: WindowAggregator
     private let drift: (any DriftEvaluating)?
-    /// The alert rules and their lifecycle; nil when no rules are configured.
-    public var rules: RuleEngine? {
+    /// The alert rules and their lifecycle; nil when no rules are configured. (`@exclusivity(unchecked)`
+    /// like the properties above: a replay reads `timelineCount` after every entry.)
+    @exclusivity(unchecked) public var rules: RuleEngine? {
         didSet {
             evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
             rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false

@@ -90,30 +90,35 @@ public final class ReplayEngine {
 
     /// Feeds entries up to (excluding) `target`, calling `finish()` when the recording is exhausted.
     private func feed(upTo target: Int) {
+        // The loop works on locals: each access to one of the engine's stored properties paid a run-time
+        // exclusivity check (`swift_beginAccess`), several per entry.
+        let state = self.state
         let rules = state.rules != nil
         var seen = state.timelineCount
-        while position < target {
-            source.feed(position, to: state)
-            position += 1
-            fedTotal += 1
-            if position % checkpointInterval == 0, position > (checkpoints.last?.position ?? 0) { takeCheckpoint() }
+        var next = position
+        var lastCheckpoint = checkpoints.last?.position ?? 0
+        while next < target {
+            source.feed(next, to: state)
+            next += 1
+            if next % checkpointInterval == 0, next > lastCheckpoint {
+                checkpoints.append((next, state.copy()))
+                lastCheckpoint = next
+            }
             if rules {
                 let n = state.timelineCount
                 if n != seen {
                     seen = n
-                    noteTransition(at: position)
+                    noteTransition(at: next)
                 }
             }
         }
+        fedTotal += next - position
+        position = next
         if atEnd && !finished {
             state.finish()
             finished = true
             if rules, state.timelineCount != seen { noteTransition(at: position) }
         }
-    }
-
-    private func takeCheckpoint() {
-        checkpoints.append((position, state.copy()))
     }
 
     private func noteTransition(at p: Int) {

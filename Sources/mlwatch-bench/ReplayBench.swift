@@ -1,7 +1,7 @@
 import Foundation
 import MLWatchCore
 
-/// `mlwatch-bench replay [--events 1000000] [--rate 200] [--checkpoints 8] [--keep FILE]`
+/// `mlwatch-bench replay [--events 1000000] [--rate 200] [--checkpoints 5] [--keep FILE]`
 ///
 /// Data: the simulator's `demo` tour (built-in car-loan rows, seed 1) at `rate` predictions per second
 /// until `events` predictions, with their delayed labels, system samples and malformed lines, written
@@ -17,7 +17,7 @@ enum ReplayBench {
         let events = option("--events", 1_000_000)
         let rate = Double(option("--rate", 200))
         // The engine's default; fewer isolates what checkpoints cost the replay.
-        let maxCheckpoints = option("--checkpoints", 8)
+        let maxCheckpoints = option("--checkpoints", 5)
         let path = args.firstIndex(of: "--keep").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-replay-bench-\(getpid()).jsonl").path
         let (lines, bytes) = writeLog(path: path, events: events, rate: rate)

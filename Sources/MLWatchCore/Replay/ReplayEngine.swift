@@ -24,9 +24,10 @@ public final class ReplayEngine {
     /// Entries fed in total, rebuilds included (for benchmarks).
     public private(set) var fedTotal = 0
     /// Copies of the state after `position` entries, ascending, so that a backward seek re-feeds at most
-    /// `checkpointInterval` entries. The interval is chosen from the recording's length so that at most
-    /// `maxCheckpoints` are taken: each costs a copy of one window's events and aggregates (time while
-    /// feeding, and memory).
+    /// `checkpointInterval` entries. The interval is chosen from the recording's length so that fewer than
+    /// `maxCheckpoints` are taken: each keeps one window's events and aggregates alive, so the feeding after
+    /// it allocates fresh memory instead of reusing what evictions free (page faults: ~0.1 s per checkpoint
+    /// in a 1M-prediction replay, see BENCHMARKS.md). None is taken at the very end (no seek needs it).
     private var checkpoints: [(position: Int, state: MonitorState)] = []
     public let checkpointInterval: Int
     public var checkpointCount: Int { checkpoints.count }
@@ -38,7 +39,7 @@ public final class ReplayEngine {
     ///     every backward seek, so it must build the same state each time (no journal restore).
     ///   - checkpointInterval: the least number of entries between two state checkpoints.
     public init(source: ReplaySource, speed: ReplaySpeed = .factor(1), from: Double? = nil, paused: Bool = false,
-                wall: Double, checkpointInterval: Int = 50_000, maxCheckpoints: Int = 8,
+                wall: Double, checkpointInterval: Int = 50_000, maxCheckpoints: Int = 5,
                 makeState: @escaping () -> MonitorState) {
         self.source = source
         self.maxCheckpoints = max(2, maxCheckpoints)
@@ -100,7 +101,7 @@ public final class ReplayEngine {
         while next < target {
             source.feed(next, to: state)
             next += 1
-            if next % checkpointInterval == 0, next > lastCheckpoint {
+            if next % checkpointInterval == 0, next > lastCheckpoint, next < source.count {
                 checkpoints.append((next, state.copy()))
                 lastCheckpoint = next
             }

@@ -10,10 +10,10 @@ struct MetricsCalculator {
     ///   - duration: the window's length in seconds, for `events_per_second`.
     ///   - featureStatistics: compute the per-feature `feature_*` metrics and summaries. Rule evaluations
     ///     whose rules read none skip them (and do not sort the feature columns they do not test for drift).
-    /// - Complexity: O(n + k log k) for n values in the window and k changed since the last call.
     ///   - metricNames: when given, only these metrics must be right (rule evaluations pass the names their
     ///     rules read): the sorted columns behind the others (prediction and score means, MAE, latency
     ///     quantiles) are then not merged, which was most of an evaluation's cost after the drift tests.
+    /// - Complexity: O(n + k log k) for n values in the window and k changed since the last call.
     func compute<S: Collection<SystemEvent>>(
         _ aggregate: inout WindowAggregator, systems: S, duration: Double, driftScope: DriftScope = .all,
         featureStatistics: Bool = true, metricNames: Set<String>? = nil

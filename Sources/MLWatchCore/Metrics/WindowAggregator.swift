@@ -65,11 +65,6 @@ struct WindowAggregator {
         if let seg = segmentSlot(e) { groups[seg].apply(e, sign: sign, lowConfidenceBelow: lowConfidence) }
     }
 
-    /// As above, for an event held in a variable (tests, recomputations).
-    mutating func apply(_ e: PredictionEvent, sign: Int) {
-        withUnsafePointer(to: e) { apply($0, sign: sign) }
-    }
-
     /// Adds or removes a label's contribution for prediction `e` (already counted here).
     mutating func applyLabel(_ label: OutputValue, of e: UnsafePointer<PredictionEvent>, sign: Int) {
         let group = slot(of: e)

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// Everything the collector knows, and the one place that changes it: parses lines, places events in
@@ -88,7 +89,9 @@ public final class MonitorState {
         self.rulesMetricNames = rules.map(Self.metricNames) ?? []
         // `unowned(unsafe)`: the parser is private to this state and calls back only from `ingestLine`,
         // while the state is alive; a checked reference would cost a reference-count check per line.
-        parser.requestIDSeen = { [unowned(unsafe) self] hash in self.joiner.prefetch(hash: hash) }
+        parser.requestIDSeen = { [unowned(unsafe) self] hash in
+            mlwatch_prefetch(self.joiner.prefetchAddress(hash: hash))
+        }
     }
 
     /// An independent copy (replay checkpoints): later changes to either do not show in the other.
@@ -179,10 +182,11 @@ public final class MonitorState {
             advance(to: t)
             let sequence = window.acceptedPredictions
             let waitingID = p.inlineLabel == nil ? p.requestID : nil
-            guard let at = window.insert(p, onEvict: { e in removeFromAggregates(e) }) else {
+            guard var at = window.insert(consume p) else {
                 late += 1
                 return
             }
+            if window.isOverfull { at -= window.dropOverflow { e in removeFromAggregates(e) } }
             events += 1
             let inEvaluation = evaluationAggregate.covers(t)
             let inView = viewAggregate.covers(t)

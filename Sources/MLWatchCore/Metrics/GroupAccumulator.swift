@@ -24,6 +24,10 @@ struct GroupAccumulator {
     let featureDemand: FeatureDemand
     /// `featureDemand.includes(featureNames[slot])`, per slot.
     private var featureKept: [Bool] = []
+    /// The schema `schemaSlots` was worked out for (held, so that its identity is not reused), and the slot
+    /// of each of its positions.
+    private var slotsSchema: FeatureSchema?
+    private var schemaSlots: [Int] = []
 
     init(featureDemand: FeatureDemand = .all) {
         self.featureDemand = featureDemand
@@ -60,31 +64,37 @@ struct GroupAccumulator {
         }
         if let f = p.pointee.feedback, !f.isEmpty { feedback.add(f, sign) }
         if let label = p.pointee.inlineLabel ?? p.pointee.joinedLabel { applyLabel(label, of: p, sign: sign) }
-        p.pointee.features.withUnsafeBufferPointer { entries in
-            for position in entries.indices {
-                let f = entries.baseAddress! + position
-                // Producers write the same features in the same order: try the slot at the same position
-                // before hashing the name (String == is a pointer compare for the parser's interned names).
-                let slot: Int
-                if position < featureNames.count, featureNames[position] == f.pointee.name {
-                    slot = position
-                } else if let i = featureIndex[f.pointee.name] {
-                    slot = i
-                } else {
-                    let name = f.pointee.name
-                    slot = features.count
-                    features.append(FeatureAccumulator())
-                    featureNames.append(name)
-                    featureKept.append(featureDemand.includes(name))
-                    featureIndex[name] = slot
-                }
+        // The parser shares one schema between the events that name the same features in the same order:
+        // their positions map to slots once per schema, not once per name per event.
+        if p.pointee.features.schema !== slotsSchema { mapSlots(of: p.pointee.features.schema) }
+        p.pointee.features.values.withUnsafeBufferPointer { values in
+            for position in values.indices {
+                let slot = schemaSlots[position]
                 if featureKept[slot] {
-                    features[slot].apply(f.pointee.value, sign: sign)
+                    features[slot].apply(values[position], sign: sign)
                 } else {
                     features[slot].present += sign
                 }
             }
         }
+    }
+
+    /// Makes `schemaSlots` the slot of each position of `schema` (adding slots for new names).
+    private mutating func mapSlots(of schema: FeatureSchema) {
+        schemaSlots.removeAll(keepingCapacity: true)
+        for name in schema.names {
+            if let i = featureIndex[name] {
+                schemaSlots.append(i)
+            } else {
+                let slot = features.count
+                features.append(FeatureAccumulator())
+                featureNames.append(name)
+                featureKept.append(featureDemand.includes(name))
+                featureIndex[name] = slot
+                schemaSlots.append(slot)
+            }
+        }
+        slotsSchema = schema
     }
 
     mutating func releaseScratch() {

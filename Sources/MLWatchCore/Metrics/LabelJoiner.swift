@@ -72,8 +72,13 @@ struct LabelJoiner {
     /// hour of unlabelled traffic), and that first read was a cache miss on nearly every line: ~70 % of
     /// `expect`, ~8 % of parse + ingest in `perf`. `MonitorState` calls this as soon as the parser has read
     /// a line's `request_id`, so the miss overlaps the parsing of the rest of the line.
-    func prefetch(hash: UInt64) {
-        index.prefetch(hash: hash)
+    ///
+    /// Returns the address to hand to `mlwatch_prefetch` rather than calling it: a struct read out of the
+    /// collector for a call to an opaque C function made the optimizer retain and release the joiner's
+    /// arrays around that call; computing an address from integers needs neither.
+    @inline(__always)
+    func prefetchAddress(hash: UInt64) -> UnsafeRawPointer? {
+        index.prefetchAddress(hash: hash)
     }
 
     /// Takes a label: returns the waiting prediction it belongs to, or nil (counted as unmatched).
@@ -117,7 +122,7 @@ struct LabelJoiner {
     /// the ids waiting pass `maxPending` and each new one pushes the oldest out. Entries leave in ring
     /// order, so the slot of the entry a few places behind is prefetched now, to be read a few calls later.
     private mutating func popHead() {
-        if ring.count > Self.headLookahead { index.prefetch(hash: ring[Self.headLookahead].hash) }
+        if ring.count > Self.headLookahead { mlwatch_prefetch(index.prefetchAddress(hash: ring[Self.headLookahead].hash)) }
         let e = ring.removeFirst()
         if e.live {
             index.remove(at: index.slot(hash: e.hash, position: head))
@@ -156,8 +161,24 @@ struct PendingIndex {
         var live: Bool
     }
 
+    /// Mutated only by the methods below, each of which ends with `notePrefetchBase()`.
     private var slots: [UInt64] = Array(repeating: 0, count: 64)
     private(set) var count = 0
+    /// The address of `slots`' storage and its mask, as plain integers for `prefetch`: reading the array
+    /// there made the optimizer retain and release its storage (and the ring's) around the C call, for a
+    /// hint. After a copy (a replay checkpoint) the address may be the other copy's until the next
+    /// mutation, which only makes a hint useless: a prefetch never faults and changes nothing.
+    private var prefetchBase: UInt = 0
+    private var prefetchMask = 0
+
+    init() {
+        notePrefetchBase()
+    }
+
+    private mutating func notePrefetchBase() {
+        prefetchBase = slots.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        prefetchMask = slots.count - 1
+    }
 
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xFFFF_FFFF) | 0x8000_0000 }
@@ -165,11 +186,11 @@ struct PendingIndex {
     @inline(__always)
     func position(at slot: Int) -> UInt32 { UInt32(truncatingIfNeeded: slots[slot]) }
 
-    /// A prefetch hint for the home slot of `hash` (see `LabelJoiner.prefetch`).
+    /// Where the home slot of `hash` is, for a prefetch hint (see `LabelJoiner.prefetchAddress`).
     @inline(__always)
-    func prefetch(hash: UInt64) {
-        let home = Int(truncatingIfNeeded: PendingIndex.tag(hash)) & (slots.count - 1)
-        slots.withUnsafeBufferPointer { mlwatch_prefetch($0.baseAddress! + home) }
+    func prefetchAddress(hash: UInt64) -> UnsafeRawPointer? {
+        let home = UInt(truncatingIfNeeded: PendingIndex.tag(hash)) & UInt(bitPattern: prefetchMask)
+        return UnsafeRawPointer(bitPattern: prefetchBase &+ home &* 8)
     }
 
     /// The slot whose tag matches `hash` and for whose position `isMatch` holds, if any.
@@ -201,6 +222,7 @@ struct PendingIndex {
 
     mutating func repoint(_ slot: Int, to position: Int) {
         slots[slot] = slots[slot] & ~0xFFFF_FFFF | UInt64(UInt32(truncatingIfNeeded: position))
+        notePrefetchBase()
     }
 
     /// Adds an id known not to be in the table.
@@ -210,6 +232,7 @@ struct PendingIndex {
         }
         put(PendingIndex.tag(hash) << 32 | UInt64(UInt32(truncatingIfNeeded: position)))
         count += 1
+        notePrefetchBase()
     }
 
     @inline(__always)
@@ -239,6 +262,7 @@ struct PendingIndex {
         }
         slots[hole] = 0
         count -= 1
+        notePrefetchBase()
     }
 
     /// Replaces the contents with the given hashes at consecutive positions from `firstPosition`.
@@ -251,6 +275,7 @@ struct PendingIndex {
             count += 1
             p += 1
         }
+        notePrefetchBase()
     }
 
     private static func grown(_ old: [UInt64], to size: Int) -> [UInt64] {

@@ -32,7 +32,8 @@ public struct PredictionEvent: Sendable, Equatable {
     public var latencyMs: Double?
     /// `status` as logged; anything other than `ok`/`success`/`200` (case-insensitive) counts as an error.
     public var status: String?
-    public var features: [FeatureEntry]
+    /// The input features, names shared with the other events of the same schema (see `FeatureRow`).
+    public var features: FeatureRow
     public var prediction: OutputValue
     public var score: Double?
     public var feedback: String?
@@ -62,7 +63,7 @@ public struct PredictionEvent: Sendable, Equatable {
     }
 
     public func feature(_ name: String) -> FeatureValue {
-        features.first { $0.name == name }?.value ?? .missing
+        features.value(named: name)
     }
 }
 
@@ -72,7 +73,7 @@ extension PredictionEvent {
     /// wherever an event was wrapped in an `Event`, ~350 instructions per parsed line (seen with Swift 6.3).
     public init(
         timestamp: Double, model: String = "default", version: String = "", requestID: String? = nil,
-        latencyMs: Double? = nil, status: String? = nil, features: [FeatureEntry] = [],
+        latencyMs: Double? = nil, status: String? = nil, features: FeatureRow = FeatureRow(),
         prediction: OutputValue = .null, score: Double? = nil, feedback: String? = nil,
         inlineLabel: OutputValue? = nil
     ) {

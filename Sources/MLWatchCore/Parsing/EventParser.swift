@@ -13,7 +13,7 @@ public final class EventParser {
     @exclusivity(unchecked) private var dayCache = TimestampParser.DayCache()
     /// Called with the `ByteHash` of a line's `request_id` as soon as it is read (standard format), before
     /// the rest of the line is parsed: the collector starts loading the label joiner's slot for it then,
-    /// so that cache miss overlaps the parse (see `LabelJoiner.prefetch(hash:)`).
+    /// so that cache miss overlaps the parse (see `LabelJoiner.prefetchAddress(hash:)`).
     @exclusivity(unchecked) var requestIDSeen: ((UInt64) -> Void)?
     /// The `ByteHash` of the last parsed line's `request_id`, if the fast path read one (the collector hands
     /// it to the label joiner instead of hashing the id again).
@@ -22,7 +22,9 @@ public final class EventParser {
     /// and the feature names by position of the last prediction (see `ExpectedKeys`). One memory per kind of
     /// line: the kinds interleave in a log and write different keys, so a shared one would keep missing.
     @exclusivity(unchecked) private var topKeys = [ExpectedKeys<Key>](repeating: ExpectedKeys(positions: 24), count: 3)
-    @exclusivity(unchecked) private var featureKeys = ExpectedKeys<String>(positions: 64)
+    @exclusivity(unchecked) private var featureKeys = ExpectedKeys<Int32>(positions: 64)
+    /// Feature names by number and the schemas of the lines so far (see `FeatureSchemaCatalog`).
+    @exclusivity(unchecked) private var schemas = FeatureSchemaCatalog()
     @exclusivity(unchecked) private var values = ExpectedValues(sites: StringInterner.hintCount)
     /// Keys of the current line that no memory knew (position, raw byte range, meaning): remembered for the
     /// line's kind once the whole line is known to be valid.
@@ -151,7 +153,7 @@ public final class EventParser {
         var requestID: String?
         var latency: Double?
         var status: String?
-        var features: [FeatureEntry] = []
+        var features = FeatureRow()
         var prediction = OutputValue.null
         var score: Double?
         var feedback: String?
@@ -358,30 +360,47 @@ public final class EventParser {
         }
     }
 
-    private func parseFeatures(_ s: inout JSONScanner) throws(MalformedReason) -> [FeatureEntry] {
+    private func parseFeatures(_ s: inout JSONScanner) throws(MalformedReason) -> FeatureRow {
         guard s.peek() == 0x7B else {
             try s.skipValue()
-            return []
+            return FeatureRow()
         }
         s.i += 1
-        var entries: [FeatureEntry] = []
-        entries.reserveCapacity(lastFeatureCount)
         s.skipWhitespace()
         if s.peek() == 0x7D {
             s.i += 1
-            return entries
+            return FeatureRow()
         }
+        var values: [FeatureValue] = []
+        values.reserveCapacity(lastFeatureCount)
+        // The last line's schema: while this line's names agree with it, nothing else is built.
+        let expected = schemas.current
+        // This line's name numbers once they differ from `expected` (nil while they agree), and the names
+        // the catalog had no number for.
+        var diverged: [Int32]?
+        var spelled: [(position: Int, name: String)] = []
         while true {
             s.skipWhitespace()
-            let k = entries.count
-            let name: String
+            let k = values.count
+            let id: Int32
             if let known = featureKeys.match(k, &s) {
-                name = known
+                id = known
             } else {
                 let start = s.i
                 let keyToken = try s.parseString()
-                name = internString(&s, keyToken, hint: Hint.featureName(k))
-                featureKeys.remember(k, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), meaning: name)
+                let name = internString(&s, keyToken, hint: Hint.featureName(k))
+                id = schemas.number(of: name)
+                if id == FeatureSchemaCatalog.uncatalogued {
+                    spelled.append((k, name))
+                    featureKeys.forget(k)
+                } else {
+                    featureKeys.remember(k, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), meaning: id)
+                }
+            }
+            if diverged != nil {
+                diverged!.append(id)
+            } else if k >= expected.ids.count || expected.ids[k] != id {
+                diverged = Array(expected.ids.prefix(k)) + [id]
             }
             try s.expect(0x3A)
             s.skipWhitespace()
@@ -405,14 +424,18 @@ public final class EventParser {
             default:
                 value = .number(try s.parseNumber())
             }
-            entries.append(FeatureEntry(name: name, value: value))
+            values.append(value)
             s.skipWhitespace()
             guard let c = s.peek() else { throw .invalidJSON }
             s.i += 1
             if c == 0x7D { break }
             guard c == 0x2C else { throw .invalidJSON }
         }
-        lastFeatureCount = entries.count
-        return entries
+        lastFeatureCount = values.count
+        if diverged == nil && values.count == expected.ids.count {
+            return FeatureRow(schema: expected, values: values)
+        }
+        let ids = diverged ?? Array(expected.ids.prefix(values.count))
+        return FeatureRow(schema: schemas.schema(ids: ids, spelled: spelled), values: values)
     }
 }

@@ -40,6 +40,13 @@ struct ExpectedKeys<Meaning> {
         return meanings[position]
     }
 
+    /// Forgets the key at `position` (nothing will match there until the next `remember`).
+    mutating func forget(_ position: Int) {
+        guard position < positions else { return }
+        lengths[position] = 0
+        meanings[position] = nil
+    }
+
     /// Remembers the key written as `raw` (its bytes from the opening to the closing quote) at `position`.
     mutating func remember(_ position: Int, raw: UnsafeBufferPointer<UInt8>, meaning: Meaning) {
         guard position < positions else { return }

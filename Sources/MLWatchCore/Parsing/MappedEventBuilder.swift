@@ -80,7 +80,7 @@ struct MappedEventBuilder {
                         timestamp: time, model: text(value(root, .model)) ?? "default",
                         version: text(value(root, .version)) ?? "", requestID: text(value(root, .requestID)),
                         latencyMs: number(value(root, .latencyMs)), status: text(value(root, .status)),
-                        features: features, prediction: output(value(root, .prediction)),
+                        features: FeatureRow(features), prediction: output(value(root, .prediction)),
                         score: number(value(root, .score)), feedback: text(value(root, .feedback)),
                         inlineLabel: label)))
         }

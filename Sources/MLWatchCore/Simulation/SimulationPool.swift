@@ -5,7 +5,7 @@ import Foundation
 /// made by a built-in generator shaped like the bundled car-loan data when no reference is at hand.
 public struct SimulationPool: Sendable {
     public struct Row: Sendable {
-        public var features: [FeatureEntry]
+        public var features: FeatureRow
         public var prediction: OutputValue
         public var score: Double?
         public var label: OutputValue?
@@ -75,7 +75,7 @@ public struct SimulationPool: Sendable {
                 FeatureEntry(name: "size_of_downpayment", value: .string(down)),
             ]
             let score = (p * 100).rounded() / 100
-            rows.append(Row(features: features, prediction: .number(p >= 0.5 ? 1 : 0), score: score,
+            rows.append(Row(features: FeatureRow(features), prediction: .number(p >= 0.5 ? 1 : 0), score: score,
                             label: .number(label), latencyMs: nil))
         }
         return SimulationPool(rows: rows)

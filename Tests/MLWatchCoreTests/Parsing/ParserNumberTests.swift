@@ -80,6 +80,52 @@ struct ParserNumberTests {
         }
     }
 
+    /// Numbers are read eight digits at a time while the 19 kept digits allow (`JSONScanner.eightDigits`):
+    /// runs of zeros and non-digits at every offset around those eight-byte steps, leading zeros that do
+    /// not count as significant digits, and the 19-digit boundary, against Double(String).
+    @Test("eight-digit steps: zero runs, every offset, the 19-digit boundary")
+    func eightDigitSteps() {
+        var rng = PTRandom(seed: 8)
+        let parser = EventParser()
+        let pieces = ["0", "00000000", "1", "9", "12345678", "99999999", "10000000", "00000001"]
+        for _ in 0..<60_000 {
+            var intPart = (0..<Int(rng.next() % 4)).map { _ in rng.pick(pieces) }.joined()
+            if intPart.isEmpty || intPart.first == "0" { intPart = rng.chance(0.5) ? "0" : "7" + intPart }
+            var text = (rng.chance(0.2) ? "-" : "") + intPart
+            if rng.chance(0.8) {
+                let frac = (0..<Int(1 + rng.next() % 5)).map { _ in rng.pick(pieces) }.joined()
+                text += "." + String(frac.prefix(Int(1 + rng.next() % 40)))
+            }
+            if rng.chance(0.2) { text += "e" + String(Int(rng.next() % 60) - 30) }
+            let expected = Double(text)
+            let got = Self.number(text, parser: parser)
+            if !Self.sameBits(got, expected) {
+                Issue.record("\(text) → \(String(describing: got)), Double(String) gives \(String(describing: expected))")
+                return
+            }
+        }
+        // Every byte that is not a digit, in the middle of an eight-byte step, ends the digits there.
+        for b in UInt8(0)...UInt8(255) where !(0x30...0x39).contains(b) {
+            for prefix in ["1234567", "0.123456", "12.34567"] {
+                let line = Array(#"{"ts":1795428903,"latency_ms":\#(prefix)"#.utf8) + [b] + Array("8}".utf8)
+                let outcome = PT.parse(bytes: line)
+                let text = prefix + String(decoding: [b], as: UTF8.self) + "8"
+                if let valid = Double(text), [UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: ".")].contains(b),
+                   !(b == UInt8(ascii: ".") && prefix.contains(".")) {
+                    #expect(PT.prediction(outcome)?.latencyMs == valid, "\(text)")
+                } else {
+                    #expect(PT.reason(outcome) == .invalidJSON, "byte \(b) after \(prefix)")
+                }
+            }
+        }
+        for k in 0...24 {
+            for text in [String(repeating: "9", count: k) + "1", "0." + String(repeating: "0", count: k) + "123456789012345678901",
+                         "1" + String(repeating: "0", count: k) + ".5", String(repeating: "1", count: 19 + k % 3)] {
+                #expect(Self.sameBits(Self.number(text, parser: parser), Double(text)), "\(text)")
+            }
+        }
+    }
+
     @Test("hard and huge cases")
     func hardCases() {
         let cases = [

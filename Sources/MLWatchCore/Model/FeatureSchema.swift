@@ -3,8 +3,8 @@
 ///
 /// Why shared rather than a name per value: a log writes the same names on every line, and a `String` per
 /// feature per event meant a retain when the event was built and a release when it left the window, for
-/// each name that is too long to be stored inline (over 15 bytes), plus 16 bytes per value. Consumers that
-/// see the same schema again (`GroupAccumulator`) reuse what they worked out for it by identity.
+/// each name too long to be stored inline (over 15 bytes), and 16 bytes of name in every value. Consumers
+/// that see the same schema again (`GroupAccumulator`) reuse what they worked out for it by identity.
 public final class FeatureSchema: Sendable {
     public let names: [String]
     /// The parser's numbers for `names` (`FeatureSchemaCatalog`); empty for schemas made elsewhere.

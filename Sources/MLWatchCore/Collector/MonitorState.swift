@@ -26,11 +26,14 @@ public final class MonitorState {
     /// The alert rules and their lifecycle; nil when no rules are configured. (`@exclusivity(unchecked)`
     /// like the properties above: a replay reads `timelineCount` after every entry.)
     @exclusivity(unchecked) public var rules: RuleEngine? {
-        didSet {
-            evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
-            rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
-            rulesMetricNames = rules.map(Self.metricNames) ?? []
-        }
+        didSet { noteRules() }
+    }
+
+    /// Works out what rule evaluations need from `rules` (after `init`, and whenever the rules change).
+    private func noteRules() {
+        evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
+        rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
+        rulesMetricNames = rules.map(Self.metricNames) ?? []
     }
     /// The metric names the rules read (rule evaluations compute only those exactly; see
     /// `MetricsCalculator.compute(metricNames:)`).
@@ -84,9 +87,8 @@ public final class MonitorState {
         self.viewAggregate = WindowAggregator(options: options.metrics, coversEverything: false)
         self.drift = drift
         self.rules = rules
-        self.evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
-        self.rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
-        self.rulesMetricNames = rules.map(Self.metricNames) ?? []
+        // (`didSet` does not run for the assignment in `init`.)
+        noteRules()
         // `unowned(unsafe)`: the parser is private to this state and calls back only from `ingestLine`,
         // while the state is alive; a checked reference would cost a reference-count check per line.
         parser.requestIDSeen = { [unowned(unsafe) self] hash in

@@ -36,7 +36,6 @@ struct FeatureSchemaCatalog {
             for s in spelled { lineNames[s.position] = s.name }
             return FeatureSchema(names: lineNames)
         }
-        if ids == current.ids { return current }
         if let known = schemas[ids] {
             current = known
             return known

@@ -211,7 +211,6 @@ struct JSONScanner {
         withBytes(token) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Parses a JSON number, plus `NaN`, `Infinity` and `-Infinity` as Python's `json` writes them.
     /// The value of the eight ASCII digits at `p`, or nil if any of the eight bytes is not a digit.
     ///
     /// Why: the sample schema's numbers carry up to 17 digits (`debt_to_income_ratio` as Python prints a
@@ -247,6 +246,7 @@ struct JSONScanner {
         mantissa = mantissa &* 100_000_000 &+ chunk
     }
 
+    /// Parses a JSON number, plus `NaN`, `Infinity` and `-Infinity` as Python's `json` writes them.
     mutating func parseNumber() throws(MalformedReason) -> Double {
         // The cursor and the bytes in locals: written through `self` (an inout struct), the loops stored `i`
         // back to memory on every digit, since the compiler could not prove the bytes do not alias it.
@@ -399,7 +399,6 @@ struct JSONScanner {
         }
     }
     #endif
-
 
     /// Any other number, through the standard library (correctly rounded, and independent of the C
     /// locale: `strtod`, used before, reads "0.5" as 0 once the terminal UI has called

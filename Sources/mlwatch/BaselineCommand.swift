@@ -48,9 +48,9 @@ struct BaselineCommand: ParsableCommand {
                 summary += ", \(TimestampParser.format(from)) .. \(TimestampParser.format(to))"
             }
             if malformed > 0 { summary += " (\(malformed) malformed lines skipped)" }
-            print(summary)
+            Console.out(summary + "\n")
         } catch let error as SetupError {
-            FileHandle.standardError.write(Data("mlwatch baseline: \(error.description)\n".utf8))
+            Console.error("mlwatch baseline: \(error.description)\n")
             throw ExitCode(2)
         }
     }

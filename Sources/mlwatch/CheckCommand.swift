@@ -30,11 +30,13 @@ struct CheckCommand: ParsableCommand {
         do {
             snapshot = try CheckCommand.evaluate(common: common, logs: logs)
         } catch {
-            FileHandle.standardError.write(Data("mlwatch check: \(error.description)\n".utf8))
+            Console.error("mlwatch check: \(error.description)\n")
             throw ExitCode(2)
         }
-        let text = format == .json ? SnapshotJSON.encode(snapshot) + "\n" : CheckReport.text(snapshot)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        switch format {
+        case .json: Console.json(SnapshotJSON.encode(snapshot) + "\n")
+        case .text: Console.out(CheckReport.text(snapshot))
+        }
         let criticalFired = snapshot.timeline.contains { $0.to == .firing && $0.severity == .critical }
         if criticalFired { throw ExitCode(1) }
     }

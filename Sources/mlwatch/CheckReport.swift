@@ -1,25 +1,33 @@
 import MLWatchCore
 
-/// The human-readable form of `mlwatch check --format text`.
+/// The human-readable form of `mlwatch check --format text`. Model names, labels and feature names
+/// come from logs: each line is sanitized on its own (`TextSanitizer`, one line), so no value can add a
+/// line, move the cursor or send an escape sequence to the terminal of whoever reads the report.
 enum CheckReport {
     static func text(_ s: Snapshot) -> String {
-        var out = "mlwatch check: \(s.sources.joined(separator: ", "))\n"
-        out += "events \(s.events), late \(s.late), malformed \(s.malformed.total)"
+        lines(s).map { TextSanitizer.sanitize($0) + "\n" }.joined()
+    }
+
+    private static func lines(_ s: Snapshot) -> [String] {
+        var out = ["mlwatch check: \(s.sources.joined(separator: ", "))"]
+        var counts = "events \(s.events), late \(s.late), malformed \(s.malformed.total)"
         if !s.malformed.byReason.isEmpty {
-            out += " (" + s.malformed.byReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+            counts += " (" + s.malformed.byReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
         }
-        out += "\nwindow \(s.windowFrom.map(TimestampParser.format) ?? "-") .. \(s.windowTo.map(TimestampParser.format) ?? "-")\n"
+        out.append(counts)
+        out.append("window \(s.windowFrom.map(TimestampParser.format) ?? "-") .. \(s.windowTo.map(TimestampParser.format) ?? "-")")
         for m in s.metrics {
             let value = m.text ?? (m.value.isFinite ? String(m.value) : (m.value.isNaN ? "NaN" : m.value > 0 ? "+Inf" : "-Inf"))
-            out += "  \(m.name)\(m.labels) \(value)\n"
+            out.append("  \(m.name)\(m.labels) \(value)")
         }
-        out += "alerts (\(s.timeline.count) transitions)\n"
+        out.append("alerts (\(s.timeline.count) transitions)")
         for t in s.timeline {
             let labels = Labels(t.labels).description
-            out += "  \(TimestampParser.format(t.time)) \(t.rule)\(labels) \(t.from.rawValue) -> \(t.to.rawValue)"
-            out += " value \(t.value)"
-            if let th = t.threshold { out += " threshold \(th)" }
-            out += " [\(t.severity.rawValue)]\n"
+            var line = "  \(TimestampParser.format(t.time)) \(t.rule)\(labels) \(t.from.rawValue) -> \(t.to.rawValue)"
+            line += " value \(t.value)"
+            if let th = t.threshold { line += " threshold \(th)" }
+            line += " [\(t.severity.rawValue)]"
+            out.append(line)
         }
         return out
     }

@@ -39,7 +39,7 @@ struct DashboardRunner {
                 try openJournal()
             }
         } catch {
-            FileHandle.standardError.write(Data("mlwatch: \(error)\n".utf8))
+            Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
         let session = TerminalSession(signals: [SIGINT, SIGTERM])
@@ -50,7 +50,7 @@ struct DashboardRunner {
             terminal = try NCursesTerminal(enableMouse: live.mouse)
         } catch {
             session.cancel()
-            FileHandle.standardError.write(Data("mlwatch: \(error)\n".utf8))
+            Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
         tailer.start { batch in collector.ingest(batch) }

@@ -56,7 +56,7 @@ struct DemoCommand: ParsableCommand {
             try DashboardRunner(setup: setup, live: live, mode: .live,
                                 footerHint: "demo data · your logs: mlwatch watch LOG --from-start").run()
         } catch let error as SetupError {
-            FileHandle.standardError.write(Data("mlwatch: \(error.description)\n".utf8))
+            Console.error("mlwatch: \(error.description)\n")
             throw ExitCode(2)
         }
     }

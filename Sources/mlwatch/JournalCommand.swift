@@ -42,7 +42,7 @@ struct JournalCommand: ParsableCommand {
     func run() throws {
         let path = journal ?? SQLiteAlertJournal.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else {
-            FileHandle.standardError.write(Data("mlwatch journal: no alert journal at \(path) yet (mlwatch watch writes it)\n".utf8))
+            Console.error("mlwatch journal: no alert journal at \(path) yet (mlwatch watch writes it)\n")
             throw ExitCode(journal == nil ? 0 : 2)
         }
         do {
@@ -51,7 +51,7 @@ struct JournalCommand: ParsableCommand {
             let journalClock: JournalClock = clock == .wall ? .wall : .event
             if let since {
                 guard let from = try JournalCommand.start(since, clock: journalClock, store: store) else {
-                    FileHandle.standardError.write(Data("mlwatch journal: --since \(since): expected a duration (1h) or a time (2026-11-22T10:00:00Z)\n".utf8))
+                    Console.error("mlwatch journal: --since \(since): expected a duration (1h) or a time (2026-11-22T10:00:00Z)\n")
                     throw ExitCode(2)
                 }
                 entries = try store.history(since: from, clock: journalClock)
@@ -61,12 +61,14 @@ struct JournalCommand: ParsableCommand {
             if let rule { entries = entries.filter { $0.rule == rule } }
             let printer = JournalPrinter(format: format == .json ? .jsonLines : .text)
             if entries.isEmpty, format == .text {
-                print("no journal records" + (since.map { " since \($0)" } ?? "") + " in \(path)")
+                Console.out("no journal records" + (since.map { " since \($0)" } ?? "") + " in \(path)\n")
+            } else if format == .json {
+                Console.json(printer.format(entries))
             } else {
-                FileHandle.standardOutput.write(Data(printer.format(entries).utf8))
+                Console.out(printer.format(entries))
             }
         } catch let error as AlertJournalError {
-            FileHandle.standardError.write(Data("mlwatch journal: \(error.description)\n".utf8))
+            Console.error("mlwatch journal: \(error.description)\n")
             throw ExitCode(2)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `mlwatch`: a terminal dashboard for machine-learning models in production.
 @main
@@ -17,4 +18,24 @@ struct MLWatchCommand: ParsableCommand {
         ],
         defaultSubcommand: DemoCommand.self
     )
+
+    /// ArgumentParser's `main`, with two changes: a usage error (unknown flag, missing or malformed
+    /// argument) exits 2, as every mlwatch error about its input does and as the README says, instead
+    /// of EX_USAGE (64); and its message goes through `Console` (it may quote an argument).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if status.isSuccess { Console.out(message + "\n") } else { Console.error(message + "\n") }
+            }
+            Foundation.exit(status == .validationFailure ? Self.usageErrorStatus : status.rawValue)
+        }
+    }
+
+    /// The exit status of a usage error (and of any other bad input).
+    static let usageErrorStatus: Int32 = 2
 }

@@ -53,7 +53,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     private func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("mlwatch replay: \(message)\n".utf8))
+        Console.error("mlwatch replay: \(message)\n")
         return ExitCode(2)
     }
 }

@@ -44,10 +44,10 @@ struct ReplayRunner {
             themes = try DashboardRunner.loadThemes(first: theme ?? setup.config.theme)
             if !headless {
                 let secs = String(format: "%.1f", Date().timeIntervalSince(started))
-                FileHandle.standardError.write(Data("mlwatch replay: \(source.count) lines loaded in \(secs) s\n".utf8))
+                Console.error("mlwatch replay: \(source.count) lines loaded in \(secs) s\n")
             }
         } catch {
-            FileHandle.standardError.write(Data("mlwatch replay: \(error)\n".utf8))
+            Console.error("mlwatch replay: \(error)\n")
             throw ExitCode(2)
         }
         let wall = ReplayDriver.monotonicSeconds()
@@ -55,7 +55,7 @@ struct ReplayRunner {
         if headless {
             engine.seekToEnd(wall: wall)
             let snapshot = engine.state.snapshot()
-            FileHandle.standardOutput.write(Data(CheckReport.text(snapshot).utf8))
+            Console.out(CheckReport.text(snapshot))
             if snapshot.timeline.contains(where: { $0.to == .firing && $0.severity == .critical }) { throw ExitCode(1) }
             return
         }
@@ -84,7 +84,7 @@ struct ReplayRunner {
             terminal = try NCursesTerminal(enableMouse: mouse)
         } catch {
             session.cancel()
-            FileHandle.standardError.write(Data("mlwatch: \(error)\n".utf8))
+            Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
         driver.start(every: 0.1)

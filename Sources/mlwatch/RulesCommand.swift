@@ -30,16 +30,16 @@ struct RulesCheckCommand: ParsableCommand {
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
-            FileHandle.standardError.write(Data("\(file): cannot read the config: \(error.localizedDescription)\n".utf8))
+            Console.error("\(file): cannot read the config: \(error.localizedDescription)\n")
             throw ExitCode(2)
         }
         switch ConfigValidation.check(yaml: text, path: file) {
         case .valid(let config):
-            print(ConfigValidation.summary(config, path: file), terminator: "")
+            Console.out(ConfigValidation.summary(config, path: file))
         case .invalid(let errors):
             let lines = errors.map { $0.description + "\n" }.joined()
-            FileHandle.standardError.write(Data(lines.utf8))
-            FileHandle.standardError.write(Data("\(errors.count) error\(errors.count == 1 ? "" : "s") in \(file)\n".utf8))
+            Console.error(lines)
+            Console.error("\(errors.count) error\(errors.count == 1 ? "" : "s") in \(file)\n")
             throw ExitCode(2)
         }
     }

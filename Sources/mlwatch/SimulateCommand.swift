@@ -71,18 +71,18 @@ struct SimulateCommand: ParsableCommand {
             source.resume()
             return source
         }
-        FileHandle.standardError.write(Data("mlwatch simulate: writing \(out) (\(scenario.rawValue), \(rate)/s); Ctrl+C stops\n".utf8))
+        Console.error("mlwatch simulate: writing \(out) (\(scenario.rawValue), \(rate)/s); Ctrl+C stops\n")
         do {
             try simulator.run()
         } catch {
             throw fail(error.description)
         }
         withExtendedLifetime(signals) {}
-        FileHandle.standardError.write(Data("mlwatch simulate: \(simulator.predictionsWritten) predictions written\n".utf8))
+        Console.error("mlwatch simulate: \(simulator.predictionsWritten) predictions written\n")
     }
 
     private func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("mlwatch simulate: \(message)\n".utf8))
+        Console.error("mlwatch simulate: \(message)\n")
         return ExitCode(2)
     }
 }

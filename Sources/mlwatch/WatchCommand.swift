@@ -29,12 +29,12 @@ struct WatchCommand: ParsableCommand {
         do {
             setup = try EngineSetup(common: common, logs: logs)
         } catch {
-            FileHandle.standardError.write(Data("mlwatch watch: \(error.description)\n".utf8))
+            Console.error("mlwatch watch: \(error.description)\n")
             throw ExitCode(2)
         }
         if noUI {
             guard let interval = DurationText.parse(emitEvery), interval > 0 else {
-                FileHandle.standardError.write(Data("mlwatch watch: --emit-every \(emitEvery): expected a duration such as 1s\n".utf8))
+                Console.error("mlwatch watch: --emit-every \(emitEvery): expected a duration such as 1s\n")
                 throw ExitCode(2)
             }
             try HeadlessWatch(setup: setup, live: live, interval: interval).run()
@@ -118,7 +118,7 @@ struct HeadlessWatch {
                 throw SetupError.tailer(error)
             }
         } catch {
-            FileHandle.standardError.write(Data("mlwatch watch: \(error)\n".utf8))
+            Console.error("mlwatch watch: \(error)\n")
             throw ExitCode(2)
         }
         HeadlessWatch.serve(collector: collector, tailer: tailer, interval: interval, notifier: notifier,
@@ -132,10 +132,10 @@ struct HeadlessWatch {
         let stopping = Atomic<Bool>(false)
         let emit: @Sendable () -> Void = {
             let (line, notifications) = collector.perform { ($0.snapshot().encodedLine, $0.drainNotifications()) }
-            FileHandle.standardOutput.write(Data(line.utf8))
+            Console.json(line)
             if let notifier {
                 notifier.send(notifications)
-                for e in notifier.drainErrors() { FileHandle.standardError.write(Data("mlwatch watch: \(e)\n".utf8)) }
+                for e in notifier.drainErrors() { Console.error("mlwatch watch: \(e)\n") }
             }
         }
         tailer.start { batch in collector.ingest(batch) }
@@ -159,7 +159,7 @@ struct HeadlessWatch {
         let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .main)
         hup.setEventHandler {
             let message = reloaderRef.reload(into: collector)
-            FileHandle.standardError.write(Data("mlwatch watch: \(message)\n".utf8))
+            Console.error("mlwatch watch: \(message)\n")
         }
         hup.resume()
         let signals = [SIGINT, SIGTERM].map { sig in

@@ -216,21 +216,38 @@ enum CLIBinary {
 /// Reads a pipe in the background, so the child never blocks on a full pipe.
 final class StderrCollector: @unchecked Sendable {
     private let lock = NSLock()
-    private var data = Data()
+    private var collected = Data()
+    private var closed = false
 
     init(_ handle: FileHandle) {
         handle.readabilityHandler = { [weak self] h in
             let chunk = h.availableData
-            if chunk.isEmpty { h.readabilityHandler = nil; return }
+            if chunk.isEmpty {
+                h.readabilityHandler = nil
+                self?.lock.lock()
+                self?.closed = true
+                self?.lock.unlock()
+                return
+            }
             self?.lock.lock()
-            self?.data.append(chunk)
+            self?.collected.append(chunk)
             self?.lock.unlock()
         }
     }
 
-    var text: String {
+    var text: String { String(decoding: data, as: UTF8.self) }
+
+    /// The bytes read so far.
+    var data: Data {
         lock.lock()
         defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
+        return collected
+    }
+
+    /// Whether the writer closed the pipe (everything has been read).
+    var isClosed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return closed
     }
 }

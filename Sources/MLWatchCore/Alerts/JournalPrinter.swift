@@ -25,7 +25,8 @@ public struct JournalPrinter: Sendable {
         entries.map { line(for: $0) + "\n" }.joined()
     }
 
-    /// One record as one line (without the newline).
+    /// One record as one line (without the newline). Text lines are sanitized (`TextSanitizer`, one
+    /// line): labels come from logs and notes from people, and neither may move the cursor or add lines.
     public func line(for e: AlertJournalEntry) -> String {
         switch format {
         case .jsonLines:
@@ -33,9 +34,9 @@ public struct JournalPrinter: Sendable {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
             guard let data = try? encoder.encode(e) else { return "{}" }
-            return String(decoding: data, as: UTF8.self)
+            return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
         case .text:
-            return text(e)
+            return TextSanitizer.sanitize(text(e))
         }
     }
 

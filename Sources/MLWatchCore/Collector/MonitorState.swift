@@ -153,7 +153,7 @@ public final class MonitorState {
             return
         case .malformed(let reason):
             malformedByReason[reason, default: 0] += 1
-            remember(reason.rawValue + ": " + LineSanitizer.sanitize(line, maxCharacters: 160))
+            remember(reason.rawValue + ": " + TextSanitizer.sanitize(line, maxCharacters: 160))
         case .event(let e):
             ingest(e, requestIDHash: parser.requestIDHash)
         }

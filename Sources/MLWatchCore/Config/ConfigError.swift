@@ -50,8 +50,11 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `file:line:col: message` on one line. Messages quote config text, so the line is sanitized
+    /// (`TextSanitizer`): a control byte or escape sequence in a config under review never reaches the
+    /// reviewer's terminal, and a newline in a quoted value cannot start a fake error line.
     public var description: String {
-        if case .unreadable(let f, let r) = self { return "\(f): \(r)" }
-        return "\(file):\(line):\(column): \(message)"
+        if case .unreadable(let f, let r) = self { return TextSanitizer.sanitize("\(f): \(r)") }
+        return TextSanitizer.sanitize("\(file):\(line):\(column): \(message)")
     }
 }

@@ -44,11 +44,31 @@ public struct AlertNotification: Sendable, Equatable, Codable {
         }
     }
 
+    /// The environment variables an `--on-fire` command gets besides its own environment, for commands
+    /// that do not parse the JSON (`notify-send "$MLWATCH_SUMMARY"`). Labels and annotations come from
+    /// logs: every value is sanitized (`TextSanitizer`, one line), so echoing one to a terminal is safe.
+    public var environment: [String: String] {
+        var env = [
+            "MLWATCH_ALERT": rule,
+            "MLWATCH_STATE": to.rawValue,
+            "MLWATCH_FROM_STATE": from.rawValue,
+            "MLWATCH_SEVERITY": severity.rawValue,
+            "MLWATCH_LABELS": Labels(labels).description,
+            "MLWATCH_TIME": time,
+            "MLWATCH_INCIDENT": String(incident),
+            "MLWATCH_VALUE": value.map(AlertTemplate.format) ?? "",
+            "MLWATCH_THRESHOLD": threshold.map(AlertTemplate.format) ?? "",
+            "MLWATCH_SUMMARY": annotations["summary"] ?? "\(rule)\(Labels(labels).description) \(to.rawValue)",
+        ]
+        for (key, value) in env { env[key] = TextSanitizer.sanitize(value) }
+        return env
+    }
+
     /// One JSON object, sorted keys, no trailing newline.
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
 }

@@ -7,7 +7,8 @@ import FoundationNetworking
 #endif
 
 /// Delivers alert notifications outside the terminal, in the background: runs a shell command per
-/// notification (`--on-fire CMD`: `/bin/sh -c CMD` with the `AlertNotification` JSON on stdin) and/or
+/// notification (`--on-fire CMD`: `/bin/sh -c CMD` with the `AlertNotification` JSON on stdin and its
+/// `environment` added to the command's) and/or
 /// posts them to an Alertmanager-compatible webhook (`--webhook URL`).
 ///
 /// `send` only enqueues: it never blocks the caller (the UI thread or the collector). Failures are kept
@@ -55,7 +56,7 @@ public final class AlertNotifier: Sendable {
         guard isActive, !transitions.isEmpty else { return }
         let notifications = rules.withLock { rules in transitions.map { AlertNotification($0, rule: rules[$0.rule]) } }
         if let command {
-            for n in notifications { run(command, input: n.json() + "\n", about: n.rule) }
+            for n in notifications { run(command, input: n.json() + "\n", environment: n.environment, about: n.rule) }
         }
         if let webhook { post(AlertmanagerPayload.encode(notifications), to: webhook, about: notifications.map(\.rule)) }
     }
@@ -94,13 +95,14 @@ public final class AlertNotifier: Sendable {
 
     // MARK: Command
 
-    private func run(_ command: String, input: String, about rule: String) {
+    private func run(_ command: String, input: String, environment: [String: String], about rule: String) {
         begin()
         let timeout = self.timeout
         queue.async {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", command]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             let stdin = Pipe()
             process.standardInput = stdin
             process.standardOutput = FileHandle.nullDevice

@@ -19,7 +19,9 @@ public struct JSONWriter {
             case "\r": text += "\\r"
             case "\t": text += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                // C0, DEL and C1 are escaped: JSON only requires the C0 ones, but raw DEL or C1 bytes
+                // (8-bit CSI, OSC, …) would reach a terminal that shows the output.
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     let hex = String(scalar.value, radix: 16)
                     text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -1,4 +1,5 @@
 import Foundation
+import MLWatchCore
 import Yams
 
 /// Finds and parses theme files (`NAME.yaml`, see `themes/default.yaml` for the format).

@@ -25,12 +25,16 @@ struct EngineSetup {
         self.logs = logs
         var window = config.window
         if let w = common.window {
-            guard let parsed = WindowSpec.parse(w) else { throw .badFlag("--window", w, "all, 10m, 10m/30s or 5000") }
+            guard let parsed = WindowSpec.parse(w) else {
+                throw .badValue("--window", w, WindowSpec.problem(parsing: w) ?? "expected all, 10m, 10m/30s or 5000")
+            }
             window = parsed
         }
         var lateness = config.lateness
         if let l = common.lateness {
-            guard let parsed = DurationText.parse(l) else { throw .badFlag("--lateness", l, "a duration such as 30s") }
+            guard let parsed = DurationText.parse(l) else {
+                throw .badValue("--lateness", l, DurationText.problem(l) ?? "expected a duration such as 30s")
+            }
             lateness = parsed
         }
         options = CollectorOptions(
@@ -149,6 +153,8 @@ enum SetupError: Error, CustomStringConvertible {
     case config(ConfigError)
     case noLogs
     case badFlag(String, String, String)
+    /// A flag's value and why it is refused (the message names the limit it breaks).
+    case badValue(String, String, String)
     case reference(String)
     case journal(String)
     case tailer(TailerError)
@@ -158,6 +164,7 @@ enum SetupError: Error, CustomStringConvertible {
         case .config(let e): return e.description
         case .noLogs: return "no logs to read: give LOG paths (or globs, or - for stdin), or `sources:` in the config"
         case .badFlag(let flag, let value, let expected): return "\(flag) \(value): expected \(expected)"
+        case .badValue(let flag, let value, let problem): return "\(flag) \(value): \(problem)"
         case .reference(let m): return m
         case .journal(let m): return "alert journal: \(m)"
         case .tailer(let e): return e.description

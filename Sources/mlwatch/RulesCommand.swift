@@ -17,8 +17,8 @@ struct RulesCheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate a config and its alert rules.",
         discussion: """
-            Prints `file:line:col: message` for each problem found (several when they are in different rules \
-            or sections) and exits 2, or prints a summary of the rules and exits 0.
+            Prints `file:line:col: message` for each problem found (up to 50: one per rule or top-level \
+            section) and exits 2, or prints a summary of the rules and exits 0.
             """
     )
 
@@ -28,12 +28,12 @@ struct RulesCheckCommand: ParsableCommand {
     func run() throws {
         let text: String
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            text = try MLWatchConfig.read(path: file)
         } catch {
-            Console.error("\(file): cannot read the config: \(error.localizedDescription)\n")
+            Console.error(error.description + "\n")
             throw ExitCode(2)
         }
-        switch ConfigValidation.check(yaml: text, path: file) {
+        switch MLWatchConfig.check(yaml: text, path: file) {
         case .valid(let config):
             Console.out(ConfigValidation.summary(config, path: file))
         case .invalid(let errors):
@@ -45,64 +45,8 @@ struct RulesCheckCommand: ParsableCommand {
     }
 }
 
-/// Validates a config and collects several errors: after an error, the rule (or top-level section) it is
-/// in is commented out, line numbers unchanged, and the text is parsed again. A YAML syntax error stops
-/// the search (what follows it cannot be trusted).
+/// What `rules check` prints.
 enum ConfigValidation {
-    enum Outcome {
-        case valid(MLWatchConfig)
-        case invalid([ConfigError])
-    }
-
-    static func check(yaml: String, path: String, maxErrors: Int = 50) -> Outcome {
-        var lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var errors: [ConfigError] = []
-        while errors.count < maxErrors {
-            do {
-                let config = try MLWatchConfig.parse(yaml: lines.joined(separator: "\n"), path: path)
-                return errors.isEmpty ? .valid(config) : .invalid(errors)
-            } catch {
-                if errors.last == error { break }
-                errors.append(error)
-                if case .syntax = error { break }
-                guard let block = enclosingBlock(of: error.line, in: lines) else { break }
-                for i in block.lines where !lines[i].hasPrefix("#") { lines[i] = "#" + lines[i] }
-                if block.isRule {
-                    // A valid stand-in keeps the later rules' indices (rules[3]) as the user counts them.
-                    let first = block.lines.lowerBound
-                    let indent = String(lines[first].dropFirst().prefix { $0 == " " })
-                    lines[first] = indent + "- {alert: mlwatch_skipped_\(errors.count), expr: \"x > 0\"}"
-                }
-            }
-        }
-        return .invalid(errors)
-    }
-
-    /// 0-based line indices to comment out for an error on 1-based `line`: the rule item of `rules:` it is
-    /// in (`isRule`), or else the whole top-level section; nil when there is none.
-    static func enclosingBlock(of line: Int, in lines: [String]) -> (lines: ClosedRange<Int>, isRule: Bool)? {
-        let index = line - 1
-        guard index >= 0, index < lines.count else { return nil }
-        func isTopKey(_ s: String) -> Bool {
-            guard let c = s.first, c != " ", c != "\t", c != "#", c != "-" else { return false }
-            return s.contains(":")
-        }
-        guard let start = (0...index).last(where: { isTopKey(lines[$0]) }) else { return nil }
-        let end = ((index + 1)..<max(index + 1, lines.count)).first(where: { isTopKey(lines[$0]) }).map { $0 - 1 } ?? lines.count - 1
-        let key = lines[start].prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces)
-        guard key == "rules", index > start else { return (start...end, false) }
-        // Rule items: lines starting with `-` at the smallest indentation used for dashes in the section.
-        func dashIndent(_ s: String) -> Int? {
-            let indent = s.prefix { $0 == " " }.count
-            return s.dropFirst(indent).hasPrefix("-") ? indent : nil
-        }
-        guard let itemIndent = ((start + 1)...end).compactMap({ dashIndent(lines[$0]) }).min() else { return (start...end, false) }
-        let isItem = { (i: Int) in dashIndent(lines[i]) == itemIndent }
-        guard let itemStart = (start + 1...index).last(where: isItem) else { return (start...end, false) }
-        let itemEnd = ((index + 1)..<(end + 1)).first(where: isItem).map { $0 - 1 } ?? end
-        return (itemStart...itemEnd, true)
-    }
-
     /// What `rules check` prints for a valid config.
     static func summary(_ config: MLWatchConfig, path: String) -> String {
         var out = "\(path): OK, \(config.rules.count) rule\(config.rules.count == 1 ? "" : "s")\n"

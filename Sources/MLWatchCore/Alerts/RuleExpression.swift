@@ -24,6 +24,12 @@ public indirect enum RuleExpression: Sendable, Equatable, CustomStringConvertibl
     case and(RuleExpression, RuleExpression)
     case or(RuleExpression, RuleExpression)
 
+    /// Most comparisons in one expression. The tree of an `and`/`or` chain is as deep as the chain is
+    /// long and everything that walks it recurses (evaluation included), so the parser refuses more.
+    public static let maxComparisons = 256
+    /// Deepest nesting of parentheses the parser accepts (it recurses once per level).
+    public static let maxParenthesisDepth = 64
+
     /// Parses an expression.
     /// - Throws: `RuleParseError` with the column (1-based, in Unicode scalars) of the problem.
     public static func parse(_ text: String) throws(RuleParseError) -> RuleExpression {
@@ -32,11 +38,19 @@ public indirect enum RuleExpression: Sendable, Equatable, CustomStringConvertibl
     }
 
     /// All comparisons, left to right (their `index` is their position here).
+    /// - Complexity: O(n) in the number of nodes (an explicit stack, no copies of partial results).
     public var comparisons: [RuleComparison] {
-        switch self {
-        case .comparison(let c): return [c]
-        case .and(let a, let b), .or(let a, let b): return a.comparisons + b.comparisons
+        var out: [RuleComparison] = []
+        var pending: [RuleExpression] = [self]
+        while let next = pending.popLast() {
+            switch next {
+            case .comparison(let c): out.append(c)
+            case .and(let a, let b), .or(let a, let b):
+                pending.append(b)
+                pending.append(a)
+            }
         }
+        return out
     }
 
     /// A copy with `recover` set on the only comparison; nil when there is not exactly one.

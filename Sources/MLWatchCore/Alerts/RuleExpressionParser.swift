@@ -2,6 +2,12 @@ import Foundation
 
 /// Hand-written recursive-descent parser for `RuleExpression` (the grammar is documented there).
 /// Columns are 1-based and count Unicode scalars, like the YAML marks they are added to.
+///
+/// Bounded for hostile configs (a config is often reviewed from a pull request, and `rules check` must
+/// survive anything): recursion follows parentheses only, at most `RuleExpression.maxParenthesisDepth`
+/// deep, and an expression has at most `RuleExpression.maxComparisons` comparisons. The tree of a chain
+/// of `and`/`or` is as deep as the chain is long, and everything that walks it (evaluation, equality,
+/// `description`, deallocation) recurses, so this bound is what keeps those off the end of the stack.
 struct RuleExpressionParser {
     private enum Kind: Equatable {
         case identifier(String)
@@ -28,6 +34,7 @@ struct RuleExpressionParser {
     private var tokens: [Token]
     private var position = 0
     private var comparisonCount = 0
+    private var parenthesisDepth = 0
 
     init(_ text: String) throws(RuleParseError) {
         tokens = try Self.tokenize(text)
@@ -194,15 +201,23 @@ struct RuleExpressionParser {
 
     private mutating func parsePrimary() throws(RuleParseError) -> RuleExpression {
         if isSymbol("(") {
+            guard parenthesisDepth < RuleExpression.maxParenthesisDepth else {
+                throw .tooDeep(limit: RuleExpression.maxParenthesisDepth, column: current.column)
+            }
+            parenthesisDepth += 1
             _ = advance()
             let inner = try parseOr()
             try expectSymbol(")", "\")\" or a comparison operator")
+            parenthesisDepth -= 1
             return inner
         }
         return .comparison(try parseComparison())
     }
 
     private mutating func parseComparison() throws(RuleParseError) -> RuleComparison {
+        guard comparisonCount < RuleExpression.maxComparisons else {
+            throw .tooManyComparisons(limit: RuleExpression.maxComparisons, column: current.column)
+        }
         let selector = try parseSelector()
         let opToken = current
         guard case .symbol(let s) = opToken.kind, let op = ComparisonOperator(rawValue: s) else {

@@ -15,13 +15,17 @@ public enum RuleParseError: Error, Sendable, Equatable, CustomStringConvertible 
     case outOfRange(String, column: Int)
     /// `recover` on an operator without a direction (`==`, `!=`).
     case recoverNeedsDirection(column: Int)
+    /// Parentheses nested deeper than `limit`.
+    case tooDeep(limit: Int, column: Int)
+    /// More than `limit` comparisons in one expression.
+    case tooManyComparisons(limit: Int, column: Int)
 
     /// 1-based column inside the expression where the problem starts.
     public var column: Int {
         switch self {
         case .unexpected(_, _, let c), .invalidCharacter(_, let c), .unterminatedString(let c),
             .invalidRegex(_, _, let c), .unknownFunction(_, let c), .outOfRange(_, let c),
-            .recoverNeedsDirection(let c):
+            .recoverNeedsDirection(let c), .tooDeep(_, let c), .tooManyComparisons(_, let c):
             return c
         }
     }
@@ -43,6 +47,10 @@ public enum RuleParseError: Error, Sendable, Equatable, CustomStringConvertible 
             return what
         case .recoverNeedsDirection:
             return "recover needs a comparison with a direction (>, >=, <, <=), not == or !="
+        case .tooDeep(let limit, _):
+            return "parentheses nested more than \(limit) deep (the limit): simplify the expression"
+        case .tooManyComparisons(let limit, _):
+            return "more than \(limit) comparisons in one expression (the limit): split it into several rules, or match several series with one selector (feature=~\"a|b\")"
         }
     }
 

@@ -66,14 +66,22 @@ struct ConfigNode {
 
     func double() throws(ConfigError) -> Double {
         let s = try string()
-        guard let v = Double(s), v.isFinite else { throw invalid("expected a number, found \"\(s)\"") }
+        guard let v = Double(s), v.isFinite else { throw invalid("expected a number, found \(Self.quoted(s))") }
         return v
     }
 
-    func int(minimum: Int = Int.min) throws(ConfigError) -> Int {
+    /// A whole number in `minimum...maximum`; the message names the limit it breaks.
+    func int(minimum: Int = Int.min, maximum: Int = Int.max) throws(ConfigError) -> Int {
         let s = try string().replacingOccurrences(of: "_", with: "")
-        guard let v = Int(s) else { throw invalid("expected a whole number, found \"\(s)\"") }
+        guard let v = Int(s) else {
+            let digits = s.drop { $0 == "-" || $0 == "+" }
+            if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+                throw invalid("\(Self.quoted(s)) is too large (at most \(maximum))")
+            }
+            throw invalid("expected a whole number, found \(Self.quoted(s))")
+        }
         guard v >= minimum else { throw invalid("must be at least \(minimum), found \(v)") }
+        guard v <= maximum else { throw invalid("must be at most \(maximum), found \(v)") }
         return v
     }
 
@@ -82,7 +90,7 @@ struct ConfigNode {
         switch s.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
-        default: throw invalid("expected true or false, found \"\(s)\"")
+        default: throw invalid("expected true or false, found \(Self.quoted(s))")
         }
     }
 
@@ -97,21 +105,41 @@ struct ConfigNode {
 
     /// A mapping whose keys must be among `allowed` (unknown keys are errors, with a suggestion).
     func mapping(allowed: [String]) throws(ConfigError) -> [(key: String, value: ConfigNode)] {
-        guard case .mapping(let m) = node else { throw invalid("expected a mapping (key: value), found \(kind)") }
         var out: [(key: String, value: ConfigNode)] = []
-        for (k, v) in m {
-            guard case .scalar(let ks) = k else { throw invalid("keys must be plain words") }
-            let key = ks.string
-            if !allowed.isEmpty, !allowed.contains(key) {
-                let place = path.isEmpty ? "" : " in \(path)"
-                var message = "unknown key \"\(key)\"\(place)"
-                if let suggestion = Self.closest(to: key, in: allowed) { message += " (did you mean \"\(suggestion)\"?)" }
-                message += "; known keys: " + allowed.joined(separator: ", ")
-                throw .unknownKey(file: file, line: k.mark?.line ?? line, column: k.mark?.column ?? column, message: message)
-            }
-            out.append((key, child(v, key)))
+        for entry in try keyedEntries() {
+            try checkKey(entry.key, allowed: allowed, line: entry.line, column: entry.column)
+            out.append((entry.key, entry.value))
         }
         return out
+    }
+
+    /// The entries of a mapping with the position of each key, keys unchecked.
+    func keyedEntries() throws(ConfigError) -> [(key: String, line: Int, column: Int, value: ConfigNode)] {
+        guard case .mapping(let m) = node else { throw invalid("expected a mapping (key: value), found \(kind)") }
+        var out: [(key: String, line: Int, column: Int, value: ConfigNode)] = []
+        for (k, v) in m {
+            guard case .scalar(let ks) = k else { throw invalid("keys must be plain words") }
+            out.append((ks.string, k.mark?.line ?? line, k.mark?.column ?? column, child(v, ks.string)))
+        }
+        return out
+    }
+
+    /// Throws `unknownKey` (with a suggestion) when `key` is not among `allowed`; any key is allowed
+    /// when `allowed` is empty.
+    func checkKey(_ key: String, allowed: [String], line: Int, column: Int) throws(ConfigError) {
+        guard !allowed.isEmpty, !allowed.contains(key) else { return }
+        let place = path.isEmpty ? "" : " in \(path)"
+        var message = "unknown key \(Self.quoted(key))\(place)"
+        if let suggestion = Self.closest(to: key, in: allowed) { message += " (did you mean \"\(suggestion)\"?)" }
+        message += "; known keys: " + allowed.joined(separator: ", ")
+        throw .unknownKey(file: file, line: line, column: column, message: message)
+    }
+
+    /// `text` in quotes for a message, cut to 80 characters: a config value can be megabytes long.
+    static func quoted(_ text: String) -> String {
+        let limit = 80
+        guard text.unicodeScalars.count > limit else { return "\"\(text)\"" }
+        return "\"\(String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))))…\""
     }
 
     func sequence() throws(ConfigError) -> [ConfigNode] {
@@ -136,7 +164,7 @@ struct ConfigNode {
 
     var kind: String {
         switch node {
-        case .scalar(let s): return "\"\(s.string)\""
+        case .scalar(let s): return Self.quoted(s.string)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"

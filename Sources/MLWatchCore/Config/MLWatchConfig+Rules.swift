@@ -7,53 +7,80 @@ extension MLWatchConfig {
         "min_samples",
     ]
 
-    static func parseRules(_ node: ConfigNode) throws(ConfigError) -> [AlertRule] {
+    /// Most rules in one config.
+    public static let maxRules = 100_000
+
+    /// The rules of `rules:`; a rule with an error is left out and its error added to `problems`, so the
+    /// next rules are still checked.
+    static func parseRules(_ node: ConfigNode, problems: inout ConfigProblems) -> [AlertRule] {
+        let items: [ConfigNode]
+        do {
+            items = try node.sequence()
+        } catch {
+            problems.add(error)
+            return []
+        }
+        guard items.count <= maxRules else {
+            problems.add(node.invalid("\(items.count) rules, over the limit of \(maxRules)"))
+            return []
+        }
         var rules: [AlertRule] = []
         var seen: [String: Int] = [:]
-        for item in try node.sequence() {
-            let entries = try item.mapping(allowed: ruleKeys)
-            func value(_ key: String) -> ConfigNode? { entries.first { $0.key == key }?.value }
-            guard let nameNode = value("alert") else { throw item.invalid("a rule needs alert: (its name)") }
-            let name = try nameNode.string()
-            guard Self.isValidRuleName(name) else {
-                throw nameNode.invalid("\"\(name)\" is not a valid alert name (letters, digits and _, not starting with a digit)")
+        for item in items where !problems.isFull {
+            do {
+                rules.append(try parseRule(item, seen: &seen))
+            } catch {
+                problems.add(error)
             }
-            if let line = seen[name] { throw nameNode.invalid("duplicate alert name \(name) (first defined on line \(line))") }
-            seen[name] = nameNode.line
-            guard let exprNode = value("expr") else { throw item.invalid("rule \(name) needs expr:") }
-            var expression = try parseExpression(exprNode)
-            if let recoverNode = value("recover") {
-                let spec = try parseThreshold(recoverNode)
-                if expression.comparisons.contains(where: { $0.recover != nil }) {
-                    throw recoverNode.invalid("the expression already has recover")
-                }
-                guard let withRecover = expression.withRecover(spec) else {
-                    throw recoverNode.invalid(
-                        "recover: needs an expression that is one comparison with >, >=, < or <=; with and/or, write recover after the comparison it belongs to")
-                }
-                expression = withRecover
-            }
-            var rule = AlertRule(name: name, expression: expression)
-            if let n = value("for") { rule.forDuration = try n.duration() }
-            if let n = value("keep_firing_for") { rule.keepFiringFor = try n.duration() }
-            if let n = value("labels") { rule.labels = try n.stringMap() }
-            if let n = value("annotations") { rule.annotations = try n.stringMap() }
-            if let n = value("relearn") {
-                let interval = try n.duration()
-                guard interval > 0 else { throw n.invalid("relearn must be a positive duration") }
-                rule.relearnInterval = interval
-            }
-            if let n = value("history") { rule.historySize = try n.int(minimum: 1) }
-            if let n = value("min_samples") { rule.minSamples = try n.int(minimum: 1) }
-            if let severityNode = value("labels"), let s = rule.labels["severity"],
-                AlertSeverity(rawValue: s.lowercased()) == nil
-            {
-                throw severityNode.invalid("unknown severity \"\(s)\" (use info, warning or critical)")
-            }
-            rules.append(rule)
         }
         return rules
     }
+
+    private static func parseRule(_ item: ConfigNode, seen: inout [String: Int]) throws(ConfigError) -> AlertRule {
+        let entries = try item.mapping(allowed: ruleKeys)
+        func value(_ key: String) -> ConfigNode? { entries.first { $0.key == key }?.value }
+        guard let nameNode = value("alert") else { throw item.invalid("a rule needs alert: (its name)") }
+        let name = try nameNode.string()
+        guard Self.isValidRuleName(name) else {
+            throw nameNode.invalid("\(ConfigNode.quoted(name)) is not a valid alert name (letters, digits and _, not starting with a digit)")
+        }
+        if let line = seen[name] { throw nameNode.invalid("duplicate alert name \(name) (first defined on line \(line))") }
+        seen[name] = nameNode.line
+        guard let exprNode = value("expr") else { throw item.invalid("rule \(name) needs expr:") }
+        var expression = try parseExpression(exprNode)
+        if let recoverNode = value("recover") {
+            let spec = try parseThreshold(recoverNode)
+            if expression.comparisons.contains(where: { $0.recover != nil }) {
+                throw recoverNode.invalid("the expression already has recover")
+            }
+            guard let withRecover = expression.withRecover(spec) else {
+                throw recoverNode.invalid(
+                    "recover: needs an expression that is one comparison with >, >=, < or <=; with and/or, write recover after the comparison it belongs to")
+            }
+            expression = withRecover
+        }
+        var rule = AlertRule(name: name, expression: expression)
+        if let n = value("for") { rule.forDuration = try n.duration() }
+        if let n = value("keep_firing_for") { rule.keepFiringFor = try n.duration() }
+        if let n = value("labels") { rule.labels = try n.stringMap() }
+        if let n = value("annotations") { rule.annotations = try n.stringMap() }
+        if let n = value("relearn") {
+            let interval = try n.duration()
+            guard interval > 0 else { throw n.invalid("relearn must be a positive duration") }
+            rule.relearnInterval = interval
+        }
+        if let n = value("history") { rule.historySize = try n.int(minimum: 1, maximum: maxHistory) }
+        if let n = value("min_samples") { rule.minSamples = try n.int(minimum: 1, maximum: maxHistory) }
+        if let severityNode = value("labels"), let s = rule.labels["severity"],
+            AlertSeverity(rawValue: s.lowercased()) == nil
+        {
+            throw severityNode.invalid("unknown severity \(ConfigNode.quoted(s)) (use info, warning or critical)")
+        }
+        return rule
+    }
+
+    /// Largest `history:` (and `min_samples:`) of an adaptive rule.
+    public static let maxHistory = 10_000_000
 
     private static func isValidRuleName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !(first >= "0" && first <= "9") else { return false }

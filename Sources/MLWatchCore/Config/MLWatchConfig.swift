@@ -54,73 +54,159 @@ public struct MLWatchConfig: Sendable, Equatable {
         self.rules = rules
     }
 
+    /// Largest config file read (a config is often reviewed from a pull request: a huge one is refused
+    /// with a message instead of being parsed).
+    public static let maxFileBytes = 16 << 20
+    /// Deepest nesting of mappings and lists accepted (the config format needs 4; the YAML composer and
+    /// everything that walks its tree recurse once per level).
+    public static let maxNesting = 32
+
     /// Reads and parses a config file.
     /// - Throws: `ConfigError` naming the file, line and column of the problem.
     public static func load(path: String) throws(ConfigError) -> MLWatchConfig {
-        let text: String
+        try parse(yaml: try read(path: path), path: path)
+    }
+
+    /// The text of a config file, refused when unreadable, over `maxFileBytes` or not UTF-8.
+    public static func read(path: String) throws(ConfigError) -> String {
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            let url = URL(fileURLWithPath: path)
+            let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+            guard size <= maxFileBytes else {
+                throw ConfigError.unreadable(
+                    file: path, reason: "the config is \(size) bytes, over the limit of \(maxFileBytes) bytes (16 MiB)")
+            }
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            // Read at most one byte past the limit: a FIFO or a file that grows is refused all the same.
+            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
+        } catch let error as ConfigError {
+            throw error
         } catch {
             throw .unreadable(file: path, reason: "cannot read the config: \(error.localizedDescription)")
         }
-        return try parse(yaml: text, path: path)
+        guard data.count <= maxFileBytes else {
+            throw .unreadable(file: path, reason: "the config is over the limit of \(maxFileBytes) bytes (16 MiB)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw .unreadable(file: path, reason: "the config is not UTF-8 text")
+        }
+        return text
     }
 
     /// Parses config text; `path` is only used in error messages.
-    /// - Throws: `ConfigError` naming the file, line and column of the problem.
+    /// - Throws: `ConfigError` naming the file, line and column of the first problem.
     public static func parse(yaml: String, path: String = "mlwatch.yaml") throws(ConfigError) -> MLWatchConfig {
+        var problems = ConfigProblems(limit: 1)
+        let config = parse(yaml: yaml, path: path, problems: &problems)
+        if let first = problems.errors.first { throw first }
+        return config
+    }
+
+    /// The outcome of checking a config for every problem (`mlwatch rules check`).
+    public enum Check: Sendable, Equatable {
+        case valid(MLWatchConfig)
+        /// The problems in file order, at most the limit asked for. A YAML syntax error is the last one
+        /// (what follows it cannot be trusted).
+        case invalid([ConfigError])
+    }
+
+    /// Parses config text once and collects up to `maxErrors` problems: an error skips the rule (item of
+    /// `rules:`) or top-level section it is in, and the rest is still checked.
+    /// - Complexity: O(size of the config).
+    public static func check(yaml: String, path: String, maxErrors: Int = 50) -> Check {
+        var problems = ConfigProblems(limit: max(1, maxErrors))
+        let config = parse(yaml: yaml, path: path, problems: &problems)
+        return problems.errors.isEmpty ? .valid(config) : .invalid(problems.errors)
+    }
+
+    private static func parse(yaml: String, path: String, problems: inout ConfigProblems) -> MLWatchConfig {
+        var config = MLWatchConfig()
+        if let (line, column) = YAMLNesting.firstBeyond(maxNesting, in: yaml) {
+            problems.add(.syntax(file: path, line: line, column: column,
+                                 message: "nested more than \(maxNesting) levels deep (the limit for a config)"))
+            return config
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw syntaxError(error, file: path)
+            problems.add(syntaxError(error, file: path))
+            return config
         } catch {
-            throw .syntax(file: path, line: 1, column: 1, message: "\(error)")
+            problems.add(.syntax(file: path, line: 1, column: 1, message: "\(error)"))
+            return config
         }
-        var config = MLWatchConfig()
         guard let root else { return config }
         let top = ConfigNode(node: root, path: "", file: path, lines: yaml.split(separator: "\n", omittingEmptySubsequences: false))
         if top.isNull { return config }
-        for (key, value) in try top.mapping(allowed: topLevelKeys) {
-            if value.isNull { continue }
-            switch key {
-            case "sources": config.sources = try value.stringList()
-            case "reference": config.reference = try parseReference(value)
-            case "window": config.window = try parseWindow(value)
-            case "lateness": config.lateness = try value.duration()
-            case "segment_by": config.segmentBy = try value.string()
-            case "theme": config.theme = try value.string()
-            case "low_confidence":
-                let v = try value.double()
-                guard (0...1).contains(v) else { throw value.invalid("must be between 0 and 1, found \(v)") }
-                config.lowConfidence = v
-            case "join":
-                for (k, v) in try value.mapping(allowed: ["max_pending", "ttl"]) {
-                    if k == "max_pending" { config.joinMaxPending = try v.int(minimum: 1) } else { config.joinTTL = try v.duration() }
+        let entries: [(key: String, line: Int, column: Int, value: ConfigNode)]
+        do {
+            entries = try top.keyedEntries()
+        } catch {
+            problems.add(error)
+            return config
+        }
+        for (key, line, column, value) in entries where !problems.isFull {
+            do throws(ConfigError) {
+                try top.checkKey(key, allowed: topLevelKeys, line: line, column: column)
+                if value.isNull { continue }
+                if key == "rules" {
+                    config.rules = parseRules(value, problems: &problems)
+                } else {
+                    try parseSection(key, value, into: &config)
                 }
-            case "fields":
-                config.fields = try value.stringMap()
-                do {
-                    config.fieldMapping = try FieldMapping(config.fields)
-                } catch {
-                    let culprit = try value.mapping(allowed: []).first { k, _ in
-                        switch error {
-                        case .unknownField(let f), .badPath(let f, _): return k == f
-                        }
-                    }?.value ?? value
-                    throw culprit.invalid(error.description)
-                }
-            case "drift": config.drift = try parseDrift(value)
-            case "notify":
-                for (k, v) in try value.mapping(allowed: ["bell", "command"]) {
-                    if k == "bell" { config.notify.bell = try v.bool() } else { config.notify.command = try v.string() }
-                }
-            case "rules": config.rules = try parseRules(value)
-            default: break
+            } catch {
+                problems.add(error)
             }
         }
         return config
     }
+
+    private static func parseSection(_ key: String, _ value: ConfigNode, into config: inout MLWatchConfig) throws(ConfigError) {
+        switch key {
+        case "sources": config.sources = try value.stringList()
+        case "reference": config.reference = try parseReference(value)
+        case "window": config.window = try parseWindow(value)
+        case "lateness": config.lateness = try value.duration()
+        case "segment_by": config.segmentBy = try value.string()
+        case "theme": config.theme = try value.string()
+        case "low_confidence":
+            let v = try value.double()
+            guard (0...1).contains(v) else { throw value.invalid("must be between 0 and 1, found \(v)") }
+            config.lowConfidence = v
+        case "join":
+            for (k, v) in try value.mapping(allowed: ["max_pending", "ttl"]) {
+                if k == "max_pending" {
+                    config.joinMaxPending = try v.int(minimum: 1, maximum: maxJoinPending)
+                } else {
+                    config.joinTTL = try v.duration()
+                }
+            }
+        case "fields":
+            config.fields = try value.stringMap()
+            do {
+                config.fieldMapping = try FieldMapping(config.fields)
+            } catch {
+                let culprit = try value.mapping(allowed: []).first { k, _ in
+                    switch error {
+                    case .unknownField(let f), .badPath(let f, _): return k == f
+                    }
+                }?.value ?? value
+                throw culprit.invalid(error.description)
+            }
+        case "drift": config.drift = try parseDrift(value)
+        case "notify":
+            for (k, v) in try value.mapping(allowed: ["bell", "command"]) {
+                if k == "bell" { config.notify.bell = try v.bool() } else { config.notify.command = try v.string() }
+            }
+        default: break
+        }
+    }
+
+    /// Most predictions waiting for their label that `join: {max_pending}` may ask for.
+    public static let maxJoinPending = 10_000_000
 
     /// The collector settings this config asks for.
     public var collectorOptions: CollectorOptions {
@@ -180,7 +266,7 @@ public struct MLWatchConfig: Sendable, Equatable {
     private static func timestamp(_ node: ConfigNode) throws(ConfigError) -> Double {
         let s = try node.string()
         guard let t = TimestampParser.parse(s) else {
-            throw node.invalid("\"\(s)\" is not a time (write RFC 3339, e.g. 2026-01-01T00:00:00Z, or epoch seconds)")
+            throw node.invalid("\(ConfigNode.quoted(s)) is not a time (write RFC 3339, e.g. 2026-01-01T00:00:00Z, or epoch seconds)")
         }
         return t
     }
@@ -192,7 +278,7 @@ public struct MLWatchConfig: Sendable, Equatable {
             // `window: 10m` as a shorthand for `{size: 10m}`.
             let size = try node.duration()
             guard size > 0 else { throw node.invalid("window size must be positive") }
-            return .time(size: size, slide: WindowSpec.defaultSlide(for: size))
+            return try checked(.time(size: size, slide: WindowSpec.defaultSlide(for: size)), node)
         }
         let entries = try node.mapping(allowed: ["size", "slide", "events"])
         let slideNode = entries.first { $0.key == "slide" }?.value
@@ -200,16 +286,16 @@ public struct MLWatchConfig: Sendable, Equatable {
             guard !entries.contains(where: { $0.key == "size" }) else {
                 throw node.invalid("give either size (a duration) or events (a count), not both")
             }
-            let n = try events.value.int(minimum: 1)
+            let n = try events.value.int(minimum: 1, maximum: WindowSpec.maxEvents)
             var slide = max(1, n / 10)
-            if let slideNode { slide = try slideNode.int(minimum: 1) }
-            return .count(size: n, slide: slide)
+            if let slideNode { slide = try slideNode.int(minimum: 1, maximum: n) }
+            return try checked(.count(size: n, slide: slide), slideNode ?? events.value)
         }
         guard let sizeNode = entries.first(where: { $0.key == "size" })?.value else {
             throw node.invalid("needs size (e.g. 10m) or events (e.g. 5000)")
         }
         if (try? sizeNode.string().lowercased()) == "all" {
-            return .all(slide: try slideNode?.duration() ?? 30)
+            return try checked(.all(slide: try slideNode?.duration() ?? 30), slideNode ?? sizeNode)
         }
         let size = try sizeNode.duration()
         guard size > 0 else { throw sizeNode.invalid("window size must be positive") }
@@ -218,7 +304,13 @@ public struct MLWatchConfig: Sendable, Equatable {
             slide = try slideNode.duration()
             guard slide > 0, slide <= size else { throw slideNode.invalid("slide must be positive and at most the window size") }
         }
-        return .time(size: size, slide: slide)
+        return try checked(.time(size: size, slide: slide), slideNode ?? sizeNode)
+    }
+
+    /// `spec` when it keeps within the window limits (`WindowSpec.problem`), else an error at `node`.
+    private static func checked(_ spec: WindowSpec, _ node: ConfigNode) throws(ConfigError) -> WindowSpec {
+        if let problem = spec.problem { throw node.invalid(problem) }
+        return spec
     }
 
     private static func parseDrift(_ node: ConfigNode) throws(ConfigError) -> DriftSettings {
@@ -244,7 +336,7 @@ public struct MLWatchConfig: Sendable, Equatable {
                 let name = try value.string().lowercased()
                 guard let test = DriftTest(rawValue: name == "kl_div" ? "kl" : name) else {
                     let known = DriftTest.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw value.invalid("unknown drift test \"\(name)\" (use \(known))")
+                    throw value.invalid("unknown drift test \(ConfigNode.quoted(name)) (use \(known))")
                 }
                 options.test = test
             }

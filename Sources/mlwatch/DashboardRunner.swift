@@ -6,7 +6,7 @@ import MLWatchTerminal
 import MLWatchUI
 import Synchronization
 
-/// Runs the live dashboard: tailer → collector (background queue) → snapshots → ncurses, until `q`,
+/// Runs the live dashboard: tailer → engine host (its own queue) → publications → ncurses, until `q`,
 /// SIGINT or SIGTERM; the terminal is restored on every exit path. SIGHUP reloads the config's rules
 /// (like `r`); notifications go to the bell, `--on-fire` and `--webhook`.
 struct DashboardRunner {
@@ -17,16 +17,13 @@ struct DashboardRunner {
     let footerHint: String?
 
     func run() throws {
-        let journal: SQLiteAlertJournal?
-        let collector: Collector
+        let host: EngineHost
         let tailer: LogTailer
         let themes: [Theme]
         let notifier: AlertNotifier?
-        let reloader: ConfigReloader
         do {
-            journal = setup.config.rules.isEmpty ? nil : try live.openJournal()
+            let journal = setup.config.rules.isEmpty ? nil : try live.openJournal()
             let state = try setup.makeState(mode: mode, journal: journal)
-            collector = Collector(state: state, exactKSPValues: false)
             do {
                 tailer = try LogTailer(paths: setup.logs, options: live.tailerOptions(maxLineBytes: setup.common.maxLineBytes))
             } catch {
@@ -34,63 +31,42 @@ struct DashboardRunner {
             }
             themes = try DashboardRunner.loadThemes(first: live.theme ?? setup.config.theme)
             notifier = try live.makeNotifier(config: setup.config)
-            let openJournal = live.openJournal
-            reloader = ConfigReloader(setup: setup, journal: journal, notifier: notifier) { () throws(SetupError) -> any AlertJournal in
-                try openJournal()
+            let journalPath = live.journal
+            let reloader = ConfigReloader(setup: setup, journal: journal) { () throws(SetupError) -> any AlertJournal in
+                try LiveOptions.openJournal(path: journalPath)
             }
+            host = EngineHost(live: state, options: .init(interval: 0.25, actor: SQLiteAlertJournal.currentUser()),
+                              clock: .system, reloader: reloader, sink: notifier)
         } catch {
             Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
         let session = TerminalSession(signals: [SIGINT, SIGTERM])
-        // SIGHUP asks for a reload; the UI loop polls the flag (the reload itself runs on the UI thread).
-        let hangup = HangupFlag()
+        let signals = RunnerSignals(session: session)
         let terminal: NCursesTerminal
         do {
             terminal = try NCursesTerminal(enableMouse: live.mouse)
         } catch {
             session.cancel()
+            signals.cancel()
             Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
-        tailer.start { batch in collector.ingest(batch) }
-        collector.startPublishing(every: 0.25)
+        tailer.start { batch in host.ingest(batch) }
+        host.start()
         var state = DashboardState()
         state.rulesConfigured = !setup.config.rules.isEmpty
         state.footerHint = footerHint
-        let actor = SQLiteAlertJournal.currentUser()
-        let box = LoopBox()
-        let loop = DashboardLoop(
-            backend: terminal, themes: themes, state: state, bellOnCritical: setup.config.notify.bell, mouse: live.mouse,
-            hooks: DashboardLoop.Hooks(
-                snapshot: { (collector.publishedGeneration, collector.latest) },
-                perform: { command in
-                    if command == .reloadConfig { return reloader.reload(into: collector) }
-                    let message = collector.perform { AlertCommands.apply(command, to: $0, actor: actor) }
-                    collector.publish()
-                    return message
-                },
-                notifications: {
-                    // Polled on the UI thread every step: SIGHUP reloads, notifications go out, errors show.
-                    if hangup.take() { box.loop?.state.message = "SIGHUP: " + reloader.reload(into: collector) }
-                    let transitions = collector.perform { $0.drainNotifications() }
-                    if let notifier {
-                        notifier.send(transitions)
-                        if let error = notifier.drainErrors().last { box.loop?.state.message = error }
-                    }
-                    return transitions
-                },
-                shouldExit: { session.shouldExit }
-            ))
-        box.loop = loop
+        state.bellOnCritical = setup.config.notify.bell
+        let loop = DashboardLoop(backend: terminal, host: host, clock: .system, themes: themes, state: state,
+                                 mouse: live.mouse, signals: signals)
         loop.run()
-        box.loop = nil
         terminal.shutdown()
         session.cancel()
-        hangup.cancel()
-        notifier?.waitUntilIdle(seconds: 2)
-        collector.stop()
+        signals.cancel()
         tailer.stop()
+        host.stop()
+        notifier?.waitUntilIdle(seconds: 2)
         if let status = session.exitStatus { throw ExitCode(status) }
     }
 
@@ -105,29 +81,35 @@ struct DashboardRunner {
     }
 }
 
-/// Lets the loop's hooks reach the loop (to show a message) without a reference cycle at construction.
-private final class LoopBox {
-    weak var loop: DashboardLoop?
-}
-
-/// SIGHUP as a flag: a dispatch signal source sets it, the UI loop takes it.
-private final class HangupFlag {
+/// The dashboard's signals: SIGINT/SIGTERM from the terminal session (which also restores the terminal
+/// if the loop is stuck) and SIGHUP, which asks for a reload.
+final class RunnerSignals: DashboardSignalSource {
     private final class Flag: Sendable {
         let value = Atomic<Bool>(false)
     }
 
-    private let flag = Flag()
+    private let session: TerminalSession
+    private let hangup = Flag()
     private let source: any DispatchSourceSignal
+    private var terminated = false
 
-    init() {
+    init(session: TerminalSession) {
+        self.session = session
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "mlwatch.sighup"))
-        source.setEventHandler { [flag] in flag.value.store(true, ordering: .releasing) }
+        source.setEventHandler { [hangup] in hangup.value.store(true, ordering: .releasing) }
         source.resume()
     }
 
-    /// Whether SIGHUP arrived since the last call.
-    func take() -> Bool { flag.value.exchange(false, ordering: .acquiringAndReleasing) }
+    func take() -> [DashboardSignal] {
+        var out: [DashboardSignal] = []
+        if hangup.value.exchange(false, ordering: .acquiringAndReleasing) { out.append(.hangup) }
+        if session.shouldExit, !terminated {
+            terminated = true
+            out.append(.terminate)
+        }
+        return out
+    }
 
     func cancel() { source.cancel() }
 }

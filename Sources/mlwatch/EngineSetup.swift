@@ -119,8 +119,9 @@ struct EngineSetup {
 
     /// Reads a reference log: its profile for drift, and the metrics of each of its windows for
     /// learning adaptive thresholds.
-    static func readReference(path: String, options: CollectorOptions, mapping: FieldMapping) throws(SetupError)
-        -> (ReferenceProfile, [MetricSample])
+    /// - Parameter progress: called after each batch with the number of lines read so far.
+    static func readReference(path: String, options: CollectorOptions, mapping: FieldMapping,
+                              progress: (Int) -> Void = { _ in }) throws(SetupError) -> (ReferenceProfile, [MetricSample])
     {
         var builder = ReferenceProfileBuilder()
         let state = MonitorState(options: options, sources: [path], mode: .check)
@@ -129,7 +130,10 @@ struct EngineSetup {
         let parser = EventParser(mapping: mapping)
         do {
             let tailer = try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
+            var lines = 0
             try tailer.readToEnd { batch in
+                lines += batch.lines.count
+                defer { progress(lines) }
                 batch.bytes.withUnsafeBufferPointer { buf in
                     for r in batch.lines {
                         if case .event(let e) = parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {

@@ -6,8 +6,8 @@ import MLWatchTerminal
 import MLWatchUI
 
 /// Runs `mlwatch replay`: loads the recording, builds a `ReplayEngine` (fresh states from
-/// `EngineSetup.stateFactory`), drives it with a `ReplayDriver` and shows it on the dashboard, with the replay
-/// keys wired through `DashboardLoop.Hooks.extraKey` and the header through `decorate`.
+/// `EngineSetup.stateFactory`), hands it to an `EngineHost` and shows it on the dashboard, whose normal mode
+/// binds the replay keys (`DashboardKeys`, context `Replay`) to `.replay` commands for the host.
 struct ReplayRunner {
     let setup: EngineSetup
     let speed: ReplaySpeed
@@ -50,7 +50,7 @@ struct ReplayRunner {
             Console.error("mlwatch replay: \(error)\n")
             throw ExitCode(2)
         }
-        let wall = ReplayDriver.monotonicSeconds()
+        let wall = HostClock.system.monotonic()
         let engine = ReplayEngine(source: source, speed: speed, from: fromTime, wall: wall, makeState: makeState)
         if headless {
             engine.seekToEnd(wall: wall)
@@ -59,8 +59,8 @@ struct ReplayRunner {
             if snapshot.timeline.contains(where: { $0.to == .firing && $0.severity == .critical }) { throw ExitCode(1) }
             return
         }
-        let driver = ReplayDriver(engine: engine)
-        try ReplayRunner.show(driver: driver, themes: themes, rulesConfigured: !setup.config.rules.isEmpty,
+        let host = EngineHost(replay: engine, options: .init(interval: 0.1, actor: SQLiteAlertJournal.currentUser()), clock: .system)
+        try ReplayRunner.show(host: host, themes: themes, rulesConfigured: !setup.config.rules.isEmpty,
                               bell: setup.config.notify.bell, mouse: mouse)
     }
 
@@ -77,81 +77,30 @@ struct ReplayRunner {
     }
 
     /// The dashboard on a replay, until `q`, SIGINT or SIGTERM.
-    static func show(driver: ReplayDriver, themes: [Theme], rulesConfigured: Bool, bell: Bool, mouse: Bool) throws {
+    static func show(host: EngineHost, themes: [Theme], rulesConfigured: Bool, bell: Bool, mouse: Bool) throws {
         let session = TerminalSession(signals: [SIGINT, SIGTERM])
+        let signals = RunnerSignals(session: session)
         let terminal: NCursesTerminal
         do {
             terminal = try NCursesTerminal(enableMouse: mouse)
         } catch {
             session.cancel()
+            signals.cancel()
             Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
-        driver.start(every: 0.1)
+        host.start()
         var state = DashboardState()
         state.rulesConfigured = rulesConfigured
+        state.bellOnCritical = bell
         state.footerHint = "Space pause  +/- speed  ←→ seek  n/N alerts  g/G start/end"
-        let seen = ReplaySeen()
-        let actor = SQLiteAlertJournal.currentUser()
-        let loop = DashboardLoop(
-            backend: terminal, themes: themes, state: state, bellOnCritical: bell, mouse: mouse,
-            hooks: DashboardLoop.Hooks(
-                snapshot: {
-                    let generation = driver.publishedGeneration
-                    return (generation, driver.latest.snapshot)
-                },
-                perform: { command in driver.perform { AlertCommands.apply(command, to: $0, actor: actor) } },
-                notifications: { driver.drainNotifications() },
-                shouldExit: { session.shouldExit },
-                extraKey: { key in
-                    guard let control = ReplayRunner.control(for: key) else { return false }
-                    driver.control(control)
-                    return true
-                },
-                decorate: { state in seen.decorate(&state, with: driver.latest) }
-            ))
+        let loop = DashboardLoop(backend: terminal, host: host, clock: .system, themes: themes, state: state, mouse: mouse,
+                                 signals: signals)
         loop.run()
         terminal.shutdown()
         session.cancel()
-        driver.stop()
+        signals.cancel()
+        host.stop()
         if let status = session.exitStatus { throw ExitCode(status) }
-    }
-
-    /// The replay keys.
-    static func control(for key: Key) -> ReplayControl? {
-        switch key {
-        case .char(" "): return .togglePause
-        case .char("+"), .char("="): return .faster
-        case .char("-"), .char("_"): return .slower
-        case .left: return .seek(by: -60)
-        case .right: return .seek(by: 60)
-        case .shiftLeft: return .seek(by: -600)
-        case .shiftRight: return .seek(by: 600)
-        case .char("n"): return .nextTransition
-        case .char("N"): return .previousTransition
-        case .char("g"): return .start
-        case .char("G"): return .end
-        default: return nil
-        }
-    }
-}
-
-/// What the UI thread last took from the driver (rebuild count, message number). UI thread only.
-final class ReplaySeen {
-    private var rebuilds = 0
-    private var messageSerial = 0
-
-    func decorate(_ state: inout DashboardState, with p: ReplayDriver.Published) {
-        state.modeLabel = p.status.modeLabel
-        state.replayStatus = p.status.line()
-        if p.status.rebuilds != rebuilds {
-            // A backward seek: what the sparklines recorded after the new position is no longer shown.
-            rebuilds = p.status.rebuilds
-            state.history.truncate(after: p.status.virtualTime)
-        }
-        if p.messageSerial != messageSerial {
-            messageSerial = p.messageSerial
-            state.message = p.message
-        }
     }
 }

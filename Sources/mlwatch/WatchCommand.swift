@@ -3,7 +3,6 @@ import Dispatch
 import Foundation
 import MLWatchCore
 import MLWatchStore
-import Synchronization
 
 /// `mlwatch watch`: follows logs live, on the dashboard or (`--no-ui`) as one JSON snapshot per tick.
 struct WatchCommand: ParsableCommand {
@@ -76,8 +75,13 @@ struct LiveOptions: ParsableArguments {
     }
 
     func openJournal() throws(SetupError) -> SQLiteAlertJournal {
+        try LiveOptions.openJournal(path: journal)
+    }
+
+    /// The journal at `path`, or at the default place when nil.
+    static func openJournal(path: String?) throws(SetupError) -> SQLiteAlertJournal {
         do {
-            if let journal { return try SQLiteAlertJournal(path: journal) }
+            if let path { return try SQLiteAlertJournal(path: path) }
             return try SQLiteAlertJournal()
         } catch {
             throw .journal(error.description)
@@ -85,18 +89,19 @@ struct LiveOptions: ParsableArguments {
     }
 }
 
-/// `watch --no-ui`: JSON lines on stdout until SIGINT/SIGTERM, which stop the tailer (writing the
-/// checkpoint), print a last snapshot and exit 0.
+/// `watch --no-ui`: JSON lines on stdout, one per tick, from the same engine host as the dashboard, until
+/// SIGINT/SIGTERM, which stop the tailer (writing the checkpoint), print a last snapshot and exit 0.
+/// SIGHUP reloads the config's rules; messages (reload results, notifier errors) go to stderr.
 struct HeadlessWatch {
     let setup: EngineSetup
     let live: LiveOptions
     let interval: Double
 
     func run() throws {
-        let collector: Collector
+        let output = HeadlessOutput()
+        let host: EngineHost
         let tailer: LogTailer
         let notifier: AlertNotifier?
-        let reloader: ConfigReloader
         do {
             // Headless runs journal alert transitions durably only when asked to (--journal); otherwise in
             // memory, so that a reload (SIGHUP) keeps the alerts' state and notifies nothing twice.
@@ -106,12 +111,14 @@ struct HeadlessWatch {
             }
             let state = try setup.makeState(mode: .live, journal: journal)
             notifier = try live.makeNotifier(config: setup.config)
-            let durable = live.journal != nil
-            let openJournal = live.openJournal
-            reloader = ConfigReloader(setup: setup, journal: journal, notifier: notifier) { () throws(SetupError) -> any AlertJournal in
-                durable ? try openJournal() : InMemoryAlertJournal(actor: SQLiteAlertJournal.currentUser())
+            let journalPath = live.journal
+            let reloader = ConfigReloader(setup: setup, journal: journal) { () throws(SetupError) -> any AlertJournal in
+                journalPath != nil ? try LiveOptions.openJournal(path: journalPath) : InMemoryAlertJournal(actor: SQLiteAlertJournal.currentUser())
             }
-            collector = Collector(state: state)
+            host = EngineHost(
+                live: state,
+                options: .init(interval: interval, publishing: .everyTick, exactKSPValues: true, actor: SQLiteAlertJournal.currentUser()),
+                clock: .system, reloader: reloader, sink: notifier, observer: { p in output.write(p) })
             do {
                 tailer = try LogTailer(paths: setup.logs, options: live.tailerOptions(maxLineBytes: setup.common.maxLineBytes))
             } catch {
@@ -121,46 +128,24 @@ struct HeadlessWatch {
             Console.error("mlwatch watch: \(error)\n")
             throw ExitCode(2)
         }
-        HeadlessWatch.serve(collector: collector, tailer: tailer, interval: interval, notifier: notifier,
-                            reloader: reloader)
+        HeadlessWatch.serve(host: host, tailer: tailer, output: output, notifier: notifier)
     }
 
-    /// Never returns: the process ends from a signal handler. SIGHUP reloads the config's rules.
-    private static func serve(collector: Collector, tailer: LogTailer, interval: Double, notifier: AlertNotifier?,
-                              reloader: ConfigReloader) -> Never {
-        let output = DispatchQueue(label: "mlwatch.output")
-        let stopping = Atomic<Bool>(false)
-        let emit: @Sendable () -> Void = {
-            let (line, notifications) = collector.perform { ($0.snapshot().encodedLine, $0.drainNotifications()) }
-            Console.json(line)
-            if let notifier {
-                notifier.send(notifications)
-                for e in notifier.drainErrors() { Console.error("mlwatch watch: \(e)\n") }
-            }
-        }
-        tailer.start { batch in collector.ingest(batch) }
-        let timer = DispatchSource.makeTimerSource(queue: output)
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-        timer.setEventHandler {
-            if !stopping.load(ordering: .acquiring) { emit() }
-        }
-        timer.resume()
+    /// Never returns: the process ends from a signal handler.
+    private static func serve(host: EngineHost, tailer: LogTailer, output: HeadlessOutput, notifier: AlertNotifier?) -> Never {
+        tailer.start { batch in host.ingest(batch) }
+        host.start()
         let stop: @Sendable () -> Void = {
-            // Stop ticking, stop the tailer (it writes the checkpoint), print the final snapshot, exit.
-            stopping.store(true, ordering: .releasing)
+            // Stop the tailer (it writes the checkpoint), publish the final snapshot, print it, exit.
             tailer.stop()
-            output.sync(execute: emit)
+            host.stop()
+            output.drain()
             notifier?.waitUntilIdle(seconds: 2)
             exit(0)
         }
-        // SIGHUP: reload the rules (on the main queue, where the reloader lives).
-        nonisolated(unsafe) let reloaderRef = reloader
         signal(SIGHUP, SIG_IGN)
         let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .main)
-        hup.setEventHandler {
-            let message = reloaderRef.reload(into: collector)
-            Console.error("mlwatch watch: \(message)\n")
-        }
+        hup.setEventHandler { host.send(.reloadConfig) }
         hup.resume()
         let signals = [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
@@ -169,8 +154,30 @@ struct HeadlessWatch {
             source.resume()
             return source
         }
-        withExtendedLifetime((timer, signals, hup)) { dispatchMain() }
+        withExtendedLifetime((signals, hup)) { dispatchMain() }
     }
+}
+
+/// Writes the host's publications as JSON lines (stdout) and its messages (stderr), in order, on a queue
+/// of its own so that a slow reader of stdout never holds up the host.
+private final class HeadlessOutput: Sendable {
+    private let queue = DispatchQueue(label: "mlwatch.output")
+    // Confined to `queue`.
+    private nonisolated(unsafe) var messageSerial = 0
+
+    /// Called on the host's queue with each publication (one per tick).
+    func write(_ p: EngineHost.Published) {
+        queue.async {
+            Console.json(p.snapshot.encodedLine)
+            for m in p.messages(after: self.messageSerial) {
+                Console.error("mlwatch watch: \(m.text)\n")
+            }
+            self.messageSerial = max(self.messageSerial, p.messages.last?.serial ?? 0)
+        }
+    }
+
+    /// Waits until everything handed over so far was written.
+    func drain() { queue.sync {} }
 }
 
 private extension Snapshot {

@@ -9,8 +9,9 @@ import Testing
     private func loop(width: Int = 100, height: Int = 30, mouse: Bool = true) throws -> (DashboardLoop, InMemoryTerminal) {
         let (snapshot, state) = try DashboardFixture.make()
         let terminal = InMemoryTerminal(width: width, height: height)
-        let loop = DashboardLoop(backend: terminal, themes: [.builtInDefault], state: state, mouse: mouse,
-                                 hooks: .init(snapshot: { (1, snapshot) }, perform: { _ in nil }))
+        let host = FakeHost(snapshot: snapshot)
+        let loop = DashboardLoop(backend: terminal, host: host, clock: FakeClock().clock, themes: [.builtInDefault], state: state,
+                                 mouse: mouse)
         loop.step(timeoutMs: 0)
         return (loop, terminal)
     }
@@ -82,7 +83,7 @@ import Testing
         withMouse.step(timeoutMs: 0)
         let text = mouseTerminal.screen.lines.joined(separator: "\n")
         #expect(text.contains("Mouse"))
-        for binding in DashboardKeys.mouseBindings { #expect(text.contains(binding.action)) }
+        for binding in DashboardKeys.mouseBindings { #expect(text.contains(binding.help)) }
         // A click closes the help.
         click(withMouse, mouseTerminal, (50, 15))
         #expect(!withMouse.state.helpVisible)

@@ -14,24 +14,24 @@ import Testing
         var state = DashboardState()
         let snap = snapshotWithAlert()
         state.focus = .alerts
-        #expect(state.handle(.char("s"), snapshot: snap).isEmpty)
-        #expect(state.snoozeMenu)
-        #expect(state.handle(.char("2"), snapshot: snap) == [.snooze(rule: "Slow", labels: ["model": "m"], seconds: 3600)])
+        #expect(state.press(.char("s"), snapshot: snap).isEmpty)
+        #expect(state.mode == .snoozeMenu(alert: .init(rule: "Slow", labels: ["model": "m"])))
+        #expect(state.press(.char("2"), snapshot: snap) == [.send(.snooze(rule: "Slow", labels: ["model": "m"], seconds: 3600))])
     }
 
     @Test func typedDurationSnoozesAndBadTextIsRefused() {
         var state = DashboardState()
         let snap = snapshotWithAlert()
         state.focus = .alerts
-        _ = state.handle(.char("s"), snapshot: snap)
-        _ = state.handle(.char(DashboardState.customSnoozeKey), snapshot: snap)
-        #expect(state.snoozeDraft == "")
-        for c in "2x" { _ = state.handle(.char(c), snapshot: snap) }
-        #expect(state.handle(.enter, snapshot: snap).isEmpty)
+        _ = state.press(.char("s"), snapshot: snap)
+        _ = state.press(.char("5"), snapshot: snap)
+        #expect(state.mode == .snoozeDuration(alert: .init(rule: "Slow", labels: ["model": "m"]), draft: ""))
+        for c in "2x" { _ = state.press(.char(c), snapshot: snap) }
+        #expect(state.press(.enter, snapshot: snap).isEmpty)
         #expect(state.message?.contains("not a duration") == true)
-        _ = state.handle(.backspace, snapshot: snap)
-        for c in "h30m" { _ = state.handle(.char(c), snapshot: snap) }
-        #expect(state.handle(.enter, snapshot: snap) == [.snooze(rule: "Slow", labels: ["model": "m"], seconds: 9000)])
-        #expect(state.snoozeDraft == nil)
+        _ = state.press(.backspace, snapshot: snap)
+        for c in "h30m" { _ = state.press(.char(c), snapshot: snap) }
+        #expect(state.press(.enter, snapshot: snap) == [.send(.snooze(rule: "Slow", labels: ["model": "m"], seconds: 9000))])
+        #expect(state.mode == .normal)
     }
 }

@@ -33,7 +33,7 @@ enum GoldenScreen: String, CaseIterable, Sendable, CustomStringConvertible {
                 state.detailAlert = DashboardState.AlertKey(rule: first.rule, labels: first.labels)
             }
         case .help:
-            state.helpVisible = true
+            state.mode = .help(scroll: 0)
         }
     }
 

@@ -10,7 +10,7 @@ import Testing
     {
         var (snapshot, state) = try DashboardFixture.make()
         if replay { snapshot.mode = .replay }
-        state.helpVisible = true
+        state.mode = .help(scroll: 0)
         configure(&state)
         var buffer = ScreenBuffer(width: width, height: height)
         let layout = DashboardRenderer(theme: .builtInDefault).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
@@ -28,7 +28,7 @@ import Testing
         #expect(!screen.text.contains("enlarge the terminal"))
         for binding in liveBindings() {
             #expect(screen.text.contains(binding.keyDescription + " "), "key \(binding.keyDescription) missing at \(width)×\(height)")
-            #expect(screen.text.contains(binding.action), "\(binding.action) missing at \(width)×\(height)")
+            #expect(screen.text.contains(binding.help), "\(binding.help) missing at \(width)×\(height)")
         }
         for context in ["Global", "Input", "Alerts"] { #expect(screen.text.contains(context)) }
         // A live session does not list keys that only work in a replay.
@@ -39,12 +39,12 @@ import Testing
         let screen = try render(width: 100, height: 30, replay: true)
         #expect(screen.layout.helpScrollLimit == 0)
         for binding in DashboardKeys.map.bindings {
-            #expect(screen.text.contains(binding.action), "\(binding.action) missing in replay help")
+            #expect(screen.text.contains(binding.help), "\(binding.help) missing in replay help")
         }
         var buffer = ScreenBuffer(width: 100, height: 30)
         var (snapshot, state) = try DashboardFixture.make()
         snapshot.mode = .replay
-        state.helpVisible = true
+        state.mode = .help(scroll: 0)
         DashboardRenderer(theme: .builtInDefault).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
         try GoldenFile.assertMatches(buffer, named: "help-replay-100x30-default")
     }
@@ -54,7 +54,7 @@ import Testing
         let limit = first.layout.helpScrollLimit
         #expect(limit > 0)
         #expect(first.text.contains("j/k scroll"))
-        let lastAction = try #require(liveBindings().last?.action)
+        let lastAction = try #require(liveBindings().last?.help)
         #expect(!first.text.contains(lastAction))
 
         // j scrolls down (never past the end), k back up; each key seen on some page.
@@ -62,23 +62,23 @@ import Testing
         state.lastLayout = first.layout
         var seen = first.text
         for _ in 0 ..< limit + 3 {
-            _ = state.handle(.char("j"), snapshot: first.snapshot)
+            _ = state.press(.char("j"), snapshot: first.snapshot)
             let page = try render(width: 60, height: 14) { $0 = state }
             seen += page.text
         }
         #expect(state.helpScroll == limit)
         #expect(seen.contains(lastAction))
-        for binding in liveBindings() { #expect(seen.contains(binding.action), "\(binding.action) never shown") }
-        _ = state.handle(.up, snapshot: first.snapshot)
+        for binding in liveBindings() { #expect(seen.contains(binding.help), "\(binding.help) never shown") }
+        _ = state.press(.up, snapshot: first.snapshot)
         #expect(state.helpScroll == limit - 1)
-        _ = state.handle(.home, snapshot: first.snapshot)
+        _ = state.press(.home, snapshot: first.snapshot)
         #expect(state.helpScroll == 0)
         // Esc closes and forgets the scroll; q still quits from the overlay.
-        _ = state.handle(.end, snapshot: first.snapshot)
-        _ = state.handle(.escape, snapshot: first.snapshot)
+        _ = state.press(.end, snapshot: first.snapshot)
+        _ = state.press(.escape, snapshot: first.snapshot)
         #expect(!state.helpVisible && state.helpScroll == 0)
-        state.helpVisible = true
-        #expect(state.handle(.char("q"), snapshot: first.snapshot) == [.quit])
+        state.mode = .help(scroll: 0)
+        #expect(state.press(.char("q"), snapshot: first.snapshot) == [.quit])
     }
 
     @Test func wrapKeepsWordsAndWidth() {

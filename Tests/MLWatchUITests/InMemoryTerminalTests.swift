@@ -57,15 +57,15 @@ struct InMemoryTerminalTests {
     }
 
     @Test func keyMapDescribesBindings() {
-        let map = DashboardKeys.map.adding([KeyBinding([.char("x")], action: "Extra", context: "Extra")])
+        let map = DashboardKeys.map.adding([KeyBinding([.char("x")], .quit, help: "Extra", context: "Extra")])
         #expect(map.contexts == ["Global", "Input", "Alerts", "Replay", "Extra"])
-        #expect(map.binding(for: .char("a"), in: "Alerts")?.action == "Acknowledge the selected alert")
-        #expect(map.binding(for: .char("x"), in: "Extra")?.action == "Extra")
+        #expect(map.binding(for: .char("a"), in: "Alerts")?.help == "Acknowledge the selected alert")
+        #expect(map.binding(for: .char("x"), in: "Extra")?.help == "Extra")
         // Context first, then the global table.
-        #expect(map.binding(for: .char("s"), in: "Input")?.action.hasPrefix("Cycle sort") == true)
-        #expect(map.binding(for: .char("q"), in: "Alerts")?.action == "Quit, restore terminal")
+        #expect(map.binding(for: .char("s"), in: "Input")?.help.hasPrefix("Cycle sort") == true)
+        #expect(map.binding(for: .char("q"), in: "Alerts")?.help == "Quit, restore terminal")
         #expect(map.bindings(in: "Global").first?.keyDescription == "q Ctrl+C")
-        #expect(map.binding(for: .ctrl("c"), in: "Input")?.action == "Quit, restore terminal")
+        #expect(map.binding(for: .ctrl("c"), in: "Input")?.help == "Quit, restore terminal")
         #expect(Key.backTab.description == "Shift+Tab")
     }
 }

@@ -337,8 +337,8 @@ public struct RuleEngine: Sendable {
 
     // MARK: Views
 
-    /// Alerts that are not inactive, most urgent first (firing, then by severity, rule and labels), with
-    /// annotations rendered.
+    /// Alerts that are not inactive, in the order of `AlertInstance.listedBefore` (firing first, then
+    /// pending, acknowledged, snoozed, resolved; by severity within a state), with annotations rendered.
     public var alerts: [AlertInstance] {
         let ruleByName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         return series.values.compactMap { s -> AlertInstance? in
@@ -352,23 +352,7 @@ public struct RuleEngine: Sendable {
                 summary: annotations["summary"] ?? "", acknowledgedBy: s.acknowledgement?.actor, note: s.note,
                 snoozedUntil: s.snooze?.until, annotations: annotations)
         }
-        .sorted { a, b in
-            if Self.urgency(a.state) != Self.urgency(b.state) { return Self.urgency(a.state) > Self.urgency(b.state) }
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.rule != b.rule { return a.rule < b.rule }
-            return a.labels < b.labels
-        }
-    }
-
-    private static func urgency(_ s: AlertState) -> Int {
-        switch s {
-        case .firing: return 5
-        case .acknowledged: return 4
-        case .pending: return 3
-        case .snoozed: return 2
-        case .resolved: return 1
-        case .inactive: return 0
-        }
+        .sorted(by: AlertInstance.listedBefore)
     }
 
     /// The threshold in force at the latest evaluation for one alert (learned, fixed, recovery or override).

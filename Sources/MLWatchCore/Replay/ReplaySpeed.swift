@@ -1,7 +1,7 @@
 import Foundation
 
 /// How fast a replay runs: a multiple of real time, or as fast as the machine can go.
-public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {
+public enum ReplaySpeed: Sendable, Hashable, CustomStringConvertible {
     /// Virtual seconds per wall-clock second.
     case factor(Double)
     /// No clock: events are fed as fast as they can be processed.

@@ -1,7 +1,6 @@
-/// The table of key bindings: the single source the help overlay lists and the dashboard matches keys
-/// against, so the help text cannot drift from the behaviour.
-///
-/// The dashboard's table is `DashboardKeys.map`; more bindings can be appended with `adding(_:)`.
+/// The key bindings of one input mode: the table the dashboard dispatches keys from *and* the help
+/// overlay lists, so the help cannot drift from the behaviour (and a test checks the README's key table
+/// against it).
 public struct KeyMap: Hashable, Sendable {
     /// The context name for bindings that work everywhere.
     public static let globalContext = "Global"
@@ -27,10 +26,20 @@ public struct KeyMap: Hashable, Sendable {
         bindings.filter { $0.context == context }
     }
 
+    /// What `key` does: the first binding for it in the first of `contexts` that binds it (the most
+    /// specific context first, e.g. `["Alerts", "Replay", "Global"]`).
+    public func action(for key: Key, in contexts: [String]) -> DashboardAction? {
+        for context in contexts {
+            for binding in bindings where binding.context == context {
+                if let action = binding.action(for: key) { return action }
+            }
+        }
+        return nil
+    }
+
     /// The first binding for `key` in `context`, falling back to the global ones.
     public func binding(for key: Key, in context: String) -> KeyBinding? {
         bindings.first { $0.context == context && $0.matches(key) }
             ?? bindings.first { $0.context == KeyMap.globalContext && $0.matches(key) }
     }
-
 }

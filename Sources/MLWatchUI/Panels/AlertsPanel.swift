@@ -25,20 +25,8 @@ struct AlertsPanel {
             return
         }
         var y = inner.y
-        if let draft = c.state.noteDraft {
-            _ = buffer.put("ack note: " + draft + "▏ (Enter saves, Esc cancels)", x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
-            y += 1
-        } else if let draft = c.state.thresholdDraft {
-            _ = buffer.put(draft.prompt, x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
-            y += 1
-        } else if let draft = c.state.snoozeDraft {
-            _ = buffer.put("snooze for (e.g. 90m, 2h30m): " + draft + "▏ (Enter snoozes, Esc cancels)", x: inner.x, y: y,
-                           style: theme[.warning], maxWidth: inner.width)
-            y += 1
-        } else if c.state.snoozeMenu {
-            let menu = (DashboardState.snoozeChoices.map { "\($0.key) \($0.label)" } + ["\(DashboardState.customSnoozeKey) other…"])
-                .joined(separator: "  ")
-            _ = buffer.put("snooze for: " + menu + "  (Esc cancels)", x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
+        if let prompt = AlertsPanel.prompt(for: c.state.mode) {
+            _ = buffer.put(prompt, x: inner.x, y: y, style: theme[.warning], maxWidth: inner.width)
             y += 1
         }
         let rows = inner.maxY - y
@@ -86,6 +74,26 @@ struct AlertsPanel {
         case .pending: return theme[.warning]
         case .resolved: return theme[.ok]
         default: return theme.severityStyle(a.severity)
+        }
+    }
+
+    /// The prompt line of a menu or prompt about the selected alert, nil in other modes.
+    static func prompt(for mode: InputMode) -> String? {
+        switch mode {
+        case .note(_, let draft):
+            return "ack note: " + draft + "▏ (Enter saves, Esc cancels)"
+        case .threshold(let draft):
+            return draft.prompt
+        case .snoozeDuration(_, let draft):
+            return "snooze for (e.g. 90m, 2h30m): " + draft + "▏ (Enter snoozes, Esc cancels)"
+        case .snoozeMenu:
+            // Drawn from the menu's key map, so the keys shown are the keys that work.
+            let rows = DashboardKeys.snoozeMenu.bindings
+            let choices = rows.filter { !$0.entries.contains { $0.action == .cancel } }.map { "\($0.keyDescription) \($0.help)" }
+            let cancel = rows.filter { $0.entries.contains { $0.action == .cancel } }.map { "(\($0.keyDescription) \($0.help))" }
+            return "snooze for: " + (choices + cancel).joined(separator: "  ")
+        case .normal, .help, .filter:
+            return nil
         }
     }
 }

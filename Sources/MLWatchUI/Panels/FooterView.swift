@@ -1,4 +1,5 @@
-/// The bottom line: the keys that matter now, or the filter prompt, or the latest message.
+/// The bottom line: the keys that matter now, or the filter prompt, or the progress of a long command,
+/// or the latest message.
 ///
 /// The key hints are ranked: when the line is too narrow for all of them (80 columns), the least
 /// important go first, so `q quit` and `? help` (which lists everything) are always on screen.
@@ -18,6 +19,10 @@ struct FooterView {
         let text: String
         if state.editingFilter {
             text = " filter features: \(state.filter)▏  Enter keeps · Esc clears"
+        } else if let activity = state.activity {
+            // A long command under way (a config reload reading its reference): its progress, until its
+            // result replaces it as the message.
+            text = " " + activity + " …"
         } else if let message = state.message {
             text = " " + message
         } else {

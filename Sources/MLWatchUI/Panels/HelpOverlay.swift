@@ -81,7 +81,7 @@ struct HelpOverlay {
             for (i, binding) in bindings.enumerated() {
                 var lines: [Line] = []
                 if i == 0 { lines.append(Line(text: DisplayWidth.truncate(context, toWidth: columnWidth), heading: true)) }
-                for (n, part) in DisplayWidth.wrap(binding.action, toWidth: actionWidth).enumerated() {
+                for (n, part) in DisplayWidth.wrap(binding.help, toWidth: actionWidth).enumerated() {
                     let key = n == 0 ? binding.keyDescription : ""
                     lines.append(Line(text: " " + DisplayWidth.pad(DisplayWidth.truncate(key, toWidth: keyWidth - 1), toWidth: keyWidth) + part,
                                       heading: false))

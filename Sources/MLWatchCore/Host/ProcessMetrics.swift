@@ -5,7 +5,8 @@ import Synchronization
 final class ProcessMetrics: Sendable {
     private let last: Mutex<(wall: Double, cpu: Double)?> = Mutex(nil)
 
-    func sample() -> [MetricSample] {
+    /// - Parameter wall: the time now (seconds), from the host's injected clock.
+    func sample(wall: Double) -> [MetricSample] {
         var out: [MetricSample] = []
         if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) {
             let parts = statm.split(separator: " ")
@@ -17,7 +18,6 @@ final class ProcessMetrics: Sendable {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-        let wall = Date().timeIntervalSince1970
         let previous = last.withLock { value in
             let old = value
             value = (wall, cpu)

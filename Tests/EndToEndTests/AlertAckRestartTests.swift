@@ -85,11 +85,7 @@ import Testing
     }
 
     /// The usual restart of a follower: it resumes from its checkpoint, and the journal restores the alerts.
-    @Test func acknowledgementSurvivesARestartWithACheckpoint() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func acknowledgementSurvivesARestartWithACheckpoint() throws {
         let f = try Fixture()
         defer { try? FileManager.default.removeItem(at: f.dir) }
         let extra = " --checkpoint \(TmuxSession.shellQuote(f.checkpoint))"
@@ -110,11 +106,7 @@ import Testing
     /// acknowledged incident resolves at an event time before the acknowledgement and fires again as a new,
     /// unacknowledged, re-notified incident (fix: `RuleEngine.restore` should skip evaluations at or before
     /// the journal's newest event time).
-    @Test func acknowledgementSurvivesARestartThatRereadsTheLog() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func acknowledgementSurvivesARestartThatRereadsTheLog() throws {
         let f = try Fixture()
         defer { try? FileManager.default.removeItem(at: f.dir) }
         guard fireAndAcknowledge(f, extra: "") else { return }
@@ -129,11 +121,7 @@ import Testing
 
     /// `e` edits the selected alert's threshold (value, then reason; journaled); `r` reloads the config and
     /// keeps the old rules when the new file is invalid, showing where.
-    @Test func thresholdEditAndConfigReloadInTheDashboard() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func thresholdEditAndConfigReloadInTheDashboard() throws {
         let f = try Fixture()
         defer { try? FileManager.default.removeItem(at: f.dir) }
         let tmux = try TmuxSession(f.command(), width: 120, environment: ["USER": "oncall-e2e"])

@@ -44,12 +44,7 @@ import Testing
         return out
     }
 
-    @Test func baselineProfileGivesTheSameDriftAsTheRawLog() throws {
-        guard let reason = CLIBinary.missing else { return try baselineRoundTrip() }
-        print("skipping: \(reason)")
-    }
-
-    private func baselineRoundTrip() throws {
+    @Test(.needsBinary) func baselineProfileGivesTheSameDriftAsTheRawLog() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let reference = dir.appendingPathComponent("reference.jsonl").path
@@ -79,8 +74,7 @@ import Testing
         #expect(failed.stderr.contains("no prediction events"), "\(failed.stderr)")
     }
 
-    @Test func rulesCheckPrintsASummaryOrEveryErrorWithItsPosition() throws {
-        if let reason = CLIBinary.missing { print("skipping: \(reason)"); return }
+    @Test(.needsBinary) func rulesCheckPrintsASummaryOrEveryErrorWithItsPosition() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let good = dir.appendingPathComponent("good.yaml").path
@@ -122,8 +116,7 @@ import Testing
         #expect(errors.stderr.contains("2 errors"), "\(errors.stderr)")
     }
 
-    @Test func headlessWatchNotifiesOnceJournalsAndReloadsOnSIGHUP() throws {
-        if let reason = CLIBinary.missing { print("skipping: \(reason)"); return }
+    @Test(.needsBinary) func headlessWatchNotifiesOnceJournalsAndReloadsOnSIGHUP() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("predictions.jsonl").path

@@ -19,11 +19,7 @@ import Testing
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test func navigationFilterZoomThemeAndResizeStorm() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func navigationFilterZoomThemeAndResizeStorm() throws {
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let tmux = try start(dir)

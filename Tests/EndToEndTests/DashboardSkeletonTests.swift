@@ -3,11 +3,7 @@ import Testing
 
 /// The walking skeleton, as a user meets it: the real binary in a 100×30 tmux pane on a real log file.
 @Suite(.serialized) struct DashboardSkeletonE2ETests {
-    @Test func dashboardShowsPanelsHelpSurvivesResizeAndQuits() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func dashboardShowsPanelsHelpSurvivesResizeAndQuits() throws {
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("predictions.jsonl").path

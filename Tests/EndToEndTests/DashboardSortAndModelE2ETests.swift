@@ -16,11 +16,7 @@ import Testing
         return rows.sorted { $0.row < $1.row }.map(\.name)
     }
 
-    @Test func sortKeyCyclesDriftNameMissing() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func sortKeyCyclesDriftNameMissing() throws {
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let reference = dir.appendingPathComponent("reference.jsonl").path
@@ -52,11 +48,7 @@ import Testing
         #expect(tmux.waitFor("MLWATCH_EXITED 0").ok)
     }
 
-    @Test func modelKeyCyclesTheModelInView() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func modelKeyCyclesTheModelInView() throws {
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("predictions.jsonl").path

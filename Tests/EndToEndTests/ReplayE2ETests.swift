@@ -16,11 +16,7 @@ import Testing
         return String(screen[r.upperBound...].prefix(8))
     }
 
-    @Test func keysDriveTheReplay() throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
+    @Test(.needsTmux) func keysDriveTheReplay() throws {
         let tmux = try TmuxSession(
             "\(TmuxSession.shellQuote(TmuxSession.binary!)) replay sample-data/predictions.jsonl.gz"
                 + " --config sample-data/mlwatch.yaml --speed 600", width: 120, height: 35)
@@ -67,6 +63,41 @@ import Testing
         #expect(cells >= before - 2 && cells >= 10,
                 "a 1-minute seek back emptied the sparkline (\(before) → \(cells) cells):\n\(after.screen)")
 
+        tmux.send("q")
+        #expect(tmux.waitFor("MLWATCH_EXITED 0").ok, "q did not end the replay cleanly:\n\(tmux.capture())")
+    }
+
+    /// The custom snooze prompt of a replay receives every key typed into it: `+`, `-` and Space used to go
+    /// to the replay controls instead (they changed the speed and resumed the replay).
+    @Test(.needsTmux) func customSnoozePromptGetsTheReplayKeys() throws {
+        let tmux = try TmuxSession(
+            "\(TmuxSession.shellQuote(TmuxSession.binary!)) replay sample-data/predictions.jsonl.gz"
+                + " --config sample-data/mlwatch.yaml --speed 600", width: 120, height: 35)
+        defer { tmux.kill() }
+        #expect(tmux.waitFor("REPLAY 600×", "event time 2026-11-22", timeout: 30).ok, "replay did not start:\n\(tmux.capture())")
+        tmux.send("Space")
+        #expect(tmux.waitFor("REPLAY ‖ 600×").ok, "Space did not pause:\n\(tmux.capture())")
+        tmux.send("g")
+        tmux.send("n")
+        #expect(tmux.waitFor("PENDING", "CarValueDrift").ok, "n found no alert:\n\(tmux.capture())")
+        tmux.send("4")
+        tmux.send("s")
+        #expect(tmux.waitFor("snooze for: 1 15m").ok, "no snooze menu:\n\(tmux.capture())")
+        tmux.send("5")
+        #expect(tmux.waitFor("snooze for (e.g. 90m").ok, "no snooze prompt:\n\(tmux.capture())")
+        tmux.send("+")
+        tmux.send("-")
+        tmux.send("Space")
+        tmux.type("1h")
+        let typed = tmux.waitFor("(e.g. 90m, 2h30m): +- 1h▏")
+        #expect(typed.ok, "the prompt lost keys:\n\(typed.screen)")
+        #expect(typed.screen.contains("REPLAY ‖ 600×"), "the keys reached the replay controls:\n\(typed.screen)")
+        for _ in 0 ..< 5 { tmux.send("BSpace") }
+        tmux.type("2h")
+        tmux.send("Enter")
+        let snoozed = tmux.waitFor("Snoozed CarValueDrift for 2h")
+        #expect(snoozed.ok, "the typed duration did not snooze:\n\(snoozed.screen)")
+        #expect(snoozed.screen.contains("REPLAY ‖ 600×"))
         tmux.send("q")
         #expect(tmux.waitFor("MLWATCH_EXITED 0").ok, "q did not end the replay cleanly:\n\(tmux.capture())")
     }

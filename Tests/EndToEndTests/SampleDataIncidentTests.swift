@@ -15,11 +15,8 @@ import Testing
         "AccuracyDrop": ("09:20:00", "09:55:00"),
     ]
 
-    @Test func checkFindsExactlyTheDocumentedIncidents() throws {
-        guard let bin = TmuxSession.binary else {
-            print("skipping: the mlwatch binary was not built")
-            return
-        }
+    @Test(.needsBinary) func checkFindsExactlyTheDocumentedIncidents() throws {
+        let bin = try #require(TmuxSession.binary)
         let root = TmuxSession.packageRoot.path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)

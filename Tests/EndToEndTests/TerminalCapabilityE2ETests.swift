@@ -86,12 +86,8 @@ import Testing
         #expect(Self.attributeCodes(in: "\u{1b}[1;7mx\u{1b}[0m") == ["1", "7"])
     }
 
-    @Test(arguments: cases)
+    @Test(.needsTmux, arguments: cases)
     func dashboardRendersAndQuits(_ setting: Case) throws {
-        if let reason = TmuxSession.unavailableReason {
-            print("skipping end-to-end test: \(reason)")
-            return
-        }
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("predictions.jsonl").path

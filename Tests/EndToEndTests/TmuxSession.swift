@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -186,5 +187,18 @@ enum FixtureLog {
             }
         }
         return out
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs an end-to-end test only where tmux and the built binary are there; elsewhere the test is
+    /// reported as skipped (never as passed).
+    static var needsTmux: Self {
+        .enabled(if: TmuxSession.unavailableReason == nil, "needs tmux (apt-get install tmux) and the mlwatch binary")
+    }
+
+    /// Runs a test of the real binary only where it was built; elsewhere it is reported as skipped.
+    static var needsBinary: Self {
+        .enabled(if: CLIBinary.missing == nil, "needs the mlwatch binary (.build/debug/mlwatch, or MLWATCH_BIN)")
     }
 }

@@ -7,4 +7,10 @@ struct BenchArguments {
         if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
         return def
     }
+
+    /// The text after `name`, or nil when absent.
+    func string(_ name: String) -> String? {
+        if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
+        return nil
+    }
 }

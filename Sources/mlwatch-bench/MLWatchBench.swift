@@ -13,6 +13,8 @@ struct MLWatchBench {
         ("parse", "parse + ingest of sample-schema lines vs Foundation JSONSerialization, lines/s", ParseBench.run),
         ("render", "a full 200×60 dashboard frame from a sample-data snapshot with drift and alerts; diff cells", RenderBench.run),
         ("memory", "peak RSS following a 2M-line (~750 MB) log through LogTailer + MonitorState, 10m window", MemoryBench.run),
+        ("gen", "write the logs of the end-to-end figures: realistic (8 features, free text) or drift (numeric)", GenerateBench.run),
+        ("e2e", "the real mlwatch end to end vs Python and earlier builds: ingest, drift, saved profiles, memory per event", E2EBench.run),
         ("ui", "the real dashboard in tmux: idle CPU over 30 s and key → screen latency, vs cat/tmux baselines", UIBench.run),
     ]
 

@@ -2,15 +2,17 @@ import ArgumentParser
 import Foundation
 import MLWatchCore
 
-/// `mlwatch baseline LOG... -o profile.json`: saves the reference profile of some logs, so live runs can use
-/// `--reference profile.json` without the raw reference log (the drift numbers are the same).
+/// `mlwatch baseline LOG... -o ref.profile`: saves the reference profile of some logs, so live runs can use
+/// `--reference ref.profile` without the raw reference log (the drift numbers are the same).
 struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
-        abstract: "Save a reference profile of logs for drift (use it with --reference profile.json).",
+        abstract: "Save a reference profile of logs for drift (use it with --reference FILE).",
         discussion: """
             Reads the logs to their end (.gz too) and writes, per feature and for the prediction and score, \
-            what the drift tests need (sorted values or category counts). The file is replaced atomically.
+            what the drift tests need (sorted values, category counts, or the lengths of a free-text \
+            feature's values) in a compact binary file that loads in milliseconds. The file is replaced \
+            atomically. Profiles written as JSON by earlier versions are still read.
             Exit status: 0 on success, 2 for bad input.
             """
     )
@@ -18,7 +20,7 @@ struct BaselineCommand: ParsableCommand {
     @Argument(help: "Reference logs (JSON Lines, .gz too; default: `sources:` of the config).")
     var logs: [String] = []
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the profile (JSON).", valueName: "profile.json"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the profile.", valueName: "file"))
     var output: String
 
     @Option(name: .long, help: "YAML config (for its `fields:` mapping and `sources:`).")

@@ -72,6 +72,13 @@ struct EngineSetup {
             } catch {
                 throw .reference(error.description)
             }
+        case .file(let path) where ReferenceProfile.isProfile(path: path):
+            // A saved profile under `reference: {file: …}` whatever its name.
+            do {
+                return PreparedReference(makeDrift: monitor(.profile(try ReferenceProfile.load(path: path))), samples: [])
+            } catch {
+                throw .reference(error.description)
+            }
         case .file(let path):
             let (profile, samples) = try EngineSetup.readReference(path: path, options: options, mapping: config.fieldMapping)
             return PreparedReference(makeDrift: monitor(.profile(profile)), samples: samples)

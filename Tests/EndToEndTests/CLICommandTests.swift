@@ -49,15 +49,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let reference = dir.appendingPathComponent("reference.jsonl").path
         let current = dir.appendingPathComponent("current.jsonl").path
-        let profile = dir.appendingPathComponent("out/profile.json").path
+        let profile = dir.appendingPathComponent("out/reference.profile").path
         try FixtureLog.write(to: reference, count: 800)
         try FixtureLog.write(to: current, count: 600, spike: true)
 
         let baseline = try Self.mlwatch(["baseline", reference, "-o", profile])
         #expect(baseline.status == 0, "\(baseline.stderr)")
         #expect(baseline.stdout.contains("wrote \(profile): 800 events"), "\(baseline.stdout)")
-        let head = try String(contentsOfFile: profile, encoding: .utf8)
-        #expect(head.contains("\"mlwatch-reference-profile\""))
+        let head = try Data(contentsOf: URL(fileURLWithPath: profile)).prefix(8)
+        #expect(Array(head) == [0x89, 0x4D, 0x4C, 0x57, 0x50, 0x0D, 0x0A, 0x1A], "not a binary profile")
 
         let raw = try Self.mlwatch(["check", current, "--reference", reference, "--window", "all", "--format", "json"])
         let saved = try Self.mlwatch(["check", current, "--reference", profile, "--window", "all", "--format", "json"])
@@ -66,6 +66,22 @@ import Testing
         let b = try Self.driftMetrics(saved.stdout)
         #expect(a.count > 5, "no drift metrics in \(raw.stdout.prefix(400))")
         #expect(a == b)
+
+        // The same profile named by the config (no .json suffix: recognised by its content).
+        let config = dir.appendingPathComponent("mlwatch.yaml").path
+        try "reference: {file: \(profile)}\nwindow: all\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let configured = try Self.mlwatch(["check", current, "--config", config, "--format", "json"])
+        #expect(configured.status == 0, "\(configured.stderr)")
+        #expect(try Self.driftMetrics(configured.stdout) == a)
+
+        // A truncated profile is refused with a message and exit 2, whether named by flag or config.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: profile))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: profile))
+        for args in [["--reference", profile], ["--config", config]] {
+            let cut = try Self.mlwatch(["check", current] + args)
+            #expect(cut.status == 2)
+            #expect(cut.stderr.contains("truncated") && cut.stderr.contains("mlwatch baseline"), "\(cut.stderr)")
+        }
 
         let empty = dir.appendingPathComponent("empty.jsonl").path
         try "".write(toFile: empty, atomically: true, encoding: .utf8)

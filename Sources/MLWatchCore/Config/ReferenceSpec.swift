@@ -4,7 +4,8 @@ public enum ReferenceSpec: Sendable, Equatable {
     case none
     /// A prediction log (JSON Lines) used as the reference.
     case file(String)
-    /// A saved profile (`mlwatch baseline … -o profile.json`); chosen for `file:` paths ending in `.json`.
+    /// A saved profile (`mlwatch baseline … -o ref.profile`); chosen for `file:` paths ending in `.json`, and
+    /// for any other path whose content is a profile when the reference is prepared.
     case profile(String)
     /// The first N prediction events of the monitored stream.
     case first(Int)

@@ -10,6 +10,8 @@ public final class DriftMonitor: DriftEvaluating {
 
     private var profile: ReferenceProfile?
     private var learning: ReferenceProfileBuilder?
+    /// Categorical reference columns as lengths, for windows where the feature turned out to be free text.
+    private var lengthReferences: [String: NumericReference] = [:]
     private let source: Source
     private let overrides: [String: DriftOptions]
     private let defaults: DriftOptions
@@ -33,6 +35,7 @@ public final class DriftMonitor: DriftEvaluating {
         let c = DriftMonitor(source: source, overrides: overrides, defaults: defaults, shareThreshold: shareThreshold)
         c.profile = profile
         c.learning = learning
+        c.lengthReferences = lengthReferences
         return c
     }
 
@@ -81,7 +84,17 @@ public final class DriftMonitor: DriftEvaluating {
                 var counts: [String: Int] = [:]
                 for v in values where v.isFinite { counts[OutputValue.number(v).classKey!, default: 0] += 1 }
                 result = try DriftCalculator.categorical(reference: r, current: counts, options: options)
-            case (.numeric, .categorical):
+            case (.text(let r), .textLengths(let sorted)):
+                result = try DriftCalculator.numeric(reference: r, sortedCurrent: sorted, options: options, ksPValue: ksPValue)
+            case (.text(let r), .categorical(let counts)):
+                // Free text in the reference, still few distinct values in the window: compare their lengths.
+                result = try DriftCalculator.numeric(reference: r, current: Self.lengths(counts), options: options,
+                                                     ksPValue: ksPValue)
+            case (.categorical(let r), .textLengths(let sorted)):
+                // Few distinct values in the reference, free text now: compare the lengths of both.
+                result = try DriftCalculator.numeric(reference: lengthReference(column, r), sortedCurrent: sorted,
+                                                     options: options, ksPValue: ksPValue)
+            case (.numeric, .categorical), (.numeric, .textLengths), (.text, .numeric), (.text, .sortedNumeric):
                 // The column changed type against the reference; `feature_type_mixed` reports it.
                 return nil
             }
@@ -91,8 +104,27 @@ public final class DriftMonitor: DriftEvaluating {
         var summary = DriftMonitor.summary(result)
         if case .numeric(let r) = ref, !r.sortedValues.isEmpty {
             summary.referenceQuantiles = Quantiles.displayed.map { NumericReference.quantile(sorted: r.sortedValues, $0) }
+        } else if case .text(let r) = ref, !r.sortedValues.isEmpty {
+            summary.referenceQuantiles = Quantiles.displayed.map { NumericReference.quantile(sorted: r.sortedValues, $0) }
         }
         return summary
+    }
+
+    /// The lengths of a categorical reference's values, prepared once per column.
+    private func lengthReference(_ column: String, _ r: CategoricalReference) -> NumericReference {
+        if let known = lengthReferences[column] { return known }
+        let prepared = NumericReference(values: Self.lengths(r.counts))
+        lengthReferences[column] = prepared
+        return prepared
+    }
+
+    /// The length in characters of every counted value, as the text columns of a profile hold them.
+    static func lengths(_ counts: [String: Int]) -> [Double] {
+        var out: [Double] = []
+        for (value, n) in counts where n > 0 {
+            out.append(contentsOf: repeatElement(Double(value.count), count: n))
+        }
+        return out
     }
 
     /// Flattens a result into the display/metric form; keys are metric names without `drift_`.

@@ -18,6 +18,8 @@ public enum ColumnValues: Sendable {
     /// Finite values, already sorted ascending (the window keeps them so; no sort needed).
     case sortedNumeric([Double])
     case categorical([String: Int])
+    /// A free-text feature: the lengths of its values in characters, sorted ascending.
+    case textLengths([Double])
 }
 
 /// Compares a column of the current window against the reference (implemented by `DriftMonitor`).

@@ -48,7 +48,10 @@ public struct DashboardRenderer {
             if layout.mode == .single && !state.zoomed {
                 // Tabs in the top border of the single panel, so the other panels are discoverable (and
                 // clickable: their cells go into the layout).
-                let tabs = PanelID.allCases.map { $0 == state.focus ? "[\($0.rawValue + 1) \($0.title)]" : " \($0.rawValue + 1) \($0.title) " }
+                // Narrow terminals get the other panels' numbers only: `[1 Software] 2  3  4 `.
+                let named = PanelID.allCases.map { $0 == state.focus ? "[\($0.rawValue + 1) \($0.title)]" : " \($0.rawValue + 1) \($0.title) " }
+                let numbered = PanelID.allCases.map { $0 == state.focus ? "[\($0.rawValue + 1) \($0.title)]" : " \($0.rawValue + 1) " }
+                let tabs = DisplayWidth.of(named.joined()) + 4 < body.width ? named : numbered
                 let w = DisplayWidth.of(tabs.joined())
                 if w + 4 < body.width {
                     var x = body.maxX - w - 2

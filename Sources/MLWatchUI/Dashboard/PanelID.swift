@@ -16,4 +16,14 @@ public enum PanelID: Int, CaseIterable, Sendable {
 
     public var next: PanelID { PanelID(rawValue: (rawValue + 1) % 4)! }
     public var previous: PanelID { PanelID(rawValue: (rawValue + 3) % 4)! }
+
+    /// What the panel needs of the screen (declared by the panel itself).
+    public var needs: PanelNeeds {
+        switch self {
+        case .software: return SoftwarePanel.needs
+        case .input: return InputPanel.needs
+        case .output: return OutputPanel.needs
+        case .alerts: return AlertsPanel.needs
+        }
+    }
 }

@@ -5,6 +5,11 @@ import MLWatchCore
 struct AlertsPanel {
     let context: PanelContext
 
+    /// Full state names at 55×13; below 50 inner columns states are abbreviated (`ACKED`).
+    static let needs = PanelNeeds(minimum: TerminalSize(width: 40, height: 8), gridMinimum: TerminalSize(width: 44, height: 11),
+                                  preferred: TerminalSize(width: 55, height: 13),
+                                  whenSmaller: "fewer alert rows (the selection scrolls), abbreviated states")
+
     func render(into buffer: inout ScreenBuffer, area: Rect) {
         let c = context
         let alerts = DashboardState.alerts(in: c.snapshot)

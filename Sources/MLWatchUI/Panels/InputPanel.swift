@@ -5,6 +5,11 @@ import MLWatchCore
 struct InputPanel {
     let context: PanelContext
 
+    /// Every column at 55×14 (the length column from 64 inner columns on, when zoomed).
+    static let needs = PanelNeeds(minimum: TerminalSize(width: 40, height: 8), gridMinimum: TerminalSize(width: 44, height: 11),
+                                  preferred: TerminalSize(width: 55, height: 14),
+                                  whenSmaller: "fewer feature rows (the selection scrolls), no length column")
+
     func render(into buffer: inout ScreenBuffer, area: Rect) {
         let c = context
         var title = PanelID.input.title + " · sort: \(c.state.sort.rawValue)"

@@ -5,6 +5,11 @@ import MLWatchCore
 struct OutputPanel {
     let context: PanelContext
 
+    /// Three class-share bars at 45×13; two below.
+    static let needs = PanelNeeds(minimum: TerminalSize(width: 40, height: 8), gridMinimum: TerminalSize(width: 36, height: 11),
+                                  preferred: TerminalSize(width: 45, height: 13),
+                                  whenSmaller: "two class-share bars instead of three")
+
     func render(into buffer: inout ScreenBuffer, area: Rect) {
         let c = context
         var title = PanelID.output.title

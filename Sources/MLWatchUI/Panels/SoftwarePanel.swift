@@ -5,6 +5,11 @@ import MLWatchCore
 struct SoftwarePanel {
     let context: PanelContext
 
+    /// Throughput, latency, errors and two model servers' resources at 45×14; one server's below.
+    static let needs = PanelNeeds(minimum: TerminalSize(width: 40, height: 8), gridMinimum: TerminalSize(width: 36, height: 11),
+                                  preferred: TerminalSize(width: 45, height: 14),
+                                  whenSmaller: "the resources of one model server instead of two")
+
     func render(into buffer: inout ScreenBuffer, area: Rect) {
         let c = context
         let inner = c.frame(&buffer, area, title: PanelID.software.title, number: 1)

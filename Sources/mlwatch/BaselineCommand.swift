@@ -37,7 +37,7 @@ struct BaselineCommand: ParsableCommand {
             }
             let paths = logs.isEmpty ? config.sources : logs
             guard !paths.isEmpty else { throw SetupError.noLogs }
-            let (profile, malformed) = try BaselineCommand.build(paths: paths, mapping: config.fieldMapping, maxLineBytes: maxLineBytes)
+            let (profile, malformed, oversized) = try BaselineCommand.build(paths: paths, mapping: config.fieldMapping, maxLineBytes: maxLineBytes)
             do {
                 let url = URL(fileURLWithPath: output)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -51,15 +51,19 @@ struct BaselineCommand: ParsableCommand {
             }
             if malformed > 0 { summary += " (\(malformed) malformed lines skipped)" }
             Console.out(summary + "\n")
+            for (name, categories) in oversized {
+                Console.error("mlwatch baseline: column \(name) left out: \(categories) categories, over the limit of \(ReferenceProfile.maxCategoriesPerColumn) (free text has no meaningful drift)\n")
+            }
         } catch let error as SetupError {
             Console.error("mlwatch baseline: \(error.description)\n")
             throw ExitCode(2)
         }
     }
 
-    /// The profile of the prediction events of some logs (in order), and the number of malformed lines.
+    /// The profile of the prediction events of some logs (in order), the number of malformed lines and the
+    /// columns left out for having too many categories.
     static func build(paths: [String], mapping: FieldMapping, maxLineBytes: Int = 1 << 20) throws(SetupError)
-        -> (ReferenceProfile, Int)
+        -> (ReferenceProfile, Int, [(name: String, categories: Int)])
     {
         var builder = ReferenceProfileBuilder()
         var malformed = 0
@@ -82,6 +86,6 @@ struct BaselineCommand: ParsableCommand {
             throw .reference("reference \(paths.joined(separator: ", ")): \(error.description)")
         }
         guard builder.events > 0 else { throw .reference(ReferenceError.empty(paths.joined(separator: ", ")).description) }
-        return (builder.build(sources: paths), malformed)
+        return (builder.build(sources: paths), malformed, builder.oversizedColumns)
     }
 }

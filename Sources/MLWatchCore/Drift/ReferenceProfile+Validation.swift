@@ -57,13 +57,16 @@ extension ReferenceProfile {
         return CategoricalReference(counts: table)
     }
 
-    /// The profile's own fields: a non-negative event count, a finite, ordered time range.
+    /// Earliest and latest times a profile may record (the years 1 and 9999): what RFC 3339 can write.
+    static let timeRange: ClosedRange<Double> = -62_135_596_800 ... 253_402_300_799
+
+    /// The profile's own fields: a non-negative event count, an ordered time range within years 1–9999.
     func validateSummary(path: String) throws(ReferenceError) {
         guard events >= 0, events <= Self.maxTotalCount else {
             throw .invalid(path: path, reason: "event count \(events) out of range")
         }
-        if let from, !from.isFinite { throw .invalid(path: path, reason: "`from` is not a finite time") }
-        if let to, !to.isFinite { throw .invalid(path: path, reason: "`to` is not a finite time") }
+        if let from, !Self.timeRange.contains(from) { throw .invalid(path: path, reason: "`from` is not a time between the years 1 and 9999") }
+        if let to, !Self.timeRange.contains(to) { throw .invalid(path: path, reason: "`to` is not a time between the years 1 and 9999") }
         if let from, let to, from > to { throw .invalid(path: path, reason: "`from` is after `to`") }
     }
 }

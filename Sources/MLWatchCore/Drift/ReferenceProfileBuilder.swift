@@ -31,26 +31,49 @@ public struct ReferenceProfileBuilder {
         if let s = e.score { scores.append(s) }
     }
 
+    /// Categorical columns with more categories than `ReferenceProfile.maxCategoriesPerColumn`, and their
+    /// number of categories: `build` leaves them out (no drift for them), as a saved profile could not
+    /// hold them.
+    public var oversizedColumns: [(name: String, categories: Int)] {
+        var out: [(name: String, categories: Int)] = []
+        for (name, counts) in mergedCategorical() where counts.count > ReferenceProfile.maxCategoriesPerColumn {
+            out.append((name, counts.count))
+        }
+        if !regression, predictionClasses.count > ReferenceProfile.maxCategoriesPerColumn {
+            out.append(("prediction", predictionClasses.count))
+        }
+        return out.sorted { $0.name < $1.name }
+    }
+
     /// The profile; a column with any string or boolean value is categorical (numbers are then
-    /// counted by their spelling), otherwise numeric.
+    /// counted by their spelling), otherwise numeric. `oversizedColumns` are left out.
     public func build(sources: [String]) -> ReferenceProfile {
         var columns: [String: ColumnReference] = [:]
         for (name, values) in numeric where categorical[name] == nil {
             columns[name] = .numeric(NumericReference(values: values))
         }
+        for (name, merged) in mergedCategorical() where merged.count <= ReferenceProfile.maxCategoriesPerColumn {
+            columns[name] = .categorical(CategoricalReference(counts: merged))
+        }
+        if regression {
+            columns["prediction"] = .numeric(NumericReference(values: predictionsNumeric))
+        } else if !predictionClasses.isEmpty, predictionClasses.count <= ReferenceProfile.maxCategoriesPerColumn {
+            columns["prediction"] = .categorical(CategoricalReference(counts: predictionClasses))
+        }
+        if !scores.isEmpty { columns["score"] = .numeric(NumericReference(values: scores)) }
+        return ReferenceProfile(sources: sources, events: events, from: from, to: to, columns: columns)
+    }
+
+    /// The counts of each categorical column, its numbers counted by their spelling.
+    private func mergedCategorical() -> [String: [String: Int]] {
+        var out: [String: [String: Int]] = [:]
         for (name, counts) in categorical {
             var merged = counts
             for v in numeric[name] ?? [] where v.isFinite {
                 merged[OutputValue.number(v).classKey!, default: 0] += 1
             }
-            columns[name] = .categorical(CategoricalReference(counts: merged))
+            out[name] = merged
         }
-        if regression {
-            columns["prediction"] = .numeric(NumericReference(values: predictionsNumeric))
-        } else if !predictionClasses.isEmpty {
-            columns["prediction"] = .categorical(CategoricalReference(counts: predictionClasses))
-        }
-        if !scores.isEmpty { columns["score"] = .numeric(NumericReference(values: scores)) }
-        return ReferenceProfile(sources: sources, events: events, from: from, to: to, columns: columns)
+        return out
     }
 }

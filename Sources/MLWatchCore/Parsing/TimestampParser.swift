@@ -142,8 +142,9 @@ public enum TimestampParser {
     }
 
     /// Formats seconds since the epoch as RFC 3339 UTC with milliseconds (`2026-11-22T10:15:03.120Z`).
+    /// Beyond ±9·10^15 s (no calendar year of any use) it is `-`: the milliseconds would not fit an Int64.
     public static func format(_ t: Double) -> String {
-        guard t.isFinite else { return "-" }
+        guard t.isFinite, abs(t) < 9e15 else { return "-" }
         let totalMs = Int64((t * 1000).rounded())
         var days = Int(totalMs / 86_400_000)
         var msOfDay = Int(totalMs % 86_400_000)

@@ -51,6 +51,13 @@ public final class EventParser {
         if s.atEnd { return .blank }
         do throws(MalformedReason) {
             if s.peek() != 0x7B {
+                // A UTF-8 byte order mark (EF BB BF), which some editors and Windows tools put at the start of
+                // a file, is not part of the JSON: the line after it is parsed (one BOM; off the hot path).
+                if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF,
+                    !(line.count >= 6 && line[3] == 0xEF && line[4] == 0xBB && line[5] == 0xBF)
+                {
+                    return parse(UnsafeBufferPointer(rebasing: line[3...]))
+                }
                 // Valid JSON that is not an object is a different mistake from broken JSON.
                 try s.skipValue()
                 s.skipWhitespace()

@@ -17,7 +17,22 @@ public enum HistogramBinning {
     /// `width = np.ptp(a) / (np.log2(a.size) + 1.0)`; `n = int(np.ceil((last - first) / width))`
     /// if width else 1; `edges = np.linspace(first, last, n + 1)`, which computes
     /// `step = (last - first) / n`, `edges[i] = i * step + first` and sets the last edge to `last`.
+    ///
+    /// Extreme values: when `max − min` overflows (a range wider than 1.8e308, e.g. −1e308 and 1e308 in
+    /// the same sample), numpy's `ptp` is `inf`, `inf / inf` is NaN and `int(nan)` raises ValueError, so
+    /// Evidently has no PSI for such a column. Here the edges are then computed at half scale (halving
+    /// is exact) and doubled back: the bins numpy would give with exact arithmetic, every edge finite,
+    /// `first` and `last` exactly the extremes. On every range numpy can handle, the result is numpy's
+    /// bit for bit.
     public static func sturgesEdges(min lo: Double, max hi: Double, count: Int) -> [Double] {
+        guard (hi - lo).isFinite else {
+            var edges = sturgesEdges(min: lo * 0.5, max: hi * 0.5, count: count).map { $0 * 2 }
+            if !edges.isEmpty {
+                edges[0] = lo
+                edges[edges.count - 1] = hi
+            }
+            return edges
+        }
         var first = lo, last = hi
         if first == last {
             first -= 0.5
@@ -25,11 +40,11 @@ public enum HistogramBinning {
         }
         let ptp = hi - lo
         let width = ptp / (Foundation.log2(Double(count)) + 1.0)
-        let bins: Int
+        var bins = 1
         if width != 0 && count > 0 {
-            bins = Int(((last - first) / width).rounded(.up))
-        } else {
-            bins = 1
+            // (last − first) / width is log2(count) + 1 up to rounding: at most 65 for any Int count.
+            let ratio = ((last - first) / width).rounded(.up)
+            if ratio.isFinite, ratio >= 1, ratio <= 1_000 { bins = Int(ratio) }
         }
         return linspace(first, last, count: bins + 1)
     }

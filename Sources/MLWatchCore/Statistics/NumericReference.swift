@@ -48,8 +48,21 @@ public struct NumericReference: Sendable, Codable, Equatable {
 
     /// Mean and population std with compensated (Neumaier) sums: `np.mean`, `np.std(ddof=0)`
     /// (numpy: mean = Σx/n, std = sqrt(Σ(x − mean)²/n)).
+    ///
+    /// Values near ±1e308 overflow numpy's sums and squares (mean or std `inf` for finite data); then
+    /// both are computed on the values scaled by a power of two (exact) and scaled back: the true mean
+    /// and deviation, `inf` only when they exceed a Double.
     static func meanAndPopulationStd(_ x: [Double]) -> (Double, Double) {
         if x.isEmpty { return (.nan, .nan) }
+        let (mean, std) = unscaledMeanAndPopulationStd(x)
+        if mean.isFinite && std.isFinite { return (mean, std) }
+        guard let largest = x.lazy.map(abs).max(), largest.isFinite, largest > 0 else { return (mean, std) }
+        let scale = Double(sign: .plus, exponent: largest.exponent, significand: 1)
+        let (m, s) = unscaledMeanAndPopulationStd(x.map { $0 / scale })
+        return (m * scale, s * scale)
+    }
+
+    private static func unscaledMeanAndPopulationStd(_ x: [Double]) -> (Double, Double) {
         let n = Double(x.count)
         let mean = compensatedSum(x) / n
         var sum = 0.0, c = 0.0
@@ -72,13 +85,25 @@ public struct NumericReference: Sendable, Codable, Equatable {
         return sum + c
     }
 
-    /// `np.quantile(x, q)` (method "linear") on sorted values.
+    /// `np.quantile(x, q)` (method "linear") on sorted values, `q` in 0…1.
+    ///
+    /// Where the two neighbouring values are so far apart that their difference overflows (−1e308 and
+    /// 1e308), numpy returns NaN or ±inf; here the value is interpolated as `a·(1 − t) + b·t`, which
+    /// cannot overflow, and a quantile that falls on a value is that value.
     public static func quantile(sorted x: [Double], _ q: Double) -> Double {
-        if x.isEmpty { return .nan }
+        if x.isEmpty || !(0...1).contains(q) { return .nan }
         let pos = q * Double(x.count - 1)
-        let lo = Int(pos.rounded(.down))
+        let lo = min(Int(pos.rounded(.down)), x.count - 1)
         let hi = min(lo + 1, x.count - 1)
         let frac = pos - Double(lo)
-        return x[lo] + (x[hi] - x[lo]) * frac
+        return interpolate(x[lo], x[hi], frac)
+    }
+
+    /// `a + (b − a) · t` as numpy computes it, without the overflow of `b − a` for extreme values.
+    static func interpolate(_ a: Double, _ b: Double, _ t: Double) -> Double {
+        if t == 0 { return a }
+        let difference = b - a
+        if difference.isFinite { return a + difference * t }
+        return a * (1 - t) + b * t
     }
 }

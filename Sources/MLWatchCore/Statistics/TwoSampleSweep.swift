@@ -59,6 +59,9 @@ struct TwoSampleSweep {
         }
         let minS = Swift.min(Swift.max(-minFloat, 0), 1)
         let d = minS > maxFloat ? minS : maxFloat
-        return TwoSampleSweep(ksStatistic: d, wassersteinRaw: weighted / (n1d * n2d))
+        // |v|·Δx is n1·n2 times a term of the distance: with values near ±1e308 it overflows although the
+        // distance itself does not. Then the division-first version measures it (rare: extreme values only).
+        let raw = weighted.isFinite ? weighted / (n1d * n2d) : WassersteinDistance.raw(sortedU: a, sortedV: b)
+        return TwoSampleSweep(ksStatistic: d, wassersteinRaw: raw)
     }
 }

@@ -6,6 +6,8 @@ public enum WassersteinDistance {
     /// `scipy.stats.wasserstein_distance(u, v)` for two **sorted** finite samples:
     /// Σ |U(x_k) − V(x_k)| · (x_{k+1} − x_k) over the merged sorted values, with U, V the
     /// empirical CDFs evaluated with `searchsorted(..., "right")` (scipy `_cdf_distance(1, u, v)`).
+    /// Where scipy overflows (a gap between consecutive values wider than 1.8e308), the gap is measured
+    /// without overflow: the result is the true distance, `inf` only when that exceeds a Double.
     /// - Complexity: O(n1 + n2).
     public static func raw(sortedU u: [Double], sortedV v: [Double]) -> Double {
         let n1 = u.count, n2 = v.count
@@ -28,7 +30,13 @@ public enum WassersteinDistance {
                     } else {
                         break
                     }
-                    total += abs(Double(i) / n1d - Double(j) / n2d) * (next - x)
+                    // An empty stretch adds nothing, even one too wide for a Double (scipy: 0 · inf = NaN);
+                    // a stretch from −1e308 to 1e308 is measured at half scale.
+                    let difference = abs(Double(i) / n1d - Double(j) / n2d)
+                    if difference != 0 {
+                        let width = next - x
+                        total += width.isFinite ? difference * width : difference * (next * 0.5 - x * 0.5) * 2
+                    }
                     x = next
                 }
             }

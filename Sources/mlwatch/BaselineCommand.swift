@@ -37,7 +37,8 @@ struct BaselineCommand: ParsableCommand {
             }
             let paths = logs.isEmpty ? config.sources : logs
             guard !paths.isEmpty else { throw SetupError.noLogs }
-            let (profile, malformed, oversized) = try BaselineCommand.build(paths: paths, mapping: config.fieldMapping, maxLineBytes: maxLineBytes)
+            let (profile, malformed, oversized) = try BaselineCommand.build(
+                paths: paths, mapping: config.fieldMapping, maxLineBytes: maxLineBytes, maxCategories: config.maxCategories)
             do {
                 let url = URL(fileURLWithPath: output)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -62,12 +63,13 @@ struct BaselineCommand: ParsableCommand {
 
     /// The profile of the prediction events of some logs (in order), the number of malformed lines and the
     /// columns left out for having too many categories.
-    static func build(paths: [String], mapping: FieldMapping, maxLineBytes: Int = 1 << 20) throws(SetupError)
+    static func build(paths: [String], mapping: FieldMapping, maxLineBytes: Int = 1 << 20,
+                      maxCategories: Int = FeatureCardinality.defaultMaxCategories) throws(SetupError)
         -> (ReferenceProfile, Int, [(name: String, categories: Int)])
     {
-        var builder = ReferenceProfileBuilder()
+        var builder = ReferenceProfileBuilder(maxCategories: maxCategories)
         var malformed = 0
-        let parser = EventParser(mapping: mapping)
+        let parser = EventParser(mapping: mapping, maxCategories: maxCategories)
         do {
             let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes, follow: false))
             try tailer.readToEnd { batch in

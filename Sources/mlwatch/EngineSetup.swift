@@ -39,7 +39,8 @@ struct EngineSetup {
         }
         options = CollectorOptions(
             window: window, lateness: lateness,
-            metrics: MetricOptions(segmentBy: common.segmentBy ?? config.segmentBy, lowConfidence: config.lowConfidence),
+            metrics: MetricOptions(segmentBy: common.segmentBy ?? config.segmentBy, lowConfidence: config.lowConfidence,
+                                   maxCategories: config.maxCategories),
             joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping)
     }
 
@@ -61,7 +62,10 @@ struct EngineSetup {
     func prepareReference() throws(SetupError) -> PreparedReference {
         let drift = config.drift
         func monitor(_ source: DriftMonitor.Source) -> () -> DriftMonitor? {
-            { DriftMonitor(source: source, overrides: drift.features, defaults: drift.defaultOptions) }
+            { [maxCategories = config.maxCategories] in
+                DriftMonitor(source: source, overrides: drift.features, defaults: drift.defaultOptions,
+                             maxCategories: maxCategories)
+            }
         }
         switch referenceSpec {
         case .none:
@@ -130,11 +134,11 @@ struct EngineSetup {
     static func readReference(path: String, options: CollectorOptions, mapping: FieldMapping,
                               progress: (Int) -> Void = { _ in }) throws(SetupError) -> (ReferenceProfile, [MetricSample])
     {
-        var builder = ReferenceProfileBuilder()
+        var builder = ReferenceProfileBuilder(maxCategories: options.metrics.maxCategories)
         let state = MonitorState(options: options, sources: [path], mode: .check)
         var samples: [MetricSample] = []
         state.evaluationObserver = { _, metrics in samples.append(contentsOf: metrics) }
-        let parser = EventParser(mapping: mapping)
+        let parser = EventParser(mapping: mapping, maxCategories: options.metrics.maxCategories)
         do {
             let tailer = try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
             var lines = 0

@@ -27,7 +27,8 @@ struct ReplayRunner {
             var loaded: ReplaySource
             do {
                 loaded = try ReplaySource.load(paths: setup.logs, mapping: setup.config.fieldMapping,
-                                               maxLineBytes: setup.common.maxLineBytes)
+                                               maxLineBytes: setup.common.maxLineBytes,
+                                               maxCategories: setup.config.maxCategories)
             } catch {
                 throw SetupError.tailer(error)
             }

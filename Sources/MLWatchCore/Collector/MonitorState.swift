@@ -74,7 +74,7 @@ public final class MonitorState {
         self.options = options
         self.sources = sources
         self.mode = mode
-        self.parser = EventParser(mapping: options.mapping)
+        self.parser = EventParser(mapping: options.mapping, maxCategories: options.metrics.maxCategories)
         self.window = EventWindow(spec: options.window, lateness: options.lateness)
         self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL)
         self.calculator = MetricsCalculator(options: options.metrics, drift: drift)

@@ -16,6 +16,8 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var theme: String
     /// Score threshold for `low_confidence_rate`.
     public var lowConfidence: Double
+    /// Distinct strings a feature may take before it is free text (`max_categories`; see `FeatureCardinality`).
+    public var maxCategories: Int = FeatureCardinality.defaultMaxCategories
     /// Label join buffer: most predictions waiting for a label, and how long they wait (seconds).
     public var joinMaxPending: Int
     public var joinTTL: Double
@@ -28,7 +30,7 @@ public struct MLWatchConfig: Sendable, Equatable {
 
     /// The top-level keys of the format.
     public static let topLevelKeys = [
-        "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "join", "fields",
+        "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "join", "fields",
         "drift", "notify", "rules",
     ]
 
@@ -176,6 +178,8 @@ public struct MLWatchConfig: Sendable, Equatable {
             let v = try value.double()
             guard (0...1).contains(v) else { throw value.invalid("must be between 0 and 1, found \(v)") }
             config.lowConfidence = v
+        case "max_categories":
+            config.maxCategories = try value.int(minimum: 1, maximum: FeatureCardinality.maxCategoriesLimit)
         case "join":
             for (k, v) in try value.mapping(allowed: ["max_pending", "ttl"]) {
                 if k == "max_pending" {
@@ -212,7 +216,7 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var collectorOptions: CollectorOptions {
         CollectorOptions(
             window: window, lateness: lateness,
-            metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence),
+            metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence, maxCategories: maxCategories),
             joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping)
     }
 

@@ -18,21 +18,26 @@ public final class DriftMonitor: DriftEvaluating {
     /// Drift threshold rule of Evidently's dataset drift: share of drifted columns.
     public let shareThreshold: Double
 
+    /// - Parameter maxCategories: for a reference learned from the stream (see `ReferenceProfileBuilder`).
     public init(source: Source, overrides: [String: DriftOptions] = [:], defaults: DriftOptions = .default,
-                shareThreshold: Double = 0.5) {
+                shareThreshold: Double = 0.5, maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
         self.source = source
         self.overrides = overrides
         self.defaults = defaults
         self.shareThreshold = shareThreshold
+        self.maxCategories = maxCategories
         if case .profile(let p) = source {
             profile = p
         } else {
-            learning = ReferenceProfileBuilder()
+            learning = ReferenceProfileBuilder(maxCategories: maxCategories)
         }
     }
 
+    private let maxCategories: Int
+
     public func copy() -> any DriftEvaluating {
-        let c = DriftMonitor(source: source, overrides: overrides, defaults: defaults, shareThreshold: shareThreshold)
+        let c = DriftMonitor(source: source, overrides: overrides, defaults: defaults, shareThreshold: shareThreshold,
+                             maxCategories: maxCategories)
         c.profile = profile
         c.learning = learning
         c.lengthReferences = lengthReferences

@@ -37,6 +37,14 @@ struct CategoryCounts: Sendable {
         return lengths[slot]
     }
 
+    /// Number of categories with a positive count.
+    var distinctCount: Int { keys.count - zeros }
+
+    /// Calls `body` with each category with a positive count, its count and its length in characters.
+    func forEachCounted(_ body: (String, Int, Int) -> Void) {
+        for i in keys.indices where counts[i] > 0 { body(keys[i], counts[i], lengths[i]) }
+    }
+
     /// Every category with a positive count.
     var dictionary: [String: Int] {
         var d: [String: Int] = [:]

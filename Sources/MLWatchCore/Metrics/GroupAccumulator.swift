@@ -29,8 +29,12 @@ struct GroupAccumulator {
     private var slotsSchema: FeatureSchema?
     private var schemaSlots: [Int] = []
 
-    init(featureDemand: FeatureDemand = .all) {
+    /// Distinct strings a feature may have before it counts as free text (`FeatureAccumulator`).
+    let maxCategories: Int
+
+    init(featureDemand: FeatureDemand = .all, maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
         self.featureDemand = featureDemand
+        self.maxCategories = maxCategories
     }
 
     var regression: Bool { fractionalPredictions > 0 }
@@ -87,7 +91,7 @@ struct GroupAccumulator {
                 schemaSlots.append(i)
             } else {
                 let slot = features.count
-                features.append(FeatureAccumulator())
+                features.append(FeatureAccumulator(maxCategories: maxCategories))
                 featureNames.append(name)
                 featureKept.append(featureDemand.includes(name))
                 featureIndex[name] = slot
@@ -102,7 +106,10 @@ struct GroupAccumulator {
         predictionValues.releaseScratch()
         scoreValues.releaseScratch()
         absErrors.releaseScratch()
-        for i in features.indices { features[i].numeric.releaseScratch() }
+        for i in features.indices {
+            features[i].numeric.releaseScratch()
+            features[i].lengths.releaseScratch()
+        }
     }
 
     /// Adds or removes the contribution of a ground-truth label for prediction `e`.
@@ -123,12 +130,26 @@ struct FeatureAccumulator {
     var present = 0
     var missing = 0
     var numeric = SortedColumn()
+    /// String values, while the feature is categorical (booleans are counted apart, in `trueCount` and
+    /// `falseCount`, so that a feature turning into text converts exactly its strings).
     var categories = CategoryCounts()
+    var trueCount = 0
+    var falseCount = 0
     var lengthSum = 0
     var lengthCount = 0
     /// Values by JSON type, to tell numeric, categorical and mixed columns apart.
     var numbers = 0
     var categoricals = 0
+    /// Set once the feature is free text (a `.text` value arrived, or more than `maxCategories` distinct
+    /// strings are counted here): `lengths` then holds the length of every string and text value, and
+    /// `categories` nothing. Sticky for this accumulator.
+    private(set) var isText = false
+    var lengths = SortedColumn()
+    let maxCategories: Int
+
+    init(maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
+        self.maxCategories = maxCategories
+    }
 
     mutating func apply(_ v: FeatureValue, sign: Int) {
         present += sign
@@ -138,13 +159,44 @@ struct FeatureAccumulator {
             if d.isFinite { sign > 0 ? numeric.insert(d) : numeric.remove(d) } else { missing += sign }
         case .string(let s):
             categoricals += sign
-            lengthSum += sign * categories.add(s, sign)
+            let length: Int
+            if isText {
+                length = s.count
+                sign > 0 ? lengths.insert(Double(length)) : lengths.remove(Double(length))
+            } else {
+                length = categories.add(s, sign)
+                if categories.distinctCount > maxCategories { becomeText() }
+            }
+            lengthSum += sign * length
+            lengthCount += sign
+        case .text(let length):
+            categoricals += sign
+            if !isText { becomeText() }
+            sign > 0 ? lengths.insert(Double(length)) : lengths.remove(Double(length))
+            lengthSum += sign * length
             lengthCount += sign
         case .bool(let b):
             categoricals += sign
-            categories.add(b ? "true" : "false", sign)
+            if b { trueCount += sign } else { falseCount += sign }
         case .missing:
             missing += sign
         }
+    }
+
+    /// The counted strings become lengths; from now on only lengths are kept.
+    private mutating func becomeText() {
+        categories.forEachCounted { _, count, length in
+            for _ in 0..<count { lengths.insert(Double(length)) }
+        }
+        categories = CategoryCounts()
+        isText = true
+    }
+
+    /// Every category with a positive count, booleans as `"true"`/`"false"`.
+    var categoryCounts: [String: Int] {
+        var d = categories.dictionary
+        if trueCount > 0 { d["true", default: 0] += trueCount }
+        if falseCount > 0 { d["false", default: 0] += falseCount }
+        return d
     }
 }

@@ -6,10 +6,15 @@ public struct MetricOptions: Sendable, Equatable {
     public var lowConfidence: Double
     /// How many categories `feature_category_share` lists before folding the rest into `other`.
     public var topCategories: Int
+    /// Distinct strings a feature may take before it is treated as free text (`max_categories`; see
+    /// `FeatureCardinality`).
+    public var maxCategories: Int
 
-    public init(segmentBy: String? = nil, lowConfidence: Double = 0.6, topCategories: Int = 5) {
+    public init(segmentBy: String? = nil, lowConfidence: Double = 0.6, topCategories: Int = 5,
+                maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
         self.segmentBy = segmentBy
         self.lowConfidence = lowConfidence
         self.topCategories = topCategories
+        self.maxCategories = maxCategories
     }
 }

@@ -62,12 +62,13 @@ struct MetricsCalculator {
             let sawNumber = f.numbers > 0
             let sawCategory = f.categoricals > 0
             let kind: FeatureSummary.Kind =
-                sawNumber && sawCategory ? .mixed : sawNumber ? .numeric : sawCategory ? .categorical : .empty
+                sawNumber && sawCategory ? .mixed : sawNumber ? .numeric : sawCategory ? (f.isText ? .text : .categorical) : .empty
             let fl = labels.with("feature", name)
             guard featureStatistics else {
                 // Only the drift test this evaluation's rules read.
                 let column: ColumnValues =
-                    kind == .numeric ? .sortedNumeric(g.features[slot].numeric.sorted()) : .categorical(f.categories.dictionary)
+                    kind == .numeric ? .sortedNumeric(g.features[slot].numeric.sorted())
+                    : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(f.categoryCounts)
                 if let d = drift?.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
                     emitDrift(d, labels: fl, into: &out)
                 }
@@ -101,7 +102,7 @@ struct MetricsCalculator {
                 summary.lengthMean = Double(f.lengthSum) / Double(f.lengthCount)
                 add("feature_length_mean", summary.lengthMean!, fl)
             }
-            let categories = f.categories.dictionary
+            let categories = f.categoryCounts
             if !categories.isEmpty {
                 summary.topCategories = topShares(categories)
                 for (cat, share) in summary.topCategories {
@@ -110,7 +111,8 @@ struct MetricsCalculator {
             }
             if let drift, driftScope.includes(name) {
                 let column: ColumnValues =
-                    kind == .numeric ? .sortedNumeric(sortedNumeric) : .categorical(categories)
+                    kind == .numeric ? .sortedNumeric(sortedNumeric)
+                    : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(categories)
                 if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
                     summary.drift = d
                     emitDrift(d, labels: fl, into: &out)

@@ -13,6 +13,7 @@ struct WindowAggregator {
 
     let segmentBy: String?
     let lowConfidence: Double
+    let maxCategories: Int
     /// The covered range; nil for an aggregator that covers every event it is given (count windows) or
     /// one that covers nothing yet.
     private(set) var range: (from: Double, to: Double)?
@@ -28,6 +29,7 @@ struct WindowAggregator {
     init(options: MetricOptions, coversEverything: Bool, featureDemand: FeatureDemand = .all) {
         segmentBy = options.segmentBy
         lowConfidence = options.lowConfidence
+        maxCategories = options.maxCategories
         self.coversEverything = coversEverything
         self.featureDemand = featureDemand
     }
@@ -117,13 +119,20 @@ struct WindowAggregator {
     private mutating func segmentSlot(_ e: UnsafePointer<PredictionEvent>) -> Int? {
         guard let segmentBy else { return nil }
         let v = e.pointee.feature(segmentBy)
-        let segment = v.categoryKey ?? (v == .missing ? "(missing)" : "(numeric)")
+        let segment: String
+        switch v {
+        case .string(let s): segment = s
+        case .bool(let b): segment = b ? "true" : "false"
+        case .number: segment = "(numeric)"
+        case .text: segment = "(text)"
+        case .missing: segment = "(missing)"
+        }
         return slot(for: GroupKey(model: e.pointee.model, version: e.pointee.version, segment: segment))
     }
 
     private mutating func slot(for key: GroupKey) -> Int {
         if let i = index[key] { return i }
-        groups.append(GroupAccumulator(featureDemand: featureDemand))
+        groups.append(GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories))
         keys.append(key)
         index[key] = groups.count - 1
         return groups.count - 1

@@ -80,7 +80,8 @@ public struct Snapshot: Sendable {
 /// Per-feature detail for the Input panel and the feature detail view (beyond the flat metrics).
 public struct FeatureSummary: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {
-        case numeric, categorical, mixed, empty
+        /// `text`: a free-text feature (more distinct strings than `max_categories`), summarised by length.
+        case numeric, categorical, text, mixed, empty
     }
     public var labels: Labels
     public var name: String

@@ -26,12 +26,16 @@ public final class EventParser {
     /// Feature names by number and the schemas of the lines so far (see `FeatureSchemaCatalog`).
     @exclusivity(unchecked) private var schemas = FeatureSchemaCatalog()
     @exclusivity(unchecked) private var values = ExpectedValues(sites: StringInterner.hintCount)
+    /// Which features are free text (their strings become `.text(length:)`; see `FeatureCardinality`).
+    @exclusivity(unchecked) private var cardinality: FeatureCardinality
     /// Keys of the current line that no memory knew (position, raw byte range, meaning): remembered for the
     /// line's kind once the whole line is known to be valid.
     @exclusivity(unchecked) private var missedKeys: [(position: Int, raw: Range<Int>, key: Key)] = []
 
-    public init(mapping: FieldMapping = .standard) {
+    /// - Parameter maxCategories: distinct strings a feature may take before its values are free text.
+    public init(mapping: FieldMapping = .standard, maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
         self.mapping = mapping
+        cardinality = FeatureCardinality(maxCategories: maxCategories)
     }
 
     public func parse(_ line: String) -> ParseOutcome {
@@ -69,7 +73,12 @@ public final class EventParser {
             let value = try s.parseValue()
             s.skipWhitespace()
             guard s.atEnd else { return .malformed(.invalidJSON) }
-            return try MappedEventBuilder(mapping: mapping).build(value)
+            let outcome = try MappedEventBuilder(mapping: mapping).build(value)
+            if case .event(.prediction(var p)) = outcome, p.features.contains(where: { $0.value.categoryKey != nil }) {
+                p.features = boundedText(p.features)
+                return .event(.prediction(p))
+            }
+            return outcome
         } catch {
             return .malformed(error)
         }
@@ -143,6 +152,48 @@ public final class EventParser {
         let value = internString(&s, t, hint: hint)
         values.remember(hint, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), value: value)
         return value
+    }
+
+    /// A feature's string value (the scanner at its opening quote): its length once the feature is free
+    /// text, else a remembered spelling or the interned string (see `internedValue`). Each spelling that
+    /// reaches the interner is counted towards the feature's distinct values (those matched by
+    /// `ExpectedValues` were counted when first seen).
+    @inline(__always)
+    private func featureString(_ s: inout JSONScanner, feature id: Int32, hint: Int) throws(MalformedReason) -> FeatureValue {
+        if cardinality.isText(id) { return .text(length: Self.characterCount(try s.parseString(), in: s)) }
+        if let known = values.match(hint, &s) { return .string(known) }
+        let start = s.i
+        let t = try s.parseString()
+        if cardinality.note(id, hash: s.withBytes(t) { ByteHash.hash($0) }) {
+            return .text(length: Self.characterCount(t, in: s))
+        }
+        let value = internString(&s, t, hint: hint)
+        values.remember(hint, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), value: value)
+        return .string(value)
+    }
+
+    /// The length of a string token in characters, as `String.count` counts them, without making the
+    /// string when it is ASCII with no carriage return (each byte is then one grapheme cluster; a raw token
+    /// cannot hold a CR, JSON forbids control bytes in strings).
+    static func characterCount(_ t: JSONScanner.StringToken, in s: JSONScanner) -> Int {
+        s.withBytes(t) { b in
+            var simple = true
+            for byte in b where byte >= 0x80 || byte == 0x0D {
+                simple = false
+                break
+            }
+            return simple ? b.count : String(decoding: b, as: UTF8.self).count
+        }
+    }
+
+    /// The features of a mapped line with the strings of free-text features as `.text(length:)`.
+    private func boundedText(_ row: FeatureRow) -> FeatureRow {
+        FeatureRow(row.map { entry -> FeatureEntry in
+            guard case .string(let v) = entry.value else { return entry }
+            let id = schemas.number(of: entry.name)
+            guard cardinality.isText(id) || cardinality.note(id, hash: ByteHash.hash(v)) else { return entry }
+            return FeatureEntry(name: entry.name, value: .text(length: v.count))
+        })
     }
 
     private func parseStandard(_ s: inout JSONScanner) throws(MalformedReason) -> ParseOutcome {
@@ -414,7 +465,7 @@ public final class EventParser {
             let value: FeatureValue
             switch s.peek() {
             case 0x22:
-                value = .string(try internedValue(&s, hint: Hint.featureValue(k)))
+                value = try featureString(&s, feature: id, hint: Hint.featureValue(k))
             case 0x6E:
                 try s.literal("null")
                 value = .missing

@@ -42,10 +42,13 @@ public struct ReplaySource: Sendable {
     /// Reads every log to its end (`.gz` too) through `LogTailer.readToEnd`, parsing with `mapping`.
     /// - Parameter to: drop everything due after this event time (`--to`).
     /// - Complexity: O(n) in the bytes of the logs.
+    /// - Parameter maxCategories: see `FeatureCardinality` (the config's `max_categories`).
     public static func load(paths: [String], mapping: FieldMapping = .standard, maxLineBytes: Int = 1 << 20,
-                            to: Double? = nil) throws(TailerError) -> ReplaySource {
+                            to: Double? = nil, maxCategories: Int = FeatureCardinality.defaultMaxCategories)
+        throws(TailerError) -> ReplaySource
+    {
         var source = ReplaySource(sources: paths)
-        let parser = EventParser(mapping: mapping)
+        let parser = EventParser(mapping: mapping, maxCategories: maxCategories)
         let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes, follow: false))
         try tailer.readToEnd { batch in source.append(batch, parser: parser) }
         if let to { source.truncate(after: to) }

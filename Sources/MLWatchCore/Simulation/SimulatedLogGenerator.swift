@@ -132,6 +132,8 @@ public struct SimulatedLogGenerator: Sendable {
         case .number(let d): return number(d)
         case .string(let s): return quoted(s)
         case .bool(let b): return b ? "true" : "false"
+        // Only the length of a free-text value is known: a string of that many characters keeps it.
+        case .text(let length): return quoted(String(repeating: "x", count: length))
         case .missing: return "null"
         }
     }

@@ -99,6 +99,7 @@ struct InputPanel {
         switch k {
         case .numeric: return "num"
         case .categorical: return "cat"
+        case .text: return "txt"
         case .mixed: return "mix"
         case .empty: return "—  "
         }

@@ -17,7 +17,8 @@ struct ParserHotPathTests {
             Array(#"\n"#.utf8), Array(#"\u00e9"#.utf8), Array("é".utf8), Array("€".utf8), Array("😀".utf8),
             [0x01], [0x1F], [0x7F], [0x09], [0xFF], [0xC3], [0x22], [0x5C], [0x21], [0x23], [0x5B], [0x5D],
         ]
-        let parser = EventParser()
+        // (20,000 mostly distinct values of one feature: a bound above that keeps them strings.)
+        let parser = EventParser(maxCategories: FeatureCardinality.maxCategoriesLimit)
         for _ in 0..<20_000 {
             var body: [UInt8] = []
             let plain = Int(rng.next() % 20)

@@ -24,14 +24,22 @@ struct ProfileValidationTests {
     func builderLeavesOutFreeText() throws {
         var b = ReferenceProfileBuilder()
         for i in 0...ReferenceProfile.maxCategoriesPerColumn {
+            // `note`: distinct strings, free text past `maxCategories` (kept as lengths). `mixed`: a string
+            // once, then distinct numbers, which a categorical column counts by their spelling.
             b.add(PredictionEvent(timestamp: 1_767_600_000 + Double(i),
-                                  features: [FeatureEntry(name: "note", value: .string("n\(i)")), FeatureEntry(name: "x", value: .number(1))],
+                                  features: [FeatureEntry(name: "note", value: .string("n\(i)")), FeatureEntry(name: "x", value: .number(1)),
+                                             FeatureEntry(name: "mixed", value: i == 0 ? .string("n/a") : .number(Double(i)))],
                                   prediction: .number(0)))
         }
-        #expect(b.oversizedColumns.map(\.name) == ["note"])
+        #expect(b.oversizedColumns.map(\.name) == ["mixed"])
         #expect(b.oversizedColumns.first?.categories == ReferenceProfile.maxCategoriesPerColumn + 1)
         let p = b.build(sources: [])
-        #expect(p.columns["note"] == nil && p.columns["x"] != nil)
+        #expect(p.columns["mixed"] == nil && p.columns["x"] != nil)
+        guard case .text(let lengths)? = p.columns["note"] else {
+            Issue.record("note is not a text column")
+            return
+        }
+        #expect(lengths.count == ReferenceProfile.maxCategoriesPerColumn + 1)
         #expect(try ReferenceProfileFileTests.load(Array(p.encoded())).get() == p)
     }
 

@@ -9,11 +9,13 @@ public struct CollectorOptions: Sendable {
     public var mapping: FieldMapping
     /// How many malformed lines are kept (sanitized) for display.
     public var recentMalformed: Int
+    /// Upper bounds (seconds) of the cumulative latency histogram exported on `/metrics`.
+    public var latencyBuckets: [Double]
 
     public init(
         window: WindowSpec = .default, lateness: Double = 30, metrics: MetricOptions = MetricOptions(),
         joinMaxPending: Int = 100_000, joinTTL: Double = 3600, mapping: FieldMapping = .standard,
-        recentMalformed: Int = 5
+        recentMalformed: Int = 5, latencyBuckets: [Double] = PredictionCounters.defaultLatencyBuckets
     ) {
         self.window = window
         self.lateness = lateness
@@ -22,5 +24,6 @@ public struct CollectorOptions: Sendable {
         self.joinTTL = joinTTL
         self.mapping = mapping
         self.recentMalformed = recentMalformed
+        self.latencyBuckets = latencyBuckets
     }
 }

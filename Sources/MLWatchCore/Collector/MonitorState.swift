@@ -61,6 +61,10 @@ public final class MonitorState {
     @exclusivity(unchecked) public private(set) var labels = 0
     @exclusivity(unchecked) public private(set) var systemSamples = 0
     @exclusivity(unchecked) public private(set) var late = 0
+    /// Cumulative per-(model, version) counts and latency histogram for `/metrics` (see `PredictionCounters`).
+    @exclusivity(unchecked) public private(set) var counters: PredictionCounters
+    /// The counters' pair of each recent prediction, so that joined labels are counted without reading it.
+    @exclusivity(unchecked) private var arrivalSlots = ArrivalSlots()
     private var malformedByReason: [MalformedReason: Int] = [:]
     private var recentMalformed: [String] = []
 
@@ -86,6 +90,7 @@ public final class MonitorState {
                                                     featureDemand: countWindow ? .all : .only([]))
         self.viewAggregate = WindowAggregator(options: options.metrics, coversEverything: false)
         self.drift = drift
+        self.counters = PredictionCounters(latencyBuckets: options.latencyBuckets)
         self.rules = rules
         // (`didSet` does not run for the assignment in `init`.)
         noteRules()
@@ -114,6 +119,8 @@ public final class MonitorState {
         c.labels = labels
         c.systemSamples = systemSamples
         c.late = late
+        c.counters = counters
+        c.arrivalSlots = arrivalSlots
         c.malformedByReason = malformedByReason
         c.recentMalformed = recentMalformed
         c.lastEvaluation = lastEvaluation
@@ -184,6 +191,7 @@ public final class MonitorState {
             advance(to: t)
             let sequence = window.acceptedPredictions
             let waitingID = p.inlineLabel == nil ? p.requestID : nil
+            arrivalSlots.set(sequence, slot: counters.record(p))
             guard var at = window.insert(consume p) else {
                 late += 1
                 return
@@ -216,9 +224,12 @@ public final class MonitorState {
             let inEvaluation = evaluationAggregate.covers(match.time)
             let inView = viewAggregate.covers(match.time)
             guard let i = window.predictionIndex(requestID: l.requestID, match: match) else { return }
-            if inEvaluation || inView {
+            let pair = arrivalSlots.slot(of: match.sequence)
+            if let pair { counters.recordLabel(pair: pair) }
+            if inEvaluation || inView || pair == nil {
                 window.withPrediction(at: i) { before in
                     guard before.pointee.inlineLabel == nil else { return }
+                    if pair == nil { counters.recordLabel(model: before.pointee.model, version: before.pointee.version) }
                     if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
                     if inView { viewAggregate.replaceLabel(of: before, with: l.label) }
                 }
@@ -441,6 +452,8 @@ public final class MonitorState {
                 byReason: Dictionary(uniqueKeysWithValues: malformedByReason.map { ($0.key.rawValue, $0.value) }),
                 recent: recentMalformed),
             newestEventTime: window.newest, builtAt: now)
+        snap.counters = counters
+        snap.labelJoin = LabelJoinCounts(expired: joiner.expired, unmatched: joiner.unmatched)
         if let w = currentWindow {
             // Nothing new since the last snapshot: reuse its metrics (a quiet log costs nothing).
             let key = [Double(events), Double(labels), Double(systemSamples), Double(late), Double(malformedTotal), w.to,

@@ -27,11 +27,15 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var drift: DriftSettings
     public var notify: NotifySettings
     public var rules: [AlertRule]
+    /// `metrics_listen:` — `HOST:PORT` to serve `/metrics` on (like `--metrics-listen`); nil for none.
+    public var metricsListen: String?
+    /// `latency_buckets:` — upper bounds in seconds of the exported latency histogram.
+    public var latencyBuckets: [Double] = PredictionCounters.defaultLatencyBuckets
 
     /// The top-level keys of the format.
     public static let topLevelKeys = [
         "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "join", "fields",
-        "drift", "notify", "rules",
+        "drift", "notify", "rules", "metrics_listen", "latency_buckets",
     ]
 
     public init(
@@ -202,9 +206,37 @@ public struct MLWatchConfig: Sendable, Equatable {
             }
         case "drift": config.drift = try parseDrift(value)
         case "notify":
-            for (k, v) in try value.mapping(allowed: ["bell", "command"]) {
-                if k == "bell" { config.notify.bell = try v.bool() } else { config.notify.command = try v.string() }
+            for (k, v) in try value.mapping(allowed: ["bell", "command", "alertmanager"]) {
+                switch k {
+                case "bell": config.notify.bell = try v.bool()
+                case "alertmanager":
+                    let url = try v.string()
+                    guard url.lowercased().hasPrefix("http://") else {
+                        throw v.invalid("expected Alertmanager's base URL, e.g. http://alertmanager:9093")
+                    }
+                    config.notify.alertmanager = url
+                default: config.notify.command = try v.string()
+                }
             }
+        case "metrics_listen":
+            let text = try value.string()
+            guard let colon = text.lastIndex(of: ":"), UInt16(text[text.index(after: colon)...]) != nil else {
+                throw value.invalid("expected HOST:PORT, e.g. 127.0.0.1:9464 or :9464 for every interface")
+            }
+            config.metricsListen = text
+        case "latency_buckets":
+            let items = try value.sequence()
+            guard !items.isEmpty, items.count <= 100 else {
+                throw value.invalid("expected a list of 1 to 100 upper bounds in seconds, e.g. [0.01, 0.05, 0.1, 0.5, 1]")
+            }
+            var bounds: [Double] = []
+            for item in items {
+                let b = try item.double()
+                guard b.isFinite, b > 0 else { throw item.invalid("a bucket bound must be a positive number of seconds") }
+                if let last = bounds.last, b <= last { throw item.invalid("bucket bounds must be in increasing order") }
+                bounds.append(b)
+            }
+            config.latencyBuckets = bounds
         default: break
         }
     }
@@ -217,7 +249,7 @@ public struct MLWatchConfig: Sendable, Equatable {
         CollectorOptions(
             window: window, lateness: lateness,
             metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence, maxCategories: maxCategories),
-            joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping)
+            joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping, latencyBuckets: latencyBuckets)
     }
 
     // MARK: Sections

@@ -15,6 +15,8 @@ public final class DriftMonitor: DriftEvaluating {
     private let source: Source
     private let overrides: [String: DriftOptions]
     private let defaults: DriftOptions
+    /// The reference side of each column's fleet bins, worked out on first use (nil: the column has none).
+    private var fleetReferences: [String: FleetBinReference?] = [:]
     /// Drift threshold rule of Evidently's dataset drift: share of drifted columns.
     public let shareThreshold: Double
 
@@ -41,6 +43,7 @@ public final class DriftMonitor: DriftEvaluating {
         c.profile = profile
         c.learning = learning
         c.lengthReferences = lengthReferences
+        c.fleetReferences = fleetReferences
         return c
     }
 
@@ -107,6 +110,7 @@ public final class DriftMonitor: DriftEvaluating {
             return nil
         }
         var summary = DriftMonitor.summary(result)
+        summary.fleetBins = fleetReference(column, ref)?.bins(current)
         if case .numeric(let r) = ref, !r.sortedValues.isEmpty {
             summary.referenceQuantiles = Quantiles.displayed.map { NumericReference.quantile(sorted: r.sortedValues, $0) }
         } else if case .text(let r) = ref, !r.sortedValues.isEmpty {
@@ -130,6 +134,13 @@ public final class DriftMonitor: DriftEvaluating {
             out.append(contentsOf: repeatElement(Double(value.count), count: n))
         }
         return out
+    }
+
+    private func fleetReference(_ column: String, _ ref: ColumnReference) -> FleetBinReference? {
+        if let known = fleetReferences[column] { return known }
+        let made = FleetBinReference(ref)
+        fleetReferences[column] = .some(made)
+        return made
     }
 
     /// Flattens a result into the display/metric form; keys are metric names without `drift_`.

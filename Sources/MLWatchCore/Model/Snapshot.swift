@@ -10,6 +10,18 @@ public struct MalformedStats: Sendable, Equatable {
     }
 }
 
+/// Cumulative counts of the label join (they also appear among the window metrics, by name).
+public struct LabelJoinCounts: Sendable, Equatable {
+    /// Predictions whose label did not arrive within the join's TTL (or were pushed out of its buffer).
+    public var expired: Int
+    /// Labels whose prediction was not (or no longer) waiting.
+    public var unmatched: Int
+    public init(expired: Int = 0, unmatched: Int = 0) {
+        self.expired = expired
+        self.unmatched = unmatched
+    }
+}
+
 /// How the data reaches the dashboard.
 public enum SourceMode: String, Sendable, Equatable {
     case live = "LIVE"
@@ -41,6 +53,10 @@ public struct Snapshot: Sendable {
     public var timeline: [AlertTransition]
     /// Thresholds that rules apply to the metrics above (for markers and colouring).
     public var thresholds: [MetricThreshold] = []
+    /// Cumulative per-(model, version) counts and latency histogram since the engine started (`/metrics`).
+    public var counters = PredictionCounters()
+    /// Cumulative label-join outcomes since the engine started (`/metrics`).
+    public var labelJoin = LabelJoinCounts()
 
     public init(
         sources: [String] = [], mode: SourceMode = .live, events: Int = 0, late: Int = 0,
@@ -146,11 +162,15 @@ public struct DriftSummary: Sendable, Equatable {
     public var currentShares: [Double]
     /// p5, p25, p50, p75, p95 of the reference (numeric).
     public var referenceQuantiles: [Double]
+    /// The window's counts on bins fixed by the reference (deciles or top categories), which instances of a
+    /// fleet export so that Prometheus can compute drift on their merged data.
+    public var fleetBins: FleetBins?
 
     public init(
         test: String, score: Double, threshold: Double, detected: Bool, values: [String: Double] = [:],
         unseenCategories: [String] = [], binEdges: [Double] = [], binLabels: [String] = [],
-        referenceShares: [Double] = [], currentShares: [Double] = [], referenceQuantiles: [Double] = []
+        referenceShares: [Double] = [], currentShares: [Double] = [], referenceQuantiles: [Double] = [],
+        fleetBins: FleetBins? = nil
     ) {
         self.test = test
         self.score = score
@@ -163,6 +183,7 @@ public struct DriftSummary: Sendable, Equatable {
         self.referenceShares = referenceShares
         self.currentShares = currentShares
         self.referenceQuantiles = referenceQuantiles
+        self.fleetBins = fleetBins
     }
 }
 

@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
@@ -32,12 +34,22 @@ let package = Package(
             name: "MLWatchStore",
             dependencies: ["MLWatchCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Fleets: /metrics exposition, the Prometheus rule export and the Alertmanager client. Kept out of
+        // MLWatchCore so the engine stays free of HTTP and of the Prometheus registry.
+        .target(
+            name: "MLWatchExport",
+            dependencies: [
+                "MLWatchCore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
+        ),
         .target(name: "MLWatchUI", dependencies: ["MLWatchCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "MLWatchTerminal", dependencies: ["MLWatchUI", "CNCurses"]),
         .executableTarget(
             name: "mlwatch",
             dependencies: [
-                "MLWatchCore", "MLWatchStore", "MLWatchUI", "MLWatchTerminal",
+                "MLWatchCore", "MLWatchStore", "MLWatchUI", "MLWatchTerminal", "MLWatchExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +57,7 @@ let package = Package(
         .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MLWatchStoreTests", dependencies: ["MLWatchStore", "MLWatchCore"]),
         .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], exclude: ["Snapshots"]),
+        .testTarget(name: "MLWatchExportTests", dependencies: ["MLWatchExport", "MLWatchCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MLWatchCore"]),
     ]
 )

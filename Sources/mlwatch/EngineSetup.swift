@@ -41,7 +41,8 @@ struct EngineSetup {
             window: window, lateness: lateness,
             metrics: MetricOptions(segmentBy: common.segmentBy ?? config.segmentBy, lowConfidence: config.lowConfidence,
                                    maxCategories: config.maxCategories),
-            joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping)
+            joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping,
+            latencyBuckets: config.latencyBuckets)
     }
 
     /// The reference spec after `--reference` overrides the config.
@@ -173,6 +174,7 @@ enum SetupError: Error, CustomStringConvertible {
     case reference(String)
     case journal(String)
     case tailer(TailerError)
+    case metrics(String)
 
     var description: String {
         switch self {
@@ -183,6 +185,7 @@ enum SetupError: Error, CustomStringConvertible {
         case .reference(let m): return m
         case .journal(let m): return "alert journal: \(m)"
         case .tailer(let e): return e.description
+        case .metrics(let m): return m
         }
     }
 }

@@ -14,7 +14,7 @@ struct MLWatchCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self, WatchCommand.self, CheckCommand.self,
             BaselineCommand.self, RulesCommand.self, JournalCommand.self,
-            ReplayCommand.self, SimulateCommand.self,
+            ReplayCommand.self, SimulateCommand.self, ExportCommand.self,
         ],
         defaultSubcommand: DemoCommand.self
     )

@@ -1,20 +1,20 @@
 import Foundation
 import MLWatchCore
+import MLWatchExport
 
 extension LiveOptions {
     /// The notifier of `--on-fire` / `--webhook` (or `notify.command` of the config); nil when none is set.
-    func makeNotifier(config: MLWatchConfig) throws(SetupError) -> AlertNotifier? {
+    /// Webhook posts go through `delivery` (bounded in time and size, off the caller's thread).
+    func makeNotifier(config: MLWatchConfig, delivery: HTTPDeliveryQueue) throws(SetupError) -> AlertNotifier? {
         let command = onFire ?? config.notify.command
         var url: URL?
         if let webhook {
-            guard let u = URL(string: webhook), let scheme = u.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                u.host != nil
-            else {
-                throw .badFlag("--webhook", webhook, "an http:// or https:// URL, e.g. http://alertmanager:9093/api/v2/alerts")
+            guard let u = URL(string: webhook), BoundedHTTPClient.check(u) == nil else {
+                throw .badFlag("--webhook", webhook, "an http:// URL, e.g. http://alertmanager:9093/api/v2/alerts (https is not supported: put a TLS proxy in front)")
             }
             url = u
         }
         guard command != nil || url != nil else { return nil }
-        return AlertNotifier(command: command, webhook: url, rules: config.rules)
+        return AlertNotifier(command: command, webhook: url, poster: BoundedWebhookPoster(delivery: delivery), rules: config.rules)
     }
 }

@@ -2,14 +2,18 @@ import Dispatch
 import Foundation
 import Synchronization
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+/// Sends a JSON body to a webhook, bounded in time and in what it reads (MLWatchExport's
+/// `BoundedHTTPClient`): the engine's module does no HTTP itself.
+public protocol WebhookPoster: Sendable {
+    /// Posts `body` to `url` in the background; calls `completion` with nil on a 2xx answer, else a short
+    /// reason (`HTTP 500`, `timed out …`).
+    func post(_ body: Data, to url: URL, completion: @escaping @Sendable (String?) -> Void)
+}
 
 /// Delivers alert notifications outside the terminal, in the background: runs a shell command per
 /// notification (`--on-fire CMD`: `/bin/sh -c CMD` with the `AlertNotification` JSON on stdin and its
-/// `environment` added to the command's) and/or
-/// posts them to an Alertmanager-compatible webhook (`--webhook URL`).
+/// `environment` added to the command's) and/or posts them to an Alertmanager-compatible webhook
+/// (`--webhook URL`) through a `WebhookPoster`.
 ///
 /// `send` only enqueues: it never blocks the caller (the UI thread or the collector). Failures are kept
 /// for `drainErrors()` (the dashboard shows them in the footer; headless runs print them on stderr).
@@ -24,17 +28,16 @@ public final class AlertNotifier: Sendable {
     private let errors = Mutex<[String]>([])
     private let inFlight = Mutex<Int>(0)
     private let queue = DispatchQueue(label: "mlwatch.notify")
-    private let session: URLSession
+    private let poster: (any WebhookPoster)?
 
-    public init(command: String?, webhook: URL?, rules: [AlertRule], timeout: Double = 10) {
+    /// - Parameter poster: delivers `webhook` posts (required for them; without one a webhook is not used).
+    public init(command: String?, webhook: URL?, poster: (any WebhookPoster)? = nil, rules: [AlertRule],
+                timeout: Double = 10) {
         self.command = command
-        self.webhook = webhook
+        self.webhook = poster == nil ? nil : webhook
+        self.poster = poster
         self.timeout = timeout
         self.rules = Mutex(Self.byName(rules))
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
         // Writing a notification to a command that exited without reading it must not kill mlwatch.
         if command != nil { signal(SIGPIPE, SIG_IGN) }
     }
@@ -150,21 +153,12 @@ public final class AlertNotifier: Sendable {
     // MARK: Webhook
 
     private func post(_ body: Data, to url: URL, about rules: [String]) {
+        guard let poster else { return }
         begin()
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("mlwatch", forHTTPHeaderField: "User-Agent")
-        request.httpBody = body
         let what = rules.count == 1 ? rules[0] : "\(rules.count) alerts"
-        let task = session.dataTask(with: request) { _, response, error in
-            if let error {
-                self.report("--webhook \(url.absoluteString) for \(what): \(error.localizedDescription)")
-            } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-                self.report("--webhook \(url.absoluteString) for \(what): HTTP \(http.statusCode)")
-            }
+        poster.post(body, to: url) { error in
+            if let error { self.report("--webhook \(url.absoluteString) for \(what): \(error)") }
             self.end()
         }
-        task.resume()
     }
 }

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import MLWatchCore
+@testable import MLWatchExport
+
+@Suite struct PrometheusExporterTests {
+    private func lines(models: [String] = ["m"], count: Int = 200) -> [String] {
+        let countries = ["DE", "FR", "ES"]
+        var out: [String] = []
+        for i in 0..<count {
+            let t = 10_000 + Double(i)
+            let latency = Double(i % 50) * 3
+            let status = i % 10 == 0 ? "500" : "ok"
+            out.append(ExportTestSupport.line(t: t, model: models[i % models.count], latency: latency, status: status,
+                                              x: Double(i % 120), country: countries[i % 3]))
+        }
+        return out
+    }
+
+    /// Sample lines of one metric family, without comments.
+    private func samples(_ text: String, _ name: String) -> [String] {
+        text.split(separator: "\n").map(String.init).filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+    }
+
+    @Test func exposesCountersHistogramGaugesInBaseUnitsAndFleetBins() throws {
+        let state = ExportTestSupport.state(lines: lines())
+        let text = PrometheusExporter().text(of: state.snapshot(now: 0))
+        #expect(samples(text, "mlwatch_events_total") == [#"mlwatch_events_total{model="m",version="v1"} 200"#])
+        #expect(samples(text, "mlwatch_prediction_errors_total") == [#"mlwatch_prediction_errors_total{model="m",version="v1"} 20"#])
+        #expect(text.contains("# TYPE mlwatch_prediction_latency_seconds histogram"))
+        #expect(text.contains(#"mlwatch_prediction_latency_seconds_bucket{model="m",version="v1",le="+Inf"} 200"#))
+        #expect(text.contains(#"mlwatch_prediction_latency_seconds_count{model="m",version="v1"} 200"#))
+        // Window metrics in seconds: p99 of latencies 0…147 ms.
+        let p99 = try #require(samples(text, "mlwatch_latency_p99_seconds").first)
+        let ms = try #require(state.snapshot(now: 0).value("latency_p99_ms"))
+        #expect(p99.hasSuffix(" \(ms / 1000)"))
+        #expect(!text.contains("_ms{") && !text.contains("_ms "))
+        // Window counts never take a counter's name.
+        #expect(samples(text, "mlwatch_window_events").count == 1)
+        // Ten numeric bins summing to the window's values, categorical bins with __other__.
+        let numeric = samples(text, "mlwatch_feature_window_values").filter { $0.contains(#"feature="x""#) }
+        #expect(numeric.count == 10)
+        #expect(numeric.contains { $0.contains(#"upper="+Inf""#) })
+        let total = numeric.compactMap { Double($0.split(separator: " ").last!) }.reduce(0, +)
+        #expect(total == 200)
+        let categorical = samples(text, "mlwatch_feature_reference_share").filter { $0.contains(#"feature="country""#) }
+        #expect(categorical.contains { $0.contains(#"category="__other__""#) })
+        #expect(categorical.contains { $0.contains(#"category="DE""#) && $0.hasSuffix(" 0.5") })
+    }
+
+    @Test func seriesThatDisappearAreRemovedAndCountersKeepCounting() throws {
+        let exporter = PrometheusExporter()
+        let first = ExportTestSupport.state(lines: lines(models: ["a", "b"]))
+        let before = exporter.text(of: first.snapshot(now: 0))
+        #expect(samples(before, "mlwatch_output_null_rate").count == 2)
+        // Only model a in the window now (b's events left it); b's cumulative counter stays.
+        let later = lines(models: ["a"]).enumerated().map { i, l in
+            l.replacingOccurrences(of: #""ts":\#(10_000 + Double(i))"#, with: #""ts":\#(20_000 + Double(i))"#)
+        }
+        for l in later { first.ingestLine(l) }
+        let after = exporter.text(of: first.snapshot(now: 0))
+        #expect(samples(after, "mlwatch_output_null_rate").map { $0.contains(#"model="a""#) } == [true])
+        #expect(samples(after, "mlwatch_events_total").contains(#"mlwatch_events_total{model="a",version="v1"} 300"#))
+        #expect(samples(after, "mlwatch_events_total").contains(#"mlwatch_events_total{model="b",version="v1"} 100"#))
+    }
+
+    @Test func aRestartedEngineResetsItsCounters() {
+        let exporter = PrometheusExporter()
+        _ = exporter.text(of: ExportTestSupport.state(lines: lines()).snapshot(now: 0))
+        let text = exporter.text(of: ExportTestSupport.state(lines: Array(lines().prefix(5))).snapshot(now: 0))
+        #expect(samples(text, "mlwatch_events_total") == [#"mlwatch_events_total{model="m",version="v1"} 5"#])
+    }
+
+    @Test func cardinalityIsBounded() {
+        let models = (0..<30).map { "model-\($0)" }
+        let state = ExportTestSupport.state(lines: lines(models: models, count: 300))
+        let exporter = PrometheusExporter(limits: .init(modelVersions: 5, features: 1, labelValues: 2))
+        let text = exporter.text(of: state.snapshot(now: 0))
+        let models5 = Set(samples(text, "mlwatch_output_null_rate").map { $0.split(separator: ",").first! })
+        #expect(models5.count == 5)
+        let features = Set(samples(text, "mlwatch_feature_missing_rate").compactMap { $0.split(separator: ",").first })
+        #expect(features.count == 1)
+        let dropped = samples(text, "mlwatch_exporter_series_dropped").first?.split(separator: " ").last.flatMap { Double($0) }
+        #expect((dropped ?? 0) > 0)
+    }
+
+    @Test func activeAlertsAreExportedLikeALERTS() throws {
+        let rule = try AlertRule(name: "Errors", expr: "error_rate > 0.05", labels: ["severity": "critical"])
+        let state = ExportTestSupport.state(lines: lines(), rules: RuleEngine(rules: [rule]))
+        state.finish()
+        let text = PrometheusExporter().text(of: state.snapshot(now: 0))
+        #expect(samples(text, "mlwatch_alert")
+            == [#"mlwatch_alert{alertname="Errors",model="m",severity="critical",state="firing",version="v1"} 1.0"#])
+    }
+
+    @Test func hostileNamesStayInLabelValues() {
+        let weird = #"we\"ird\n{model}"#
+        let state = ExportTestSupport.state(lines: [
+            #"{"ts":1,"model":"a\"b\\c","version":"v","features":{"\#(weird)":1,"le":2,"__name__":3}}"#
+        ])
+        let text = PrometheusExporter().text(of: state.snapshot(now: 0))
+        #expect(text.contains(#"model="a\"b\\c""#))
+        #expect(!text.contains("\n{model}"))
+    }
+
+    @Test(.enabled(if: ExportTestSupport.tool("promtool") != nil, "promtool is not installed (apt-get install prometheus)"))
+    func promtoolFindsNothingToReport() throws {
+        let rule = try AlertRule(name: "Errors", expr: "error_rate > 0.05", labels: ["severity": "critical"])
+        var all = lines(models: ["a", "b"])
+        all.append(#"{"ts":10300,"type":"system","host":"h1","cpu_pct":50,"mem_mb":100,"load1":1}"#)
+        all.append("not json")
+        let state = ExportTestSupport.state(lines: all, rules: RuleEngine(rules: [rule]))
+        state.finish()
+        let snapshot = state.snapshot(extraMetrics: ProcessMetrics().sample(), now: 0)
+        let text = PrometheusExporter().text(of: snapshot, extra: [
+            .init(name: "mlwatch_notification_errors_total", help: "Failed deliveries.", labels: ["target": "alertmanager"], value: 2)
+        ])
+        let (status, output) = try ExportTestSupport.run(ExportTestSupport.tool("promtool")!, ["check", "metrics"], input: text)
+        #expect(status == 0, "\(output)")
+        #expect(output.isEmpty, "\(output)")
+    }
+}

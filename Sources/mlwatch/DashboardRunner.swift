@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLWatchCore
+import MLWatchExport
 import MLWatchStore
 import MLWatchTerminal
 import MLWatchUI
@@ -21,6 +22,8 @@ struct DashboardRunner {
         let tailer: LogTailer
         let themes: [Theme]
         let notifier: AlertNotifier?
+        let fleet: FleetServices
+        let published = LatestSnapshot()
         do {
             let journal = setup.config.rules.isEmpty ? nil : try live.openJournal()
             let state = try setup.makeState(mode: mode, journal: journal)
@@ -30,13 +33,15 @@ struct DashboardRunner {
                 throw SetupError.tailer(error)
             }
             themes = try DashboardRunner.loadThemes(first: live.theme ?? setup.config.theme)
-            notifier = try live.makeNotifier(config: setup.config)
+            fleet = try FleetServices(live: live, config: setup.config, latest: { published.host?.published.snapshot })
+            notifier = try live.makeNotifier(config: setup.config, delivery: fleet.delivery)
             let journalPath = live.journal
             let reloader = ConfigReloader(setup: setup, journal: journal) { () throws(SetupError) -> any AlertJournal in
                 try LiveOptions.openJournal(path: journalPath)
             }
             host = EngineHost(live: state, options: .init(interval: 0.25, actor: SQLiteAlertJournal.currentUser()),
                               clock: .system, reloader: reloader, sink: notifier)
+            published.host = host
         } catch {
             Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
@@ -67,6 +72,7 @@ struct DashboardRunner {
         tailer.stop()
         host.stop()
         notifier?.waitUntilIdle(seconds: 2)
+        fleet.stop()
         if let status = session.exitStatus { throw ExitCode(status) }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MLWatchCore
+import MLWatchExport
 import MLWatchStore
 
 /// `mlwatch watch`: follows logs live, on the dashboard or (`--no-ui`) as one JSON snapshot per tick.
@@ -70,6 +71,11 @@ struct LiveOptions: ParsableArguments {
         valueName: "url"))
     var webhook: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Serve Prometheus metrics on http://HOST:PORT/metrics (e.g. 127.0.0.1:9464, or :9464 for every interface; default: metrics_listen of the config).",
+        valueName: "host:port"))
+    var metricsListen: String?
+
     func tailerOptions(maxLineBytes: Int) -> TailerOptions {
         TailerOptions(fromStart: fromStart, maxLineBytes: maxLineBytes, checkpointPath: checkpoint, follow: true)
     }
@@ -102,6 +108,8 @@ struct HeadlessWatch {
         let host: EngineHost
         let tailer: LogTailer
         let notifier: AlertNotifier?
+        let fleet: FleetServices
+        let published = LatestSnapshot()
         do {
             // Headless runs journal alert transitions durably only when asked to (--journal); otherwise in
             // memory, so that a reload (SIGHUP) keeps the alerts' state and notifies nothing twice.
@@ -110,7 +118,8 @@ struct HeadlessWatch {
                 journal = live.journal != nil ? try live.openJournal() : InMemoryAlertJournal(actor: SQLiteAlertJournal.currentUser())
             }
             let state = try setup.makeState(mode: .live, journal: journal)
-            notifier = try live.makeNotifier(config: setup.config)
+            fleet = try FleetServices(live: live, config: setup.config, latest: { published.host?.published.snapshot })
+            notifier = try live.makeNotifier(config: setup.config, delivery: fleet.delivery)
             let journalPath = live.journal
             let reloader = ConfigReloader(setup: setup, journal: journal) { () throws(SetupError) -> any AlertJournal in
                 journalPath != nil ? try LiveOptions.openJournal(path: journalPath) : InMemoryAlertJournal(actor: SQLiteAlertJournal.currentUser())
@@ -119,6 +128,7 @@ struct HeadlessWatch {
                 live: state,
                 options: .init(interval: interval, publishing: .everyTick, exactKSPValues: true, actor: SQLiteAlertJournal.currentUser()),
                 clock: .system, reloader: reloader, sink: notifier, observer: { p in output.write(p) })
+            published.host = host
             do {
                 tailer = try LogTailer(paths: setup.logs, options: live.tailerOptions(maxLineBytes: setup.common.maxLineBytes))
             } catch {
@@ -128,11 +138,12 @@ struct HeadlessWatch {
             Console.error("mlwatch watch: \(error)\n")
             throw ExitCode(2)
         }
-        HeadlessWatch.serve(host: host, tailer: tailer, output: output, notifier: notifier)
+        HeadlessWatch.serve(host: host, tailer: tailer, output: output, notifier: notifier, fleet: fleet)
     }
 
     /// Never returns: the process ends from a signal handler.
-    private static func serve(host: EngineHost, tailer: LogTailer, output: HeadlessOutput, notifier: AlertNotifier?) -> Never {
+    private static func serve(host: EngineHost, tailer: LogTailer, output: HeadlessOutput, notifier: AlertNotifier?,
+                              fleet: FleetServices) -> Never {
         tailer.start { batch in host.ingest(batch) }
         host.start()
         let stop: @Sendable () -> Void = {
@@ -140,7 +151,8 @@ struct HeadlessWatch {
             tailer.stop()
             host.stop()
             output.drain()
-            notifier?.waitUntilIdle(seconds: 2)
+            notifier?.waitUntilIdle(seconds: 1)
+            fleet.stop()
             exit(0)
         }
         signal(SIGHUP, SIG_IGN)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MLWatchCore
+@testable import MLWatchExport
 
 /// Small deterministic engines and tools for the export tests.
 enum ExportTestSupport {
@@ -54,5 +55,95 @@ enum ExportTestSupport {
                                  drift: DriftMonitor(source: .profile(referenceProfile())), rules: rules)
         for l in lines { state.ingestLine(l) }
         return state
+    }
+}
+
+/// The real `mlwatch` binary, run in the background with its output collected.
+final class MLWatchProcess: @unchecked Sendable {
+    static var binary: String? {
+        if let env = ProcessInfo.processInfo.environment["MLWATCH_BIN"], FileManager.default.isExecutableFile(atPath: env) {
+            return env
+        }
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            let sibling = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("mlwatch").path
+            if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for config in ["debug", "release"] {
+            let path = root.appendingPathComponent(".build/\(config)/mlwatch").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    let process = Process()
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+
+    init(_ args: [String], cwd: URL? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: MLWatchProcess.binary!)
+        process.arguments = args
+        if let cwd { process.currentDirectoryURL = cwd }
+        let o = Pipe()
+        let e = Pipe()
+        process.standardOutput = o
+        process.standardError = e
+        process.standardInput = FileHandle.nullDevice
+        o.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            self?.lock.withLock { self?.out.append(d) }
+        }
+        e.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            self?.lock.withLock { self?.err.append(d) }
+        }
+        try process.run()
+    }
+
+    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+
+    /// Sends `signal` and waits up to `seconds` for the exit; returns the seconds it took, nil if it did not.
+    func stop(_ signal: Int32 = SIGTERM, within seconds: Double) -> Double? {
+        let start = Date()
+        kill(process.processIdentifier, signal)
+        while process.isRunning {
+            if Date().timeIntervalSince(start) > seconds {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return nil
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return Date().timeIntervalSince(start)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// A free TCP port on 127.0.0.1 (bound, read, closed: a small race that tests accept).
+    static func freePort() throws -> Int {
+        let server = try LoopbackHTTPServer(.silent)
+        defer { server.close() }
+        return server.port
+    }
+
+    /// GET over the bounded client; the body as text.
+    static func get(_ url: String) -> (Int, String)? {
+        guard let u = URL(string: url), case .success(let r) = BoundedHTTPClient(maxResponseBytes: 8 << 20).send(method: "GET", url: u) else {
+            return nil
+        }
+        return (r.status, String(decoding: r.body, as: UTF8.self))
+    }
+
+    static func poll(timeout: Double = 20, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
     }
 }

@@ -111,7 +111,7 @@ import Testing
         all.append("not json")
         let state = ExportTestSupport.state(lines: all, rules: RuleEngine(rules: [rule]))
         state.finish()
-        let snapshot = state.snapshot(extraMetrics: ProcessMetrics().sample(), now: 0)
+        let snapshot = state.snapshot(extraMetrics: ProcessMetrics().sample(wall: 1000), now: 0)
         let text = PrometheusExporter().text(of: snapshot, extra: [
             .init(name: "mlwatch_notification_errors_total", help: "Failed deliveries.", labels: ["target": "alertmanager"], value: 2)
         ])

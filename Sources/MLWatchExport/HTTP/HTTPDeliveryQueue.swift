@@ -28,13 +28,16 @@ public final class HTTPDeliveryQueue: Sendable {
     /// Queues a request; returns at once. `completion` runs on the delivery queue with the outcome
     /// (`.cancelled` once the queue is shut down). Returns false when the backlog is full (reported).
     @discardableResult
+    /// - Parameter report: keep failures for `drainErrors()` (false when the caller reports them itself;
+    ///   they are counted either way).
     public func enqueue(method: String, url: URL, headers: [(String, String)] = [], body: [UInt8] = [],
-                        target: String, what: String,
+                        target: String, what: String, report: Bool = true,
                         completion: @escaping @Sendable (Result<BoundedHTTPClient.Response, BoundedHTTPClient.Failure>) -> Void = { _ in })
         -> Bool
     {
         if waiting.load(ordering: .acquiring) >= capacity {
-            fail(target: target, "\(what): dropped, \(capacity) requests already waiting for \(url.host ?? "the receiver")")
+            fail(target: target, "\(what): dropped, \(capacity) requests already waiting for \(url.host ?? "the receiver")",
+                 report: report)
             return false
         }
         waiting.add(1, ordering: .acquiringAndReleasing)
@@ -43,9 +46,9 @@ public final class HTTPDeliveryQueue: Sendable {
             let result = client.send(method: method, url: url, headers: headers, body: body)
             switch result {
             case .success(let r) where !(200..<300).contains(r.status):
-                self.fail(target: target, "\(what): HTTP \(r.status)\(Self.reason(r.body))")
+                self.fail(target: target, "\(what): HTTP \(r.status)\(Self.reason(r.body))", report: report)
             case .failure(let f):
-                self.fail(target: target, "\(what): \(f)")
+                self.fail(target: target, "\(what): \(f)", report: report)
             case .success:
                 break
             }
@@ -64,8 +67,9 @@ public final class HTTPDeliveryQueue: Sendable {
     }
 
     /// Records a failure of `target` (also called by users for their own errors).
-    public func fail(target: String, _ message: String) {
+    public func fail(target: String, _ message: String, report: Bool = true) {
         errorCounts.withLock { $0[target, default: 0] += 1 }
+        guard report else { return }
         errorLog.withLock {
             $0.append(message)
             if $0.count > 20 { $0.removeFirst($0.count - 20) }
@@ -82,6 +86,14 @@ public final class HTTPDeliveryQueue: Sendable {
 
     /// Failures so far, by target (cumulative).
     public var errorsByTarget: [String: Int] { errorCounts.withLock { $0 } }
+
+    /// `mlwatch_notification_errors_total{target}` for `/metrics`.
+    public var errorCounters: [PrometheusExporter.ExtraCounter] {
+        errorsByTarget.sorted { $0.key < $1.key }.map {
+            .init(name: "mlwatch_notification_errors_total", help: "Failed notification deliveries, by target.",
+                  labels: ["target": $0.key], value: $0.value)
+        }
+    }
 
     /// Waits up to `seconds` for the backlog to drain; returns whether it did.
     @discardableResult
@@ -109,7 +121,7 @@ public struct BoundedWebhookPoster: WebhookPoster {
     public func post(_ body: Data, to url: URL, completion: @escaping @Sendable (String?) -> Void) {
         let accepted = delivery.enqueue(
             method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Array(body),
-            target: "webhook", what: "--webhook \(url.absoluteString)"
+            target: "webhook", what: "--webhook \(url.absoluteString)", report: false
         ) { result in
             switch result {
             case .success(let r) where (200..<300).contains(r.status): completion(nil)

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import MLWatchCore
+@testable import MLWatchExport
+
+/// `mlwatch watch --no-ui --metrics-listen …` as the real binary: /metrics answers from the published
+/// snapshots, and a hostile webhook receiver neither stops the snapshots nor delays SIGTERM.
+@Suite(.serialized, .enabled(if: MLWatchProcess.binary != nil, "the mlwatch binary was not built"))
+struct FleetCLITests {
+    private func writeLog(_ dir: URL, count: Int) throws -> URL {
+        let log = dir.appendingPathComponent("p.jsonl")
+        var text = ""
+        for i in 0..<count {
+            text += ExportTestSupport.line(t: 1_767_600_000 + Double(i), latency: 10, status: i % 4 == 0 ? "500" : "ok",
+                                           x: Double(i % 50), country: "DE") + "\n"
+        }
+        try text.write(to: log, atomically: true, encoding: .utf8)
+        return log
+    }
+
+    @Test(arguments: [LoopbackHTTPServer.Behaviour.hugeBody, .endlessChunks, .silent])
+    func metricsServeAndHostileReceiversNeverHoldUpShutdown(receiver: LoopbackHTTPServer.Behaviour) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-fleet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = try writeLog(dir, count: 400)
+        let config = dir.appendingPathComponent("c.yaml")
+        try "rules:\n  - {alert: Errors, expr: error_rate > 0.1}\n".write(to: config, atomically: true, encoding: .utf8)
+        let hostile = try LoopbackHTTPServer(receiver)
+        defer { hostile.close() }
+        let port = try MLWatchProcess.freePort()
+        let p = try MLWatchProcess([
+            "watch", log.path, "--from-start", "--no-ui", "--emit-every", "200ms", "--config", config.path,
+            "--metrics-listen", "127.0.0.1:\(port)", "--webhook", hostile.url + "/hook",
+        ])
+        #expect(MLWatchProcess.poll { hostile.received.count >= 1 }, "no webhook request: \(p.stderr)")
+        var metrics = ""
+        #expect(MLWatchProcess.poll {
+            metrics = MLWatchProcess.get("http://127.0.0.1:\(port)/metrics")?.1 ?? ""
+            return metrics.contains(#"mlwatch_events_total{model="m",version="v1"} 400"#)
+        }, "metrics: \(metrics.prefix(500)) stderr: \(p.stderr)")
+        #expect(metrics.contains(#"mlwatch_alert{alertname="Errors""#))
+        // Snapshots keep coming while the receiver misbehaves.
+        let lines = p.stdout.split(separator: "\n").count
+        #expect(MLWatchProcess.poll(timeout: 5) { p.stdout.split(separator: "\n").count > lines + 2 })
+        let took = p.stop(SIGTERM, within: 5)
+        #expect(took != nil && took! < 2, "SIGTERM took \(String(describing: took)) s")
+    }
+}

@@ -31,6 +31,8 @@ enum E2EBench {
         var scripts = "scripts"
         var dir = ""
         var linesList = [1_000_000, 5_000_000, 10_000_000]
+        /// Whether `dir` is this run's own temporary directory (large logs are then deleted once used).
+        var ownDir = true
     }
 
     @Sendable static func run(_ args: [String]) -> Int32 {
@@ -45,6 +47,7 @@ enum E2EBench {
         if let list = a.string("--lines-list") { o.linesList = list.split(separator: ",").compactMap { Int($0) } }
         let keepDir = a.string("--dir")
         o.dir = keepDir ?? NSTemporaryDirectory() + "mlwatch-e2e-\(getpid())"
+        o.ownDir = keepDir == nil
         try? FileManager.default.createDirectory(atPath: o.dir, withIntermediateDirectories: true)
         defer { if keepDir == nil { try? FileManager.default.removeItem(atPath: o.dir) } }
         guard FileManager.default.isExecutableFile(atPath: o.mlwatch) else {
@@ -198,7 +201,7 @@ enum E2EBench {
             runs.append(("mlwatch check, \(n) lines", [o.mlwatch, "check", p, "--format", "json"]))
             if let base = o.base { runs.append(("base mlwatch check, \(n) lines", [base, "check", p, "--format", "json"])) }
             for r in interleave(runs, reps: 1) { print("  \(pad(r.label, 36)) peak RSS \(mb(r.maxRSS))  \(secs(r.seconds))") }
-            if n != o.lines && o.dir.hasPrefix(NSTemporaryDirectory()) { unlink(p) }
+            if n != o.lines && o.ownDir { unlink(p) }
         }
     }
 

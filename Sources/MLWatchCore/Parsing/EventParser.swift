@@ -174,15 +174,25 @@ public final class EventParser {
 
     /// The length of a string token in characters, as `String.count` counts them, without making the
     /// string when it is ASCII with no carriage return (each byte is then one grapheme cluster; a raw token
-    /// cannot hold a CR, JSON forbids control bytes in strings).
+    /// cannot hold a CR, JSON forbids control bytes in strings). Eight bytes at a time: a note of 40 bytes
+    /// took ~300 instructions byte by byte.
     static func characterCount(_ t: JSONScanner.StringToken, in s: JSONScanner) -> Int {
         s.withBytes(t) { b in
-            var simple = true
-            for byte in b where byte >= 0x80 || byte == 0x0D {
-                simple = false
-                break
+            guard let base = b.baseAddress.map(UnsafeRawPointer.init) else { return 0 }
+            var escapedCR = false
+            if case .decoded = t { escapedCR = b.contains(0x0D) }
+            var i = 0
+            var high: UInt64 = 0
+            while i + 8 <= b.count {
+                high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
             }
-            return simple ? b.count : String(decoding: b, as: UTF8.self).count
+            while i < b.count {
+                high |= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+                i += 1
+            }
+            let ascii = high & 0x8080_8080_8080_8080 == 0
+            return ascii && !escapedCR ? b.count : String(decoding: b, as: UTF8.self).count
         }
     }
 

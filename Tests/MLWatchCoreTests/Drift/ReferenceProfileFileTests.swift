@@ -95,6 +95,31 @@ import Testing
         #expect(c.counts.keys.contains("日本") && c.counts.keys.contains("été"))
     }
 
+    /// The builder maps each schema's positions to its columns once: lines with shared schemas (from one
+    /// parser), keys in another order, duplicate and missing keys give the profile that events with a
+    /// schema of their own each give.
+    @Test func theBuilderIgnoresKeyOrderAndSchemaSharing() {
+        var g = SplitMix64(seed: 21)
+        let parser = EventParser()
+        var shared = ReferenceProfileBuilder()
+        var unshared = ReferenceProfileBuilder()
+        for i in 0..<2000 {
+            var keys = [#""a":\#(g.normal())"#, #""c":"\#(g.pick(["x", "y"]))""#, #""b":\#(g.chance(0.1) ? "null" : "\(g.int(9))")"#]
+            if g.chance(0.3) { keys.shuffle(using: &g) }
+            if g.chance(0.05) { keys.append(#""a":7"#) }
+            if g.chance(0.05) { keys.removeLast() }
+            guard case .event(.prediction(let p)) = parser.parse(#"{"ts":\#(i),"features":{\#(keys.joined(separator: ","))}}"#) else {
+                Issue.record("line \(i) did not parse")
+                return
+            }
+            shared.add(p)
+            var own = p
+            own.features = FeatureRow(Array(p.features))
+            unshared.add(own)
+        }
+        #expect(shared.build(sources: []) == unshared.build(sources: []))
+    }
+
     @Test func textColumnsRoundTrip() throws {
         let original = ReferenceProfile(sources: [], events: 4, from: nil, to: nil,
                                         columns: ["note": .text(NumericReference(values: [3, 14, 14, 0, .nan]))])

@@ -20,4 +20,13 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .long, help: "Feature whose values split metrics into segments.")
     var segmentBy: String?
+
+    @Option(name: .long, help: "Compare every version of a model with this one: drift against it, shadow agreement (config: compare.baseline).")
+    var compareBaseline: String?
+
+    @Option(name: .long, help: "Feature whose values are the groups of the fairness metrics (config: fairness.group_by).")
+    var fairnessGroupBy: String?
+
+    @Option(name: .long, help: "The favourable prediction for the fairness metrics, e.g. 1 or approve (config: fairness.positive; default 1).")
+    var fairnessPositive: String?
 }

@@ -37,10 +37,26 @@ struct EngineSetup {
             }
             lateness = parsed
         }
+        if let b = common.compareBaseline, b.isEmpty { throw .badValue("--compare-baseline", b, "expected a version, e.g. v1") }
+        var fairness = config.fairness
+        if let feature = common.fairnessGroupBy {
+            guard !feature.isEmpty else { throw .badValue("--fairness-group-by", feature, "expected a feature name") }
+            fairness = FairnessOptions(groupBy: feature, positive: fairness?.positive ?? "1",
+                                       minSamples: fairness?.minSamples ?? FairnessOptions.defaultMinSamples)
+        }
+        if let positive = common.fairnessPositive {
+            guard fairness != nil else {
+                throw .badValue("--fairness-positive", positive, "needs --fairness-group-by (or fairness.group_by in the config)")
+            }
+            guard !positive.isEmpty else { throw .badValue("--fairness-positive", positive, "expected the favourable prediction, e.g. 1") }
+            fairness?.positive = MLWatchConfig.positiveClassKey(positive)
+        }
         options = CollectorOptions(
             window: window, lateness: lateness,
             metrics: MetricOptions(segmentBy: common.segmentBy ?? config.segmentBy, lowConfidence: config.lowConfidence,
-                                   maxCategories: config.maxCategories),
+                                   maxCategories: config.maxCategories,
+                                   compare: config.compareOptions(baseline: common.compareBaseline ?? config.compareBaseline),
+                                   fairness: fairness),
             joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping,
             latencyBuckets: config.latencyBuckets)
     }

@@ -32,6 +32,9 @@ public final class MonitorState {
     /// Works out what rule evaluations need from `rules` (after `init`, and whenever the rules change).
     private func noteRules() {
         evaluationDriftScope = rules.map { DriftScope.needed(by: $0.rules) } ?? .none
+        evaluationComparisonScope = options.metrics.compare.flatMap { compare in
+            rules.map { VersionComparison.scope(for: $0.rules, baseline: compare.baseline) }
+        } ?? .none
         rulesReadFeatureStatistics = rules.map(Self.readsFeatureStatistics) ?? false
         rulesMetricNames = rules.map(Self.metricNames) ?? []
     }
@@ -50,6 +53,8 @@ public final class MonitorState {
     }
     /// Drift columns computed at rule evaluations (all of them when only an observer listens).
     private var evaluationDriftScope: DriftScope = .none
+    /// Columns compared with the `compare` baseline at rule evaluations.
+    private var evaluationComparisonScope: DriftScope = .none
     /// The last snapshot's window metrics and the input counts they were computed from.
     private var cachedWindow: (key: [Double], metrics: WindowMetrics)?
     /// Sees the metrics of every rule evaluation (used to learn adaptive thresholds from a reference).
@@ -80,7 +85,9 @@ public final class MonitorState {
         self.mode = mode
         self.parser = EventParser(mapping: options.mapping, maxCategories: options.metrics.maxCategories)
         self.window = EventWindow(spec: options.window, lateness: options.lateness)
-        self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL)
+        // With `compare`, a label joins every version's prediction of its request id (shadows).
+        self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL,
+                                  joinsSiblings: options.metrics.compare != nil)
         self.calculator = MetricsCalculator(options: options.metrics, drift: drift)
         let countWindow: Bool
         if case .count = options.window { countWindow = true } else { countWindow = false }
@@ -191,7 +198,9 @@ public final class MonitorState {
             advance(to: t)
             let sequence = window.acceptedPredictions
             let waitingID = p.inlineLabel == nil ? p.requestID : nil
-            arrivalSlots.set(sequence, slot: counters.record(p))
+            // The pair's counter slot also tells the label joiner's siblings apart (with `compare`).
+            let pair = counters.record(p)
+            arrivalSlots.set(sequence, slot: pair)
             guard var at = window.insert(consume p) else {
                 late += 1
                 return
@@ -208,7 +217,9 @@ public final class MonitorState {
                     if observed { drift?.observe(e.pointee) }
                 }
             }
-            if let id = waitingID { joiner.expect(id, at: t, sequence: sequence, hash: requestIDHash) }
+            if let id = waitingID {
+                joiner.expect(id, at: t, sequence: sequence, hash: requestIDHash, group: Int32(truncatingIfNeeded: pair))
+            }
             joiner.expire(now: t)
             if case .count(_, let slide) = options.window, events - eventsAtLastEvaluation >= slide {
                 // At the newest time, not this event's: count windows accept out-of-order events, and the
@@ -219,25 +230,44 @@ public final class MonitorState {
         case .label(let l):
             labels += 1
             guard let match = joiner.receive(l, hash: requestIDHash) else { return }
-            // Aggregates that already count the prediction swap its label contribution (read the event only
-            // then: copying one costs a retain per field).
-            let inEvaluation = evaluationAggregate.covers(match.time)
-            let inView = viewAggregate.covers(match.time)
-            guard let i = window.predictionIndex(requestID: l.requestID, match: match) else { return }
-            let pair = arrivalSlots.slot(of: match.sequence)
-            if let pair { counters.recordLabel(pair: pair) }
-            if inEvaluation || inView || pair == nil {
-                window.withPrediction(at: i) { before in
-                    guard before.pointee.inlineLabel == nil else { return }
-                    if pair == nil { counters.recordLabel(model: before.pointee.model, version: before.pointee.version) }
-                    if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
-                    if inView { viewAggregate.replaceLabel(of: before, with: l.label) }
-                }
-            }
-            window.setJoinedLabel(l.label, at: i)
+            join(l, to: match)
+            if match.sibling != nil { joinSiblings(l, of: match) }
         case .system(let s):
             advance(to: s.timestamp)
             if window.insert(s) { systemSamples += 1 } else { late += 1 }
+        }
+    }
+
+    /// Stores a label on the prediction it was matched to.
+    private func join(_ l: LabelEvent, to match: LabelJoiner.Match) {
+        // Aggregates that already count the prediction swap its label contribution (read the event only
+        // then: copying one costs a retain per field).
+        let inEvaluation = evaluationAggregate.covers(match.time)
+        let inView = viewAggregate.covers(match.time)
+        guard let i = window.predictionIndex(requestID: l.requestID, match: match) else { return }
+        let pair = arrivalSlots.slot(of: match.sequence)
+        if let pair { counters.recordLabel(pair: pair) }
+        if inEvaluation || inView || pair == nil {
+            window.withPrediction(at: i) { before in
+                guard before.pointee.inlineLabel == nil else { return }
+                if pair == nil { counters.recordLabel(model: before.pointee.model, version: before.pointee.version) }
+                if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
+                if inView { viewAggregate.replaceLabel(of: before, with: l.label) }
+            }
+        }
+        window.setJoinedLabel(l.label, at: i)
+    }
+
+    /// The label of a request that several versions answered (a shadow) joins each version's prediction
+    /// once (the newest of a version, when a version answered twice).
+    private func joinSiblings(_ l: LabelEvent, of first: LabelJoiner.Match) {
+        var joined: [Int32] = [first.group]
+        var next = first.sibling
+        while let position = next, let m = joiner.takeSibling(at: position, requestID: l.requestID) {
+            next = m.sibling
+            guard !joined.contains(m.group) else { continue }
+            joined.append(m.group)
+            join(l, to: m)
         }
     }
 
@@ -298,7 +328,8 @@ public final class MonitorState {
         let scope: DriftScope = evaluationObserver != nil ? .all : evaluationDriftScope
         let m = metrics(from: from, to: time, driftScope: scope, forEvaluation: true,
                         featureStatistics: evaluationObserver != nil || rulesReadFeatureStatistics,
-                        metricNames: evaluationObserver != nil ? nil : rulesMetricNames)
+                        metricNames: evaluationObserver != nil ? nil : rulesMetricNames,
+                        comparisonScope: evaluationObserver != nil ? .all : evaluationComparisonScope)
         evaluationObserver?(time, m.metrics)
         if let result = rules?.evaluate(m.metrics, at: time) {
             pendingNotifications.append(contentsOf: result.notifications)
@@ -353,9 +384,10 @@ public final class MonitorState {
     ///   displayed window). Either works for any range; moving one back recomputes it from the window.
     /// - Parameter featureStatistics: compute the `feature_*` metrics and feature summaries.
     /// - Parameter metricNames: compute only these exactly (nil: all); see `MetricsCalculator.compute`.
+    /// - Parameter comparisonScope: the columns compared with the `compare` baseline (nil: `driftScope`).
     public func metrics(from: Double?, to: Double, driftScope: DriftScope = .all,
                         forEvaluation: Bool = false, featureStatistics: Bool = true,
-                        metricNames: Set<String>? = nil) -> WindowMetrics {
+                        metricNames: Set<String>? = nil, comparisonScope: DriftScope? = nil) -> WindowMetrics {
         let range: Range<Int>
         let sysRange: Range<Int>
         let countWindow: Bool
@@ -391,14 +423,25 @@ public final class MonitorState {
         let systems = window.systems[sysRange]
         var m: WindowMetrics
         if countWindow || forEvaluation {
-            evaluationAggregate.require(FeatureDemand.needed(featureStatistics: featureStatistics, driftScope: driftScope))
+            var demand = FeatureDemand.needed(featureStatistics: featureStatistics, driftScope: driftScope)
+            if options.metrics.compare != nil {
+                demand = demand.union(FeatureDemand.needed(featureStatistics: false, driftScope: comparisonScope ?? driftScope))
+            }
+            evaluationAggregate.require(demand)
             evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
             m = calculator.compute(&evaluationAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope,
-                                   featureStatistics: featureStatistics, metricNames: metricNames)
+                                   featureStatistics: featureStatistics, metricNames: metricNames,
+                                   comparisonScope: comparisonScope)
         } else {
             viewAggregate.move(from: from ?? -.infinity, to: to, window: window)
             m = calculator.compute(&viewAggregate, systems: systems, duration: max(duration, 1), driftScope: driftScope,
-                                   featureStatistics: featureStatistics, metricNames: metricNames)
+                                   featureStatistics: featureStatistics, metricNames: metricNames,
+                                   comparisonScope: comparisonScope)
+        }
+        if var scan = WindowEventScan(compare: options.metrics.compare, fairness: options.metrics.fairness,
+                                      metricNames: metricNames) {
+            scan.scan(window, range: range)
+            scan.finish(into: &m)
         }
         m.metrics.append(MetricSample(name: "malformed_lines_total", value: Double(malformedTotal)))
         m.metrics.append(MetricSample(name: "late_events_total", value: Double(late)))
@@ -470,6 +513,9 @@ public final class MonitorState {
             snap.metrics = m.metrics
             snap.features = m.features
             snap.outputs = m.outputs
+            snap.versions = m.versions
+            snap.fairness = m.fairness
+            snap.warnings = m.warnings
         } else {
             snap.metrics = [MetricSample(name: "malformed_lines_total", value: Double(malformedTotal))]
         }

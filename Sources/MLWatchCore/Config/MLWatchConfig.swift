@@ -31,18 +31,23 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var metricsListen: String?
     /// `latency_buckets:` — upper bounds in seconds of the exported latency histogram.
     public var latencyBuckets: [Double] = PredictionCounters.defaultLatencyBuckets
+    /// `compare: {baseline: v1}`: the version every other version of a model is compared with.
+    public var compareBaseline: String?
+    /// `fairness: {group_by: …, positive: 1, min_samples: 20}`.
+    public var fairness: FairnessOptions?
 
     /// The top-level keys of the format.
     public static let topLevelKeys = [
         "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "join", "fields",
-        "drift", "notify", "rules", "metrics_listen", "latency_buckets",
+        "drift", "notify", "rules", "metrics_listen", "latency_buckets", "compare", "fairness",
     ]
 
     public init(
         sources: [String] = [], reference: ReferenceSpec = .none, window: WindowSpec = .default, lateness: Double = 30,
         segmentBy: String? = nil, theme: String = "default", lowConfidence: Double = 0.6, joinMaxPending: Int = 100_000,
         joinTTL: Double = 3600, fields: [String: String] = [:], fieldMapping: FieldMapping = .standard,
-        drift: DriftSettings = DriftSettings(), notify: NotifySettings = NotifySettings(), rules: [AlertRule] = []
+        drift: DriftSettings = DriftSettings(), notify: NotifySettings = NotifySettings(), rules: [AlertRule] = [],
+        compareBaseline: String? = nil, fairness: FairnessOptions? = nil
     ) {
         self.sources = sources
         self.reference = reference
@@ -58,6 +63,8 @@ public struct MLWatchConfig: Sendable, Equatable {
         self.drift = drift
         self.notify = notify
         self.rules = rules
+        self.compareBaseline = compareBaseline
+        self.fairness = fairness
     }
 
     /// Largest config file read (a config is often reviewed from a pull request: a huge one is refused
@@ -205,6 +212,15 @@ public struct MLWatchConfig: Sendable, Equatable {
                 throw culprit.invalid(error.description)
             }
         case "drift": config.drift = try parseDrift(value)
+        case "compare":
+            let entries = try value.mapping(allowed: ["baseline"])
+            guard let baseline = entries.first(where: { $0.key == "baseline" }) else {
+                throw value.invalid("needs baseline: the version the others are compared with (e.g. {baseline: v1})")
+            }
+            let name = try baseline.value.string()
+            guard !name.isEmpty else { throw baseline.value.invalid("baseline must name a version") }
+            config.compareBaseline = name
+        case "fairness": config.fairness = try parseFairness(value)
         case "notify":
             for (k, v) in try value.mapping(allowed: ["bell", "command", "alertmanager"]) {
                 switch k {
@@ -248,8 +264,25 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var collectorOptions: CollectorOptions {
         CollectorOptions(
             window: window, lateness: lateness,
-            metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence, maxCategories: maxCategories),
+            metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence, maxCategories: maxCategories,
+                                   compare: compareOptions, fairness: fairness),
             joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping, latencyBuckets: latencyBuckets)
+    }
+
+    /// `compare` with the drift tests of the `drift:` section (nil without `compare`).
+    public var compareOptions: CompareOptions? {
+        compareOptions(baseline: compareBaseline)
+    }
+
+    /// A comparison against `baseline` (nil: none) with the drift tests of the `drift:` section.
+    public func compareOptions(baseline: String?) -> CompareOptions? {
+        baseline.map { CompareOptions(baseline: $0, driftOverrides: drift.features, driftDefaults: drift.defaultOptions) }
+    }
+
+    /// A `positive:` value as a class key: numbers as the predictions' class keys spell them (1.0 is `1`).
+    public static func positiveClassKey(_ text: String) -> String {
+        if let d = Double(text), d.isFinite { return OutputValue.number(d).classKey ?? text }
+        return text
     }
 
     // MARK: Sections
@@ -348,6 +381,28 @@ public struct MLWatchConfig: Sendable, Equatable {
         if let problem = spec.problem { throw node.invalid(problem) }
         return spec
     }
+
+    private static func parseFairness(_ node: ConfigNode) throws(ConfigError) -> FairnessOptions {
+        let entries = try node.mapping(allowed: ["group_by", "positive", "min_samples"])
+        guard let groupBy = entries.first(where: { $0.key == "group_by" }) else {
+            throw node.invalid("needs group_by: the feature whose values are the groups (e.g. {group_by: applicant_group, positive: 1})")
+        }
+        let feature = try groupBy.value.string()
+        guard !feature.isEmpty else { throw groupBy.value.invalid("group_by must name a feature") }
+        var options = FairnessOptions(groupBy: feature)
+        if let positive = entries.first(where: { $0.key == "positive" }) {
+            let text = try positive.value.string()
+            guard !text.isEmpty else { throw positive.value.invalid("positive must be the favourable prediction, e.g. 1") }
+            options.positive = positiveClassKey(text)
+        }
+        if let minimum = entries.first(where: { $0.key == "min_samples" }) {
+            options.minSamples = try minimum.value.int(minimum: 1, maximum: maxFairnessMinSamples)
+        }
+        return options
+    }
+
+    /// Largest `fairness.min_samples`.
+    public static let maxFairnessMinSamples = 10_000_000
 
     private static func parseDrift(_ node: ConfigNode) throws(ConfigError) -> DriftSettings {
         var settings = DriftSettings()

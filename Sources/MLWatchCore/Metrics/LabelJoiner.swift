@@ -9,6 +9,12 @@ import DequeModule
 /// label itself is stored on that prediction in the window (`PredictionEvent.joinedLabel`), so it leaves
 /// memory with the prediction and the window's aggregates can count it exactly once.
 ///
+/// Shadow deployments log the same request id once per version. With `joinsSiblings` (the `compare`
+/// config), a re-used id from another model or version (another `group`) keeps the older prediction
+/// waiting as a *sibling* of the newer one, and a label joins every sibling too (`Match.sibling`,
+/// `takeSibling`): a label for a shadowed request counts for both versions. Siblings are not in the index;
+/// they are reached through `siblingOf` from the newest prediction of the id.
+///
 /// Layout: every expected prediction is appended to `ring` (arrival order, which is also the expiry
 /// order) and `index` maps request ids to ring positions. An entry turns dead when its label arrives or
 /// a newer prediction re-uses its id; dead entries leave the ring when they reach its head (without
@@ -28,10 +34,16 @@ struct LabelJoiner {
         var time: Double
         /// The prediction's arrival number (count windows find it by that).
         var sequence: Int
+        /// The caller's group of the prediction (model and version; 0 unless `joinsSiblings`).
+        var group: Int32 = 0
+        /// Where an older prediction of the same id from another group waits (`takeSibling`), if any.
+        var sibling: Int?
     }
 
     let maxPending: Int
     let ttl: Double
+    /// Whether a re-used id from another group keeps the older prediction waiting too (see above).
+    let joinsSiblings: Bool
     private var ring: Deque<PendingIndex.Entry> = []
     /// Arrival number of `ring.first` (positions in `index` are arrival numbers, modulo 2^32).
     private var head = 0
@@ -39,31 +51,53 @@ struct LabelJoiner {
     private(set) var expired = 0
     private(set) var unmatched = 0
     private(set) var matched = 0
+    /// Ring position of a prediction → ring position of the older sibling it replaced in the index.
+    private var siblingOf: [Int: Int] = [:]
+    /// Live entries reached only through `siblingOf`.
+    private var siblingCount = 0
 
-    init(maxPending: Int = 100_000, ttl: Double = 3600) {
+    init(maxPending: Int = 100_000, ttl: Double = 3600, joinsSiblings: Bool = false) {
         self.maxPending = max(1, maxPending)
         self.ttl = ttl
+        self.joinsSiblings = joinsSiblings
     }
 
-    var pendingCount: Int { index.count }
+    var pendingCount: Int { index.count + siblingCount }
     /// Entries in the expiry ring, dead ones included (bounded: see `compactIfStale`).
     var queuedCount: Int { ring.count }
 
-    /// A prediction that waits for its label. A re-used id waits with its newest prediction only.
+    /// A prediction that waits for its label. A re-used id waits with its newest prediction only, unless
+    /// `joinsSiblings` and the older prediction is of another `group`: then both wait.
     /// - Complexity: amortized O(1).
-    /// - Parameter hash: `ByteHash.hash(requestID)` if the caller has it already.
-    mutating func expect(_ requestID: String, at time: Double, sequence: Int = 0, hash: UInt64? = nil) {
+    /// - Parameters:
+    ///   - hash: `ByteHash.hash(requestID)` if the caller has it already.
+    ///   - group: the prediction's model and version as a small number (only read with `joinsSiblings`).
+    mutating func expect(_ requestID: String, at time: Double, sequence: Int = 0, hash: UInt64? = nil, group: Int32 = 0) {
         let h = hash ?? ByteHash.hash(requestID)
         let position = head + ring.count
         if let slot = find(requestID, hash: h) {
-            // A re-used id: its older entry turns dead, the slot points at the new one.
-            ring[offset(of: index.position(at: slot))].live = false
+            let k = offset(of: index.position(at: slot))
+            if joinsSiblings {
+                if ring[k].group != group {
+                    // Another version's answer to the same request: it keeps waiting, behind the new one.
+                    ring[k].sibling = true
+                    siblingCount += 1
+                    siblingOf[position] = head + k
+                } else {
+                    ring[k].live = false
+                    if let older = siblingOf.removeValue(forKey: head + k) { siblingOf[position] = older }
+                }
+            } else {
+                // A re-used id: its older entry turns dead, the slot points at the new one.
+                ring[k].live = false
+            }
             index.repoint(slot, to: position)
         } else {
             index.insert(hash: h, position: position)
         }
-        ring.append(PendingIndex.Entry(id: requestID, hash: h, time: time, sequence: sequence, live: true))
-        while index.count > maxPending, !ring.isEmpty { popHead() }
+        ring.append(PendingIndex.Entry(id: requestID, hash: h, time: time, sequence: sequence, group: group, live: true,
+                                       sibling: false))
+        while index.count + siblingCount > maxPending, !ring.isEmpty { popHead() }
         compactIfStale()
     }
 
@@ -88,12 +122,25 @@ struct LabelJoiner {
         if let slot = find(label.requestID, hash: hash ?? ByteHash.hash(label.requestID)) {
             let k = offset(of: index.position(at: slot))
             ring[k].live = false
-            match = Match(time: ring[k].time, sequence: ring[k].sequence)
+            match = Match(time: ring[k].time, sequence: ring[k].sequence, group: ring[k].group)
+            if joinsSiblings { match?.sibling = siblingOf.removeValue(forKey: head + k) }
             index.remove(at: slot)
         }
         if match != nil { matched += 1 } else { unmatched += 1 }
         expire(now: label.timestamp)
         return match
+    }
+
+    /// The sibling at ring position `position` (from `Match.sibling`) for the label of `requestID`: it stops
+    /// waiting. Nil when it is gone (expired or pushed out).
+    mutating func takeSibling(at position: Int, requestID: String) -> Match? {
+        let k = position - head
+        guard k >= 0, k < ring.count, ring[k].live, ring[k].sibling, ring[k].id == requestID else { return nil }
+        ring[k].live = false
+        ring[k].sibling = false
+        siblingCount -= 1
+        return Match(time: ring[k].time, sequence: ring[k].sequence, group: ring[k].group,
+                     sibling: siblingOf.removeValue(forKey: position))
     }
 
     /// Expires predictions older than `ttl` before `now` (in arrival order: an entry that is not yet due
@@ -125,9 +172,14 @@ struct LabelJoiner {
         if ring.count > Self.headLookahead { mlwatch_prefetch(index.prefetchAddress(hash: ring[Self.headLookahead].hash)) }
         let e = ring.removeFirst()
         if e.live {
-            index.remove(at: index.slot(hash: e.hash, position: head))
+            if e.sibling {
+                siblingCount -= 1
+            } else {
+                index.remove(at: index.slot(hash: e.hash, position: head))
+            }
             expired += 1
         }
+        if joinsSiblings { siblingOf.removeValue(forKey: head) }
         head += 1
     }
 
@@ -137,9 +189,23 @@ struct LabelJoiner {
     /// Drops dead entries once they are at least half of the ring, so its size stays within twice the
     /// pending count (plus a constant) whatever the label rate. Amortized O(1) per `expect`.
     private mutating func compactIfStale() {
-        guard ring.count > 1024, ring.count > 2 * index.count else { return }
+        guard ring.count > 1024, ring.count > 2 * (index.count + siblingCount) else { return }
+        if !siblingOf.isEmpty {
+            // Live entries move down to consecutive positions: the sibling links follow them.
+            var renumbered: [Int: Int] = [:]
+            var next = head
+            for (k, e) in ring.enumerated() where e.live {
+                renumbered[head + k] = next
+                next += 1
+            }
+            var links: [Int: Int] = [:]
+            for (newer, older) in siblingOf {
+                if let n = renumbered[newer], let o = renumbered[older] { links[n] = o }
+            }
+            siblingOf = links
+        }
         ring.removeAll { !$0.live }
-        index.rebuild(ring.lazy.map(\.hash), firstPosition: head)
+        index.rebuild(ring.lazy.map { $0.sibling ? nil : $0.hash }, firstPosition: head)
     }
 }
 
@@ -157,8 +223,12 @@ struct PendingIndex {
         var hash: UInt64
         var time: Double
         var sequence: Int
-        /// Whether the index still points here (false once labelled or replaced by a re-used id).
+        /// The caller's group (model and version) of the prediction (see `LabelJoiner.joinsSiblings`).
+        var group: Int32
+        /// Whether the prediction still waits for its label (false once labelled or replaced by a re-used id).
         var live: Bool
+        /// A live entry that left the index for a newer sibling of the same id (see `LabelJoiner`).
+        var sibling: Bool
     }
 
     /// Mutated only by the methods below, each of which ends with `notePrefetchBase()`.
@@ -265,14 +335,17 @@ struct PendingIndex {
         notePrefetchBase()
     }
 
-    /// Replaces the contents with the given hashes at consecutive positions from `firstPosition`.
-    mutating func rebuild<S: Sequence<UInt64>>(_ hashes: S, firstPosition: Int) {
+    /// Replaces the contents with the given hashes at consecutive positions from `firstPosition` (a nil
+    /// takes its position without being indexed).
+    mutating func rebuild<S: Sequence<UInt64?>>(_ hashes: S, firstPosition: Int) {
         for k in slots.indices { slots[k] = 0 }
         count = 0
         var p = firstPosition
-        for h in hashes {
-            put(PendingIndex.tag(h) << 32 | UInt64(UInt32(truncatingIfNeeded: p)))
-            count += 1
+        for hash in hashes {
+            if let h = hash {
+                put(PendingIndex.tag(h) << 32 | UInt64(UInt32(truncatingIfNeeded: p)))
+                count += 1
+            }
             p += 1
         }
         notePrefetchBase()

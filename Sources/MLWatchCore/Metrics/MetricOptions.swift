@@ -9,12 +9,19 @@ public struct MetricOptions: Sendable, Equatable {
     /// Distinct strings a feature may take before it is treated as free text (`max_categories`; see
     /// `FeatureCardinality`).
     public var maxCategories: Int
+    /// Versions compared against a baseline version (`compare`); nil: no comparison.
+    public var compare: CompareOptions?
+    /// Fairness across the groups of a feature (`fairness`); nil: none.
+    public var fairness: FairnessOptions?
 
     public init(segmentBy: String? = nil, lowConfidence: Double = 0.6, topCategories: Int = 5,
-                maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
+                maxCategories: Int = FeatureCardinality.defaultMaxCategories, compare: CompareOptions? = nil,
+                fairness: FairnessOptions? = nil) {
         self.segmentBy = segmentBy
         self.lowConfidence = lowConfidence
         self.topCategories = topCategories
         self.maxCategories = maxCategories
+        self.compare = compare
+        self.fairness = fairness
     }
 }

@@ -13,10 +13,11 @@ struct MetricsCalculator {
     ///   - metricNames: when given, only these metrics must be right (rule evaluations pass the names their
     ///     rules read): the sorted columns behind the others (prediction and score means, MAE, latency
     ///     quantiles) are then not merged, which was most of an evaluation's cost after the drift tests.
+    ///   - comparisonScope: the columns compared with the `compare` baseline (nil: those of `driftScope`).
     /// - Complexity: O(n + k log k) for n values in the window and k changed since the last call.
     func compute<S: Collection<SystemEvent>>(
         _ aggregate: inout WindowAggregator, systems: S, duration: Double, driftScope: DriftScope = .all,
-        featureStatistics: Bool = true, metricNames: Set<String>? = nil
+        featureStatistics: Bool = true, metricNames: Set<String>? = nil, comparisonScope: DriftScope? = nil
     ) -> WindowMetrics {
         var out = WindowMetrics()
         for (i, key) in aggregate.keys.enumerated() where aggregate.groups[i].count > 0 {
@@ -25,6 +26,14 @@ struct MetricsCalculator {
             aggregate.withGroup(i) { g in
                 emit(&g, labels: labels, duration: duration, driftScope: driftScope,
                      featureStatistics: featureStatistics, metricNames: metricNames, into: &out)
+            }
+        }
+        VersionComparison.trafficShares(aggregate, into: &out.metrics)
+        if let compare = options.compare {
+            let scope = comparisonScope ?? driftScope
+            // Rule evaluations compare only when a rule can read a comparison; snapshots always do.
+            if metricNames == nil || scope != .none {
+                VersionComparison(options: compare).compare(&aggregate, scope: scope, details: metricNames == nil, into: &out)
             }
         }
         emitSystem(systems, into: &out)
@@ -70,7 +79,7 @@ struct MetricsCalculator {
                     kind == .numeric ? .sortedNumeric(g.features[slot].numeric.sorted())
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(f.categoryCounts)
                 if let d = drift?.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
-                    emitDrift(d, labels: fl, into: &out)
+                    Self.emitDrift(d, labels: fl, into: &out)
                 }
                 continue
             }
@@ -115,7 +124,7 @@ struct MetricsCalculator {
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(categories)
                 if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
                     summary.drift = d
-                    emitDrift(d, labels: fl, into: &out)
+                    Self.emitDrift(d, labels: fl, into: &out)
                     driftTested += 1
                     if d.detected { driftDetected += 1 }
                 }
@@ -173,11 +182,11 @@ struct MetricsCalculator {
             if predictionDrift, !predictionValues.isEmpty || !classCounts.isEmpty {
                 let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
                 if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue) {
-                    emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
+                    Self.emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
                 }
             }
             if scoreDrift, !scoreValues.isEmpty, let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue) {
-                emitDrift(d, labels: labels.with("feature", "score"), into: &out)
+                Self.emitDrift(d, labels: labels.with("feature", "score"), into: &out)
             }
         }
         out.outputs.append(o)
@@ -193,7 +202,8 @@ struct MetricsCalculator {
         return shares
     }
 
-    private func emitDrift(_ d: DriftSummary, labels: Labels, into out: inout WindowMetrics) {
+    /// The `drift_*` samples of one column's drift (also those against a `compare` baseline).
+    static func emitDrift(_ d: DriftSummary, labels: Labels, into out: inout WindowMetrics) {
         for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
             out.metrics.append(MetricSample(name: "drift_" + key, labels: labels, value: value))
         }

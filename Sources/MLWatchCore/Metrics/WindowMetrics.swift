@@ -4,6 +4,12 @@ public struct WindowMetrics: Sendable {
     public var metrics: [MetricSample]
     public var features: [FeatureSummary]
     public var outputs: [OutputSummary]
+    /// Versions against the `compare` baseline, per model (empty without `compare`).
+    public var versions: [VersionComparisonSummary] = []
+    /// Fairness across groups, per model version (empty without `fairness`).
+    public var fairness: [FairnessSummary] = []
+    /// What `compare` or `fairness` could not compute, and why.
+    public var warnings: [MonitorWarning] = []
 
     public init(metrics: [MetricSample] = [], features: [FeatureSummary] = [], outputs: [OutputSummary] = []) {
         self.metrics = metrics

@@ -57,6 +57,12 @@ public struct Snapshot: Sendable {
     public var counters = PredictionCounters()
     /// Cumulative label-join outcomes since the engine started (`/metrics`).
     public var labelJoin = LabelJoinCounts()
+    /// Versions against the `compare` baseline, per model (the versions view).
+    public var versions: [VersionComparisonSummary] = []
+    /// Fairness across groups, per model version (the fairness view).
+    public var fairness: [FairnessSummary] = []
+    /// Configured comparisons the data do not support (header and JSON).
+    public var warnings: [MonitorWarning] = []
 
     public init(
         sources: [String] = [], mode: SourceMode = .live, events: Int = 0, late: Int = 0,

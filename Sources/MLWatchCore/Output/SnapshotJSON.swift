@@ -1,7 +1,8 @@
 /// The JSON shape of `mlwatch check --format json` and of each line of `mlwatch watch --no-ui`
 /// (documented in the README; keep it stable):
 /// `{"events":N,"late":N,"malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
-///   "metrics":[{"name":…,"labels":{…},"value":…}],"alerts":[transition…],"active_alerts":[…]}`
+///   "warnings":[{"topic":…,"message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
+///   "alerts":[transition…],"active_alerts":[…]}`
 public enum SnapshotJSON {
     public static func encode(_ s: Snapshot) -> String {
         var w = JSONWriter()
@@ -29,7 +30,16 @@ public enum SnapshotJSON {
         w.timestamp(s.windowTo)
         w.raw("},\"newest_event\":")
         w.timestamp(s.newestEventTime)
-        w.raw(",\"metrics\":[")
+        w.raw(",\"warnings\":[")
+        for (i, warning) in s.warnings.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"topic\":")
+            w.string(warning.topic)
+            w.raw(",\"message\":")
+            w.string(warning.message)
+            w.raw("}")
+        }
+        w.raw("],\"metrics\":[")
         for (i, m) in s.metrics.enumerated() {
             if i > 0 { w.raw(",") }
             w.raw("{\"name\":")

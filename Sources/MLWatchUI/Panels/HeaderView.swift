@@ -45,6 +45,12 @@ struct HeaderView {
                 : g.pairs.map(\.value).filter { !$0.isEmpty }.joined(separator: " ")
             left.append(Part(text: " " + PanelContext.clean(groupText, width: 40), style: theme[.header], rank: 8))
         }
+        if let warning = s.warnings.first {
+            // `compare` / `fairness` that the data do not support: said here, in full in the views and the JSON.
+            let more = s.warnings.count > 1 ? " (+\(s.warnings.count - 1))" : ""
+            let text = theme.severitySymbol(.warning) + " " + PanelContext.clean("\(warning.topic): \(warning.short)", width: 40)
+            left.append(Part(text: " │ " + text + more, style: theme[.warning], rank: 7))
+        }
         if !twoLines {
             if let replay = c.state.replayStatus {
                 left.append(Part(text: " │ " + PanelContext.clean(replay, width: 40), style: theme[.header], rank: 7))

@@ -30,7 +30,7 @@ import Testing
             #expect(screen.text.contains(binding.keyDescription + " "), "key \(binding.keyDescription) missing at \(width)×\(height)")
             #expect(screen.text.contains(binding.help), "\(binding.help) missing at \(width)×\(height)")
         }
-        for context in ["Global", "Input", "Alerts"] { #expect(screen.text.contains(context)) }
+        for context in ["Global", "Input", "Output", "Alerts"] { #expect(screen.text.contains(context)) }
         // A live session does not list keys that only work in a replay.
         #expect(!screen.text.contains("Pause / resume the replay"))
     }

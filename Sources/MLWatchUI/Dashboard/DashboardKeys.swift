@@ -45,6 +45,8 @@ public enum DashboardKeys {
         KeyBinding([.char("T")], .cycleTheme, help: "Cycle colour themes"),
         KeyBinding([.char("r")], .reloadConfig, help: "Reload the config"),
         KeyBinding([.char("s")], .cycleSort, help: "Cycle sort: drift/name/missing", context: "Input"),
+        KeyBinding([.char("v")], .openComparison(.versions), help: "Versions side by side", context: "Output"),
+        KeyBinding([.char("f")], .openComparison(.fairness), help: "Fairness across groups", context: "Output"),
         KeyBinding([.char("a")], .acknowledge, help: "Acknowledge the selected alert", context: "Alerts"),
         KeyBinding([.char("A")], .acknowledgeWithNote, help: "Acknowledge with a note", context: "Alerts"),
         KeyBinding([.char("s")], .openSnoozeMenu, help: "Snooze: 15m 1h 4h 24h or typed", context: "Alerts"),

@@ -35,6 +35,11 @@ public struct DashboardRenderer {
             FeatureDetailView(context: context(true), feature: f).render(into: &buffer, area: body)
         } else if let key = state.detailAlert {
             AlertDetailView(context: context(true), key: key).render(into: &buffer, area: body)
+        } else if let view = state.comparisonView {
+            switch view {
+            case .versions: VersionsView(context: context(true)).render(into: &buffer, area: body)
+            case .fairness: FairnessView(context: context(true)).render(into: &buffer, area: body)
+            }
         } else {
             for (panel, rect) in layout.panels {
                 let c = context(panel == state.focus)

@@ -96,7 +96,8 @@ extension DashboardState {
         case .selectLast: moveSelection(Int.max / 2, snapshot)
         case .open: enter(snapshot)
         case .back:
-            if detailFeature != nil { detailFeature = nil }
+            if comparisonView != nil { comparisonView = nil }
+            else if detailFeature != nil { detailFeature = nil }
             else if detailAlert != nil { detailAlert = nil }
             else if zoomed { zoomed = false }
             else if !filter.isEmpty { filter = "" }
@@ -112,6 +113,10 @@ extension DashboardState {
         case .cycleSort:
             sort = sort.next
             message = "Sorted by \(sort.rawValue)"
+        case .openComparison(let view):
+            comparisonView = comparisonView == view ? nil : view
+            detailFeature = nil
+            detailAlert = nil
         case .cycleTheme:
             guard !themeNames.isEmpty else { return [] }
             themeIndex = (themeIndex + 1) % themeNames.count
@@ -157,6 +162,7 @@ extension DashboardState {
         if panel != focus {
             detailFeature = nil
             detailAlert = nil
+            comparisonView = nil
         }
         focus = panel
     }
@@ -185,7 +191,7 @@ extension DashboardState {
     }
 
     private mutating func handlePanelMouse(x: Int, y: Int, button: MouseButton, _ snapshot: Snapshot) {
-        guard detailFeature == nil, detailAlert == nil, let layout = lastLayout, let panel = layout.panel(atX: x, y: y) else { return }
+        guard detailFeature == nil, detailAlert == nil, comparisonView == nil, let layout = lastLayout, let panel = layout.panel(atX: x, y: y) else { return }
         let wasFocused = panel == focus
         moveFocus(panel)
         switch button {

@@ -14,6 +14,8 @@ public struct DashboardState: Sendable {
     public var detailFeature: String?
     /// The alert whose history view is open (rule + labels).
     public var detailAlert: AlertKey?
+    /// The versions or fairness view, when open (from the Output panel).
+    public var comparisonView: ComparisonView?
     /// Who gets the keys (the panels, the help overlay, a menu or a prompt).
     public var mode: InputMode = .normal
     /// The newest snapshot the host published.

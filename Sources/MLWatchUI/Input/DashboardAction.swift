@@ -22,6 +22,8 @@ public enum DashboardAction: Hashable, Sendable {
     case cycleTheme
     case reloadConfig
     case cycleSort
+    /// Open (or, when it is open, close) the versions or fairness view.
+    case openComparison(ComparisonView)
     case acknowledge
     case acknowledgeWithNote
     case openSnoozeMenu

@@ -137,7 +137,7 @@ struct FairnessCalculator {
             if tally.overflow {
                 warnings.append(MonitorWarning(
                     topic: "fairness", short: "\(feature): too many groups",
-                    message: "fairness: \(feature) takes more than \(Self.maxGroups) values in \(who)'s window; group_by should be a feature with a few categories; no fairness metrics for it"))
+                    message: "fairness: \(feature) takes more than \(Self.maxGroups) values in \(who)'s window (or is free text); group_by should be a feature with a few categories; no fairness metrics for it"))
                 continue
             }
             if !tally.positiveSeen, !tally.classesSeen.isEmpty {

@@ -182,3 +182,23 @@ struct VersionComparisonTests {
         #expect(try scope(#"drift_psi > 0.2"#) == .all)
     }
 }
+
+@Suite("Versions and fairness on free text")
+struct VersionComparisonTextTests {
+    @Test("a free-text feature is compared by its lengths and is not a fairness group")
+    func freeText() throws {
+        let metrics = MetricOptions(maxCategories: 10, compare: CompareOptions(baseline: "v1"),
+                                    fairness: FairnessOptions(groupBy: "note"))
+        let s = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 5, metrics: metrics), mode: .check)
+        for i in 0..<400 {
+            let version = i % 2 == 0 ? "v1" : "v2"
+            // v2 writes notes twice as long.
+            let note = String(repeating: "x", count: (i % 2 == 0 ? 5 : 10) + i % 7) + "\(i)"
+            s.ingestLine(#"{"ts":\#(1_795_000_000 + i),"version":"\#(version)","request_id":"r\#(i)","features":{"note":"\#(note)"},"prediction":1}"#)
+        }
+        let snap = s.snapshot(now: 0)
+        #expect(snap.value("drift_detected", ["version": "v2", "baseline": "v1", "feature": "note"]) == 1)
+        #expect(snap.metric("selection_rate") == nil)
+        #expect(snap.warnings.count == 2 && snap.warnings.allSatisfy { $0.message.contains("free text") })
+    }
+}

@@ -119,4 +119,25 @@ import Testing
         #expect(status == 0, "\(output)")
         #expect(output.isEmpty, "\(output)")
     }
+
+    /// `compare` and `fairness` add window counts ending in `_total` (renamed, as the other window counts)
+    /// and series with `baseline` and `group` labels.
+    @Test(.enabled(if: ExportTestSupport.tool("promtool") != nil, "promtool is not installed (apt-get install prometheus)"))
+    func versionsAndFairnessPassPromtool() throws {
+        let metrics = MetricOptions(compare: CompareOptions(baseline: "v1"), fairness: FairnessOptions(groupBy: "country", minSamples: 1))
+        let state = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 0, metrics: metrics))
+        for i in 0..<300 {
+            let version = i % 3 == 2 ? "v2" : "v1"
+            state.ingestLine(#"{"ts":\#(10_000 + i),"version":"\#(version)","request_id":"r\#(i % 3 == 2 ? i - 1 : i)","features":{"x":\#(i % 50),"country":"\#(["DE", "FR"][i % 2])"},"prediction":\#(i % 2),"label":\#(i % 4 == 0 ? 1 : 0)}"#)
+        }
+        let text = PrometheusExporter().text(of: state.snapshot(now: 0))
+        for name in ["mlwatch_window_shadow_pairs", "mlwatch_shadow_agreement_rate", "mlwatch_selection_rate", "mlwatch_window_group_predictions",
+                     "mlwatch_demographic_parity_difference", "mlwatch_traffic_share"] {
+            #expect(text.contains("\n\(name){"), "\(name) missing")
+        }
+        #expect(text.contains(#"baseline="v1""#))
+        let (status, output) = try ExportTestSupport.run(ExportTestSupport.tool("promtool")!, ["check", "metrics"], input: text)
+        #expect(status == 0, "\(output)")
+        #expect(output.isEmpty, "\(output)")
+    }
 }

@@ -29,6 +29,9 @@ public struct ExportedName: Sendable, Equatable {
         "events_total": "window_events",
         "labelled_total": "window_labelled",
         "feature_count": "feature_values",
+        "shadow_pairs_total": "window_shadow_pairs",
+        "group_predictions_total": "window_group_predictions",
+        "group_labelled_total": "window_group_labelled",
     ]
 
     /// The gauge of a per-window vocabulary metric; nil for the cumulative ones (exported as counters).
@@ -132,5 +135,15 @@ public struct ExportedName: Sendable, Equatable {
         "accuracy": "Accuracy of labelled predictions in the current window",
         "mae": "Mean absolute error of labelled predictions in the current window",
         "traffic_share": "Share of a version's predictions in the current window",
+        "shadow_pairs_total": "Request ids answered by both a version and the compare baseline in the current window",
+        "shadow_agreement_rate": "Share of the request ids answered by a version and the baseline with the same prediction",
+        "selection_rate": "Share of a group's predictions equal to the favourable value in the current window",
+        "true_positive_rate": "Share of a group's labelled positives predicted positive in the current window",
+        "false_positive_rate": "Share of a group's labelled negatives predicted positive in the current window",
+        "group_predictions_total": "Non-null predictions of a fairness group in the current window",
+        "group_labelled_total": "Labelled predictions of a fairness group in the current window",
+        "demographic_parity_difference": "Largest minus smallest selection rate over the fairness groups",
+        "demographic_parity_ratio": "Smallest over largest selection rate over the fairness groups",
+        "equalized_odds_difference": "Larger of the true and false positive rate gaps between the fairness groups",
     ]
 }

@@ -33,14 +33,14 @@ struct DashboardRunner {
                 throw SetupError.tailer(error)
             }
             themes = try DashboardRunner.loadThemes(first: live.theme ?? setup.config.theme)
-            fleet = try FleetServices(live: live, config: setup.config, latest: { published.host?.published.snapshot })
+            fleet = try FleetServices(live: live, config: setup.config, engine: published, actor: SQLiteAlertJournal.currentUser())
             notifier = try live.makeNotifier(config: setup.config, delivery: fleet.delivery)
             let journalPath = live.journal
             let reloader = ConfigReloader(setup: setup, journal: journal) { () throws(SetupError) -> any AlertJournal in
                 try LiveOptions.openJournal(path: journalPath)
             }
             host = EngineHost(live: state, options: .init(interval: 0.25, actor: SQLiteAlertJournal.currentUser()),
-                              clock: .system, reloader: reloader, sink: notifier)
+                              clock: .system, reloader: reloader, sink: FleetSink(notifier: notifier, fleet: fleet))
             published.host = host
         } catch {
             Console.error("mlwatch: \(error)\n")

@@ -1,3 +1,4 @@
+import Foundation
 import MLWatchCore
 import MLWatchExport
 import Synchronization
@@ -9,15 +10,36 @@ import Synchronization
 final class FleetServices: Sendable {
     let delivery: HTTPDeliveryQueue
     private let metrics: MetricsServer?
+    private let alertmanager: AlertmanagerNotifier?
 
-    /// - Parameter latest: the newest published snapshot (read on the services' own threads).
-    init(live: LiveOptions, config: MLWatchConfig, latest: @escaping @Sendable () -> Snapshot?) throws(SetupError) {
+    /// - Parameter engine: the engine host once it exists: its published snapshot is read on the services'
+    ///   own threads, and teammates' silences come back to it as acknowledgements.
+    init(live: LiveOptions, config: MLWatchConfig, engine: LatestSnapshot, actor: String) throws(SetupError) {
         let delivery = HTTPDeliveryQueue()
         self.delivery = delivery
+        let latest: @Sendable () -> Snapshot? = { engine.host?.published.snapshot }
+        if let text = live.alertmanager ?? config.notify.alertmanager {
+            let flag = live.alertmanager != nil ? "--alertmanager" : "notify.alertmanager"
+            guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), BoundedHTTPClient.check(url) == nil else {
+                throw .badFlag(flag, text, "Alertmanager's base URL, e.g. http://127.0.0.1:9093 (http only)")
+            }
+            alertmanager = AlertmanagerNotifier(
+                base: url, delivery: delivery, rules: config.rules, actor: actor, latest: latest,
+                acknowledge: { rule, labels, note in engine.host?.send(.acknowledge(rule: rule, labels: labels, note: note)) })
+        } else {
+            alertmanager = nil
+        }
         metrics = try live.startMetricsServer(config: config, latest: latest, extra: { delivery.errorCounters })
+        alertmanager?.start()
     }
 
+    /// Failures of Alertmanager deliveries since the last call (the webhook's come through the notifier).
+    func drainErrors() -> [String] { delivery.drainErrors() }
+
+    func updateRules(_ rules: [AlertRule]) { alertmanager?.updateRules(rules) }
+
     func stop() {
+        alertmanager?.stop()
         metrics?.stop()
         delivery.shutdown()
     }
@@ -29,5 +51,19 @@ final class LatestSnapshot: Sendable {
     var host: EngineHost? {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }
+    }
+}
+
+/// The host's notification sink: `--on-fire`/`--webhook` through the notifier, plus the fleet services'
+/// delivery errors (Alertmanager down, slow, 4xx/5xx) so that they reach the footer and stderr too.
+struct FleetSink: NotificationSink {
+    let notifier: AlertNotifier?
+    let fleet: FleetServices
+
+    func send(_ transitions: [AlertTransition]) { notifier?.send(transitions) }
+    func drainErrors() -> [String] { (notifier?.drainErrors() ?? []) + fleet.drainErrors() }
+    func updateRules(_ rules: [AlertRule]) {
+        notifier?.updateRules(rules)
+        fleet.updateRules(rules)
     }
 }

@@ -76,6 +76,11 @@ struct LiveOptions: ParsableArguments {
         valueName: "host:port"))
     var metricsListen: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Send alerts to Alertmanager at this base URL (e.g. http://127.0.0.1:9093) and share acknowledgements and snoozes as silences (default: notify.alertmanager of the config).",
+        valueName: "url"))
+    var alertmanager: String?
+
     func tailerOptions(maxLineBytes: Int) -> TailerOptions {
         TailerOptions(fromStart: fromStart, maxLineBytes: maxLineBytes, checkpointPath: checkpoint, follow: true)
     }
@@ -118,7 +123,7 @@ struct HeadlessWatch {
                 journal = live.journal != nil ? try live.openJournal() : InMemoryAlertJournal(actor: SQLiteAlertJournal.currentUser())
             }
             let state = try setup.makeState(mode: .live, journal: journal)
-            fleet = try FleetServices(live: live, config: setup.config, latest: { published.host?.published.snapshot })
+            fleet = try FleetServices(live: live, config: setup.config, engine: published, actor: SQLiteAlertJournal.currentUser())
             notifier = try live.makeNotifier(config: setup.config, delivery: fleet.delivery)
             let journalPath = live.journal
             let reloader = ConfigReloader(setup: setup, journal: journal) { () throws(SetupError) -> any AlertJournal in
@@ -127,7 +132,7 @@ struct HeadlessWatch {
             host = EngineHost(
                 live: state,
                 options: .init(interval: interval, publishing: .everyTick, exactKSPValues: true, actor: SQLiteAlertJournal.currentUser()),
-                clock: .system, reloader: reloader, sink: notifier, observer: { p in output.write(p) })
+                clock: .system, reloader: reloader, sink: FleetSink(notifier: notifier, fleet: fleet), observer: { p in output.write(p) })
             published.host = host
             do {
                 tailer = try LogTailer(paths: setup.logs, options: live.tailerOptions(maxLineBytes: setup.common.maxLineBytes))

@@ -1,0 +1,72 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import MLWatchCore
+@testable import MLWatchExport
+
+@Suite struct AlertmanagerNotifierTests {
+    private func snapshot(_ states: [AlertState]) -> Snapshot {
+        var s = Snapshot()
+        s.alerts = states.enumerated().map { i, state in
+            AlertInstance(rule: "R", labels: ["model": "m\(i)"], state: state, severity: .warning, value: 2, threshold: 1,
+                          firedAt: 1000, annotations: ["summary": "x"])
+        }
+        return s
+    }
+
+    @Test func sendsActiveAlertsResendsThemAndEndsResolvedOnes() throws {
+        let server = try LoopbackHTTPServer(.answer(200, ""))
+        defer { server.close() }
+        let current = Mutex(snapshot([.firing, .pending]))
+        let now = Mutex(2000.0)
+        let delivery = HTTPDeliveryQueue()
+        let n = AlertmanagerNotifier(base: URL(string: server.url)!, delivery: delivery, rules: [], resendInterval: 60,
+                                     latest: { current.withLock { $0 } }, clock: { now.withLock { $0 } })
+        func posted(_ count: Int) throws -> [[String: Any]] {
+            let requests = server.waitForRequests(count, seconds: 5)
+            try #require(requests.count == count)
+            return try #require(try JSONSerialization.jsonObject(with: requests[count - 1].body) as? [[String: Any]])
+        }
+        n.sync()
+        var body = try posted(1)
+        #expect(body.count == 1)  // pending is not sent
+        #expect((body[0]["labels"] as? [String: String]) == ["alertname": "R", "model": "m0", "severity": "warning"])
+        #expect(body[0]["endsAt"] as? String == TimestampParser.format(2240))
+        #expect(body[0]["startsAt"] as? String == TimestampParser.format(1000))
+        // Nothing changed and the resend interval has not passed: nothing sent.
+        now.withLock { $0 = 2030 }
+        n.sync()
+        #expect(delivery.waitUntilIdle(seconds: 5))
+        #expect(server.received.count == 1)
+        // Past the interval: re-sent with a later end.
+        now.withLock { $0 = 2061 }
+        n.sync()
+        body = try posted(2)
+        #expect(body[0]["endsAt"] as? String == TimestampParser.format(2301))
+        // Resolved: sent once more, ending now.
+        current.withLock { $0 = snapshot([]) }
+        now.withLock { $0 = 2070 }
+        n.sync()
+        body = try posted(3)
+        #expect(body.count == 1 && body[0]["endsAt"] as? String == TimestampParser.format(2070))
+        #expect(delivery.waitUntilIdle(seconds: 5))
+        n.sync()
+        #expect(delivery.waitUntilIdle(seconds: 5))
+        #expect(server.received.count == 3)
+    }
+
+    @Test func aDeadAlertmanagerIsCountedNotWaitedFor() throws {
+        let server = try LoopbackHTTPServer(.silent)
+        defer { server.close() }
+        let delivery = HTTPDeliveryQueue(client: BoundedHTTPClient(totalTimeout: 0.3))
+        let s = snapshot([.firing])
+        let n = AlertmanagerNotifier(base: URL(string: server.url)!, delivery: delivery, rules: [], latest: { s })
+        let start = Date()
+        n.sync()
+        #expect(Date().timeIntervalSince(start) < 0.2)
+        #expect(delivery.waitUntilIdle(seconds: 5))
+        #expect(delivery.errorsByTarget["alertmanager"] == 1)
+        #expect(delivery.errorCounters.first?.labels == ["target": "alertmanager"])
+        #expect(delivery.drainErrors().first?.contains("timed out") == true)
+    }
+}

@@ -25,7 +25,9 @@ final class FleetServices: Sendable {
             }
             alertmanager = AlertmanagerNotifier(
                 base: url, delivery: delivery, rules: config.rules, actor: actor, latest: latest,
-                acknowledge: { rule, labels, note in engine.host?.send(.acknowledge(rule: rule, labels: labels, note: note)) })
+                acknowledge: { rule, labels, actor, note in
+                    engine.host?.send(.acknowledgeForPeer(rule: rule, labels: labels, actor: actor, note: note))
+                })
         } else {
             alertmanager = nil
         }

@@ -44,7 +44,7 @@ struct AlertmanagerE2ETests {
         let delivery = HTTPDeliveryQueue()
         let a = AlertmanagerNotifier(base: URL(string: am.base)!, delivery: delivery, rules: [rule], actor: "alice", silencePoll: 0.5,
                                      latest: { box.host?.published.snapshot },
-                                     acknowledge: { r, l, n in box.host?.send(.acknowledge(rule: r, labels: l, note: n)) })
+                                     acknowledge: { r, l, who, n in box.host?.send(.acknowledgeForPeer(rule: r, labels: l, actor: who, note: n)) })
         host.start()
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
@@ -83,7 +83,8 @@ struct AlertmanagerE2ETests {
 
         // B reads it back: acknowledged, by alice, naming the silence (the journal keeps that note).
         #expect(MLWatchProcess.poll(timeout: 20) {
-            b.stdout.contains(#""to":"acknowledged""#) && b.stdout.contains("Alertmanager silence \(id) by alice")
+            b.stdout.contains(#""to":"acknowledged""#) && b.stdout.contains(#""actor":"alice""#)
+                && b.stdout.contains("Alertmanager silence \(id) by alice")
         }, "B: \(b.stdout.suffix(2000)) \(b.stderr)")
 
         // Undo on A expires the silence.

@@ -13,6 +13,10 @@ extension EngineCommand {
                 let r = try state.rules!.acknowledge(rule: rule, labels: labels, actor: actor, note: note, at: now)
                 state.noteActionResult(r)
                 text = "Acknowledged \(rule)" + (note.map { ": \($0)" } ?? "")
+            case .acknowledgeForPeer(let rule, let labels, let peer, let note):
+                let r = try state.rules!.acknowledge(rule: rule, labels: labels, actor: peer, note: note, at: now)
+                state.noteActionResult(r)
+                text = "\(rule) acknowledged by \(peer)" + (note.map { " (\($0))" } ?? "")
             case .snooze(let rule, let labels, let seconds):
                 let r = try state.rules!.snooze(rule: rule, labels: labels, until: now + seconds, actor: actor, at: now)
                 state.noteActionResult(r)

@@ -2,6 +2,9 @@
 /// its queue and reports the outcome in its published value (`EngineHost.Published.messages`).
 public enum EngineCommand: Sendable, Hashable {
     case acknowledge(rule: String, labels: Labels, note: String?)
+    /// An acknowledgement made elsewhere — a teammate's Alertmanager silence read back by this instance —
+    /// journaled and shown under its author rather than this instance's user.
+    case acknowledgeForPeer(rule: String, labels: Labels, actor: String, note: String?)
     case snooze(rule: String, labels: Labels, seconds: Double)
     case undo(rule: String, labels: Labels)
     /// Sets (`value`) or clears (`nil`) a manual threshold for a rule, with a reason for the journal.

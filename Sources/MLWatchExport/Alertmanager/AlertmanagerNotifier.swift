@@ -58,7 +58,7 @@ public final class AlertmanagerNotifier: Sendable {
 
     /// What the notifier asks of the engine when a teammate's silence covers a firing alert here: an
     /// acknowledgement with this note (it names the silence and who made it; the journal keeps it).
-    public typealias RemoteAcknowledgement = @Sendable (_ rule: String, _ labels: Labels, _ note: String) -> Void
+    public typealias RemoteAcknowledgement = @Sendable (_ rule: String, _ labels: Labels, _ actor: String, _ note: String) -> Void
 
     /// - Parameters:
     ///   - actor: `createdBy` of the silences this instance makes.
@@ -263,7 +263,7 @@ public final class AlertmanagerNotifier: Sendable {
             else { return }
             let applied: [(AlertKey, String, String)] = self.state.withLock { s in
                 let ourIDs = Set(s.ours.values.compactMap { $0 })
-                var out: [(AlertKey, String, String)] = []
+                var out: [(AlertKey, String, String)] = []  // (alert, author, note)
                 for silence in silences where silence.status.state == "active" && !ourIDs.contains(silence.id) {
                     guard silence.matchers.allSatisfy({ !$0.isRegex && ($0.isEqual ?? true) }) else { continue }
                     let wanted = Dictionary(silence.matchers.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -274,12 +274,12 @@ public final class AlertmanagerNotifier: Sendable {
                         let key = AlertKey(rule: a.rule, labels: a.labels)
                         s.remote[key] = silence.id
                         let note = "Alertmanager silence \(silence.id) by \(silence.createdBy)" + (silence.comment.isEmpty ? "" : ": \(silence.comment)")
-                        out.append((key, silence.id, note))
+                        out.append((key, silence.createdBy.isEmpty ? "alertmanager" : silence.createdBy, note))
                     }
                 }
                 return out
             }
-            for (key, _, note) in applied { acknowledge(key.rule, key.labels, note) }
+            for (key, author, note) in applied { acknowledge(key.rule, key.labels, author, note) }
         }
     }
 

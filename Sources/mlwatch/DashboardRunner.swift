@@ -59,6 +59,7 @@ struct DashboardRunner {
         }
         tailer.start { batch in host.ingest(batch) }
         host.start()
+        for warning in tailer.warnings { host.notice(warning, isError: true) }
         var state = DashboardState()
         state.rulesConfigured = !setup.config.rules.isEmpty
         state.footerHint = footerHint
@@ -66,12 +67,14 @@ struct DashboardRunner {
         let loop = DashboardLoop(backend: terminal, host: host, clock: .system, themes: themes, state: state,
                                  mouse: live.mouse, signals: signals)
         loop.run()
+        // After SIGINT/SIGTERM the rest of the shutdown is bounded too (the terminal is restored first).
+        if let status = session.exitStatus { ExitDeadline.arm(status: status, command: "mlwatch") }
         terminal.shutdown()
         session.cancel()
         signals.cancel()
         tailer.stop()
         host.stop()
-        notifier?.waitUntilIdle(seconds: 2)
+        notifier?.waitUntilIdle(seconds: 1)
         fleet.stop()
         if let status = session.exitStatus { throw ExitCode(status) }
     }

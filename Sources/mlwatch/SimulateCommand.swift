@@ -67,7 +67,11 @@ struct SimulateCommand: ParsableCommand {
         let signals = [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { simulator.stop() }
+            source.setEventHandler {
+                // The simulator may be blocked opening or writing its output (a FIFO no one reads).
+                ExitDeadline.arm(status: 128 + sig, command: "mlwatch simulate")
+                simulator.stop()
+            }
             source.resume()
             return source
         }

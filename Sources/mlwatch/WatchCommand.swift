@@ -139,6 +139,7 @@ struct HeadlessWatch {
             } catch {
                 throw SetupError.tailer(error)
             }
+            for warning in tailer.warnings { Console.error("mlwatch watch: \(warning)\n") }
         } catch {
             Console.error("mlwatch watch: \(error)\n")
             throw ExitCode(2)
@@ -152,7 +153,9 @@ struct HeadlessWatch {
         tailer.start { batch in host.ingest(batch) }
         host.start()
         let stop: @Sendable () -> Void = {
-            // Stop the tailer (it writes the checkpoint), publish the final snapshot, print it, exit.
+            // Stop the tailer (it writes the checkpoint), publish the final snapshot, print it, exit; all of
+            // it within ExitDeadline's bound, whatever a step is blocked on.
+            ExitDeadline.arm(status: 1, command: "mlwatch watch")
             tailer.stop()
             host.stop()
             output.drain()

@@ -37,6 +37,11 @@ public struct ReferenceProfile: Sendable, Codable, Equatable {
         } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
+        return try decode(data, path: path)
+    }
+
+    /// A profile from the content of a file (either format); `path` is only used in messages.
+    static func decode(_ data: Data, path: String) throws(ReferenceError) -> ReferenceProfile {
         if ReferenceProfileFile.hasMagic(data.prefix(ReferenceProfileFile.magic.count)) {
             // (`withUnsafeBytes` rethrows untyped errors: the typed one travels in a `Result`.)
             return try data.withUnsafeBytes { bytes in

@@ -205,6 +205,16 @@ public final class EngineHost: Sendable {
         publish()
     }
 
+    /// Shows a message from outside the engine (a warning about the checkpoint read at start) in a
+    /// later publication, like a command's outcome. Returns at once.
+    public func notice(_ text: String, isError: Bool = false) {
+        queue.async { [self] in
+            say(text, isError: isError)
+            confined.stateChanged = true
+            publish()
+        }
+    }
+
     /// Adds a message to the next publication.
     private func say(_ text: String, isError: Bool = false) {
         let c = confined

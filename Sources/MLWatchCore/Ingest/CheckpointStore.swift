@@ -10,8 +10,11 @@ import Glibc
 struct CheckpointStore: Sendable {
     let path: String
 
-    /// The saved checkpoint, or `nil` when there is none yet.
-    func load() throws(TailerError) -> Checkpoint? {
+    /// Most entries a checkpoint keeps (the followed files and the recently retired ones).
+    static let maxEntries = 100_000
+
+    /// The saved checkpoint, or `nil` when there is none yet, with what was wrong in it (see `decode`).
+    func load() throws(TailerError) -> (checkpoint: Checkpoint, warnings: [String])? {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -19,17 +22,57 @@ struct CheckpointStore: Sendable {
             if case .failure(let e) = Posix.stat(path: path), e.code == ENOENT { return nil }
             throw .checkpointUnreadable(path: path, reason: "\(error.localizedDescription)")
         }
+        return try Self.decode(data, path: path)
+    }
+
+    /// Decodes checkpoint JSON and checks every entry before a follower seeks to it. An entry that cannot
+    /// be a position in a file (a negative offset, a fingerprint longer than the tailer ever takes, an
+    /// empty path) is dropped with a warning: that file is then read from its start, as a file the
+    /// checkpoint does not know, and the next save records a valid position. A checkpoint that is not
+    /// JSON of the right version is an error (delete it to start over).
+    static func decode(_ data: Data, path: String) throws(TailerError) -> (checkpoint: Checkpoint, warnings: [String]) {
+        var checkpoint: Checkpoint
         do {
-            let checkpoint = try JSONDecoder().decode(Checkpoint.self, from: data)
-            guard checkpoint.version == Checkpoint.currentVersion else {
-                throw TailerError.checkpointUnreadable(path: path, reason: "unsupported version \(checkpoint.version)")
-            }
-            return checkpoint
-        } catch let error as TailerError {
-            throw error
+            checkpoint = try JSONDecoder().decode(Checkpoint.self, from: data)
         } catch {
             throw .checkpointUnreadable(path: path, reason: "invalid JSON (\(error))")
         }
+        guard checkpoint.version == Checkpoint.currentVersion else {
+            throw .checkpointUnreadable(path: path, reason: "unsupported version \(checkpoint.version)")
+        }
+        var warnings: [String] = []
+        if checkpoint.files.count > maxEntries {
+            warnings.append("checkpoint \(path): \(checkpoint.files.count) entries, over the limit of \(maxEntries); the first ones are ignored")
+            checkpoint.files.removeFirst(checkpoint.files.count - maxEntries)
+        }
+        var valid: [Checkpoint.Entry] = []
+        var seen = Set<FileIdentityKey>()
+        // Later entries are newer: keep the last one of each file.
+        for entry in checkpoint.files.reversed() {
+            if let problem = problem(of: entry) {
+                let name = TextSanitizer.sanitize(String(entry.path.prefix(200)))
+                warnings.append("checkpoint \(path): the entry for \(name.isEmpty ? "a file" : name) is ignored (\(problem)); the file is read from its start")
+                continue
+            }
+            if seen.insert(FileIdentityKey(device: entry.device, inode: entry.inode)).inserted { valid.append(entry) }
+        }
+        checkpoint.files = valid.reversed()
+        return (checkpoint, warnings.reversed())
+    }
+
+    /// Why an entry cannot be resumed from; nil when it can.
+    private static func problem(of entry: Checkpoint.Entry) -> String? {
+        if entry.offset < 0 { return "offset \(entry.offset) is negative" }
+        if !(0...Fingerprint.maxLength).contains(entry.fingerprint.length) {
+            return "fingerprint length \(entry.fingerprint.length) is not between 0 and \(Fingerprint.maxLength)"
+        }
+        if entry.path.isEmpty || entry.path.utf8.contains(0) { return "its path is empty or holds a NUL byte" }
+        return nil
+    }
+
+    private struct FileIdentityKey: Hashable {
+        var device: UInt64
+        var inode: UInt64
     }
 
     func save(_ checkpoint: Checkpoint) throws(TailerError) {

@@ -71,6 +71,7 @@ public final class LogTailer: @unchecked Sendable {
         self.options = options
         self.interval = options.pollInterval
         self.session = try TailSession(paths: paths, options: options, stdinFD: stdinFD)
+        self.warnings = session.checkpointWarnings
         if !options.follow {
             // Fail early with a message `mlwatch check` can print.
             for case .file(let path) in session.resolver.patterns {
@@ -89,6 +90,10 @@ public final class LogTailer: @unchecked Sendable {
     }
 
     private var isOnQueue: Bool { DispatchQueue.getSpecific(key: queueKey) == true }
+
+    /// What was wrong in the checkpoint read at start: entries that could not be resumed from, ignored
+    /// (their files are read from the start). Show them to the user; empty when all was well.
+    public let warnings: [String]
 
     /// Per source: path, state, bytes read, lines and skipped lines (for the header of the dashboard).
     /// Updated after every wake-up; safe from any thread.

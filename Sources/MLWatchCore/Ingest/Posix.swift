@@ -38,10 +38,13 @@ enum Posix {
             isRegular: type == S_IFREG, isDirectory: type == S_IFDIR, links: UInt64(st.st_nlink))
     }
 
-    /// Opens read-only, close-on-exec (the tailer never hands its descriptors to children).
+    /// Opens read-only, close-on-exec (the tailer never hands its descriptors to children) and
+    /// non-blocking: opening a FIFO that no one writes to would otherwise block the tailer's thread, and
+    /// with it a stop on SIGTERM, until a writer appears. (Reads of regular files ignore O_NONBLOCK; other
+    /// file types are refused after `fstat`.)
     static func openRead(_ path: String) -> Result<Int32, Errno> {
         while true {
-            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             if fd >= 0 { return .success(fd) }
             if errno != EINTR { return .failure(Errno(errno)) }
         }

@@ -25,6 +25,8 @@ final class TailSession: FollowerDelegate {
     private var retiredDirty = false
     /// Checked between batches; set when a stop is requested from inside the handler.
     var stopRequested: () -> Bool = { false }
+    /// What was wrong in the checkpoint read at start (entries ignored), for the user.
+    private(set) var checkpointWarnings: [String] = []
 
     /// How many retired files to remember (a rotation scheme keeps a handful; more is history).
     private static let maxKnown = 64
@@ -36,9 +38,10 @@ final class TailSession: FollowerDelegate {
         if let checkpointPath = options.checkpointPath {
             let store = CheckpointStore(path: checkpointPath)
             self.store = store
-            let checkpoint = try store.load()
-            hadCheckpoint = checkpoint != nil
-            known = checkpoint?.files ?? []
+            let loaded = try store.load()
+            hadCheckpoint = loaded != nil
+            known = loaded?.checkpoint.files ?? []
+            checkpointWarnings = loaded?.warnings ?? []
         } else {
             store = nil
             hadCheckpoint = false

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// Hostile files and peers with the real binary: a FIFO no one writes to (or reads from), a checkpoint
+/// with a negative offset, a corrupt profile, malformed arguments. Every command ends within 2 s of
+/// SIGTERM whatever it is blocked on, and every usage error exits 2.
+@Suite(.serialized, .enabled(if: CLIBinary.path != nil, "the mlwatch binary was not built (.build/debug/mlwatch; or set MLWATCH_BIN)"))
+struct HostileFilesE2ETests {
+    private static func start(_ args: [String]) throws -> (Process, StderrCollector, StderrCollector) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
+        p.arguments = args
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        return (p, StderrCollector(out.fileHandleForReading), StderrCollector(err.fileHandleForReading))
+    }
+
+    /// Sends SIGTERM and returns the seconds until the process ended (nil when it outlived `limit`; it is
+    /// then killed).
+    private static func terminate(_ p: Process, limit: Double = 3) -> Double? {
+        let sent = Date()
+        p.terminate()
+        let ended = CLIBinary.poll(timeout: limit) { !p.isRunning }
+        if !ended {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            return nil
+        }
+        p.waitUntilExit()
+        return Date().timeIntervalSince(sent)
+    }
+
+    private static func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
+        let (p, _, err) = try start(args)
+        p.waitUntilExit()
+        _ = CLIBinary.poll(timeout: 2) { err.isClosed }
+        return (p.terminationStatus, err.text)
+    }
+
+    @Test func sigtermEndsCommandsBlockedOnAFIFOWithinTwoSeconds() throws {
+        let dir = try E2EDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+
+        let (watch, _, watchErr) = try Self.start(["watch", fifo, "--no-ui", "--from-start", "--emit-every", "0.2s"])
+        Thread.sleep(forTimeInterval: 1)
+        let watchTime = Self.terminate(watch)
+        #expect(watchTime.map { $0 < 2 } == true, "watch on a FIFO took \(String(describing: watchTime)) s; stderr: \(watchErr.text)")
+        #expect(watch.terminationStatus == 0)
+
+        // Writing to a FIFO no one reads blocks in open(2): the stop is bounded all the same.
+        let (simulate, _, simulateErr) = try Self.start(["simulate", "--out", fifo])
+        Thread.sleep(forTimeInterval: 1)
+        let simulateTime = Self.terminate(simulate)
+        #expect(simulateTime.map { $0 < 2.5 } == true, "simulate to a FIFO took \(String(describing: simulateTime)) s")
+        _ = CLIBinary.poll(timeout: 2) { simulateErr.isClosed }
+        #expect(simulateErr.text.contains("could not stop cleanly"), "\(simulateErr.text)")
+
+        let check = try Self.run(["check", fifo])
+        #expect(check.status == 2 && check.stderr.contains("not a regular file"), "\(check)")
+    }
+
+    @Test func aNegativeCheckpointOffsetIsReportedAndTheFileReadAgain() throws {
+        let dir = try E2EDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("p.jsonl").path
+        let checkpoint = dir.appendingPathComponent("cp.json").path
+        try FixtureLog.write(to: log, count: 200)
+        let first = try Self.start(["watch", log, "--no-ui", "--from-start", "--checkpoint", checkpoint, "--emit-every", "0.2s"])
+        #expect(CLIBinary.poll { first.1.text.contains("\"events\":200") })
+        _ = Self.terminate(first.0)
+
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint))) as? [String: Any])
+        var files = try #require(json["files"] as? [[String: Any]])
+        let saved = try #require(files.first?["offset"] as? Int)
+        files[0]["offset"] = -5
+        json["files"] = files
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: checkpoint))
+
+        let (p, out, err) = try Self.start(["watch", log, "--no-ui", "--checkpoint", checkpoint, "--emit-every", "0.2s"])
+        #expect(CLIBinary.poll { out.text.contains("\"events\":200") }, "nothing ingested; stderr: \(err.text)")
+        _ = Self.terminate(p)
+        #expect(err.text.contains("offset -5 is negative"), "\(err.text)")
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint))) as? [String: Any])
+        #expect((after["files"] as? [[String: Any]])?.first?["offset"] as? Int == saved)
+    }
+
+    @Test func everyUsageErrorExitsTwo() throws {
+        let cases: [[String]] = [
+            ["check", "--bogus"], ["check", "x.jsonl", "--window"], ["check", "x.jsonl", "--format", "xml"],
+            ["check", "x.jsonl", "--max-line-bytes", "many"], ["watch", "--emit-every"], ["rules", "check"],
+            ["baseline", "x.jsonl"], ["journal", "--format", "yaml"], ["replay", "--speed"], ["no-such-command"],
+            ["simulate", "--rate", "fast"],
+        ]
+        for args in cases {
+            let r = try Self.run(args)
+            #expect(r.status == 2, "\(args): exit \(r.status), \(r.stderr)")
+            #expect(!r.stderr.isEmpty, "\(args): no message")
+        }
+        let help = try Self.run(["check", "--help"])
+        #expect(help.status == 0)
+    }
+
+    @Test func aCorruptProfileIsRefusedWithExitTwo() throws {
+        let dir = try E2EDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("p.jsonl").path
+        let profile = dir.appendingPathComponent("ref.json").path
+        try FixtureLog.write(to: log, count: 50)
+        let counts = #"{"format":"mlwatch-reference-profile","version":1,"sources":[],"events":2,"columns":{"country":{"categorical":{"_0":{"counts":{"DE":9223372036854775807,"FR":1},"count":2}}}}}"#
+        try counts.write(toFile: profile, atomically: true, encoding: .utf8)
+        let r = try Self.run(["check", log, "--reference", profile])
+        #expect(r.status == 2 && r.stderr.contains("not a usable profile"), "\(r)")
+    }
+}

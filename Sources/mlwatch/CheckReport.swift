@@ -16,6 +16,13 @@ enum CheckReport {
         }
         out.append(counts)
         out.append("window \(s.windowFrom.map(TimestampParser.format) ?? "-") .. \(s.windowTo.map(TimestampParser.format) ?? "-")")
+        let c = s.cardinality
+        if c.overflowGroups > 0 {
+            out.append("capped: \(c.overflowGroups) more groups (\(c.overflowEvents) events) counted as model \"\(Cardinality.overflowName)\", over the limit of \(c.maxGroups)")
+        }
+        if c.overflowFeatures > 0 {
+            out.append("capped: \(c.overflowFeatures) more feature names counted but not kept, over the limit of \(c.maxFeaturesPerGroup) per group")
+        }
         for m in s.metrics {
             let value = m.text ?? (m.value.isFinite ? String(m.value) : (m.value.isNaN ? "NaN" : m.value > 0 ? "+Inf" : "-Inf"))
             out.append("  \(m.name)\(m.labels) \(value)")

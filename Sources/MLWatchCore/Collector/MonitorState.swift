@@ -516,6 +516,7 @@ public final class MonitorState {
             snap.versions = m.versions
             snap.fairness = m.fairness
             snap.warnings = m.warnings
+            snap.cardinality = m.cardinality
         } else {
             snap.metrics = [MetricSample(name: "malformed_lines_total", value: Double(malformedTotal))]
         }

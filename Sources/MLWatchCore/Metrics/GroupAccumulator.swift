@@ -25,17 +25,29 @@ struct GroupAccumulator {
     /// `featureDemand.includes(featureNames[slot])`, per slot.
     private var featureKept: [Bool] = []
     /// The schema `schemaSlots` was worked out for (held, so that its identity is not reused), and the slot
-    /// of each of its positions.
+    /// of each of its positions (`-1`: a feature beyond `maxFeatures`, counted in `overflowFeatures`).
     private var slotsSchema: FeatureSchema?
     private var schemaSlots: [Int] = []
+    /// Most features kept; a feature whose values all left the window frees its slot for a new name.
+    let maxFeatures: Int
+    /// Slots whose feature emptied (candidates for recycling; checked again when taken).
+    private var emptiedFeatures: [Int] = []
+    /// Feature names beyond the cap, with the events carrying them: such a name stays unkept while any
+    /// of its events is in the window, so each value leaves where it entered.
+    private var overflowFeatures: [String: Int] = [:]
 
     /// Distinct strings a feature may have before it counts as free text (`FeatureAccumulator`).
     let maxCategories: Int
 
-    init(featureDemand: FeatureDemand = .all, maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
+    init(featureDemand: FeatureDemand = .all, maxCategories: Int = FeatureCardinality.defaultMaxCategories,
+         maxFeatures: Int = MetricOptions.defaultMaxFeaturesPerGroup) {
         self.featureDemand = featureDemand
         self.maxCategories = maxCategories
+        self.maxFeatures = maxFeatures
     }
+
+    /// The feature names counted but not kept (beyond `maxFeatures`) with events in the window.
+    var overflowFeatureNames: Dictionary<String, Int>.Keys { overflowFeatures.keys }
 
     var regression: Bool { fractionalPredictions > 0 }
 
@@ -74,12 +86,26 @@ struct GroupAccumulator {
         p.pointee.features.values.withUnsafeBufferPointer { values in
             for position in values.indices {
                 let slot = schemaSlots[position]
-                if featureKept[slot] {
+                if slot < 0 {
+                    overflowFeature(p.pointee.features.schema.names[position], sign: sign)
+                } else if featureKept[slot] {
                     features[slot].apply(values[position], sign: sign)
                 } else {
                     features[slot].present += sign
                 }
+                if sign < 0, slot >= 0, features[slot].present == 0 { emptiedFeatures.append(slot) }
             }
+        }
+    }
+
+    private mutating func overflowFeature(_ name: String, sign: Int) {
+        let left = (overflowFeatures[name] ?? 0) + sign
+        if left > 0 {
+            overflowFeatures[name] = left
+        } else {
+            overflowFeatures[name] = nil
+            // The name may get a slot now: the mapping of schemas with it must be worked out again.
+            slotsSchema = nil
         }
     }
 
@@ -89,16 +115,39 @@ struct GroupAccumulator {
         for name in schema.names {
             if let i = featureIndex[name] {
                 schemaSlots.append(i)
-            } else {
+            } else if overflowFeatures[name] != nil {
+                schemaSlots.append(-1)
+            } else if let free = recycledFeatureSlot(excluding: schema) {
+                featureIndex[featureNames[free]] = nil
+                features[free] = FeatureAccumulator(maxCategories: maxCategories)
+                featureNames[free] = name
+                featureKept[free] = featureDemand.includes(name)
+                featureIndex[name] = free
+                schemaSlots.append(free)
+            } else if features.count < maxFeatures {
                 let slot = features.count
                 features.append(FeatureAccumulator(maxCategories: maxCategories))
                 featureNames.append(name)
                 featureKept.append(featureDemand.includes(name))
                 featureIndex[name] = slot
                 schemaSlots.append(slot)
+            } else {
+                overflowFeatures[name] = 0
+                schemaSlots.append(-1)
             }
         }
         slotsSchema = schema
+    }
+
+    /// A slot whose feature has no value in the window any more, once every slot is taken; not one of
+    /// the schema being mapped (its names may be mapped to slots already).
+    private mutating func recycledFeatureSlot(excluding schema: FeatureSchema) -> Int? {
+        guard features.count >= maxFeatures else { return nil }
+        while let free = emptiedFeatures.popLast() {
+            guard features[free].present == 0, !schemaSlots.contains(free) else { continue }
+            return free
+        }
+        return nil
     }
 
     mutating func releaseScratch() {

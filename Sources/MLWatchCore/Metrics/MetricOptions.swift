@@ -13,15 +13,28 @@ public struct MetricOptions: Sendable, Equatable {
     public var compare: CompareOptions?
     /// Fairness across the groups of a feature (`fairness`); nil: none.
     public var fairness: FairnessOptions?
+    /// Most model/version groups a window keeps apart (and as many model/version/segment groups). A
+    /// producer that writes a new model name on every line must not grow memory without bound: past this,
+    /// the events of further groups are counted together in the `(other)` group, and the busiest keys win
+    /// places (see `WindowAggregator`).
+    public var maxGroups: Int
+    /// Most features a group keeps; values of further feature names are counted, not kept.
+    public var maxFeaturesPerGroup: Int
+
+    public static let defaultMaxGroups = 2_000
+    public static let defaultMaxFeaturesPerGroup = 1_000
 
     public init(segmentBy: String? = nil, lowConfidence: Double = 0.6, topCategories: Int = 5,
                 maxCategories: Int = FeatureCardinality.defaultMaxCategories, compare: CompareOptions? = nil,
-                fairness: FairnessOptions? = nil) {
+                fairness: FairnessOptions? = nil, maxGroups: Int = MetricOptions.defaultMaxGroups,
+                maxFeaturesPerGroup: Int = MetricOptions.defaultMaxFeaturesPerGroup) {
         self.segmentBy = segmentBy
         self.lowConfidence = lowConfidence
         self.topCategories = topCategories
         self.maxCategories = maxCategories
         self.compare = compare
         self.fairness = fairness
+        self.maxGroups = max(1, maxGroups)
+        self.maxFeaturesPerGroup = max(1, maxFeaturesPerGroup)
     }
 }

@@ -37,6 +37,7 @@ struct MetricsCalculator {
             }
         }
         emitSystem(systems, into: &out)
+        out.cardinality = aggregate.cardinality
         return out
     }
 

@@ -4,6 +4,15 @@
 ///
 /// `MonitorState` keeps one for rule evaluations (which move by `slide`) and one for the displayed
 /// window (which moves with the newest event); a count window uses one that covers every held event.
+///
+/// Cardinality is bounded (`MetricOptions.maxGroups`): a producer that writes a new model name on every
+/// line must not grow memory or evaluation time without bound. A group whose events all left the window
+/// is recycled for the next new key. When every group still has events, the events of a new key are
+/// counted in an overflow group labelled `(other)` (one for model/version groups, one for segments), and
+/// the key stays routed there while any of its events is in the window, so each event leaves the group it
+/// entered. Each move then promotes the busiest overflowed key into the place of the least busy group
+/// when it has at least twice its events: the groups kept apart follow the recent traffic. Memory is
+/// bounded by the cap and by the events the window holds.
 struct WindowAggregator {
     struct GroupKey: Hashable {
         var model: String
@@ -25,13 +34,39 @@ struct WindowAggregator {
     private var index: [GroupKey: Int] = [:]
     /// The last prediction's group (and segment group): consecutive events usually share them.
     private var lastGroup: (model: String, version: String, slot: Int)?
+    let maxGroups: Int
+    let maxFeaturesPerGroup: Int
+    /// Slots whose group emptied (candidates for recycling; checked again when taken), by kind of group
+    /// (model/version, segment): each kind has `maxGroups` of its own.
+    private var emptied: (plain: [Int], segment: [Int]) = ([], [])
+    /// Groups kept apart, by kind (the overflow groups not included).
+    private var kept: (plain: Int, segment: Int) = (0, 0)
+    /// Keys counted in an overflow group, with their events there (each is routed there until it has none).
+    private var overflowed: [GroupKey: Int] = [:]
+    /// The overflow groups' slots (model/version level, segment level), created when first needed.
+    private var overflowSlots: (plain: Int?, segment: Int?) = (nil, nil)
 
     init(options: MetricOptions, coversEverything: Bool, featureDemand: FeatureDemand = .all) {
         segmentBy = options.segmentBy
         lowConfidence = options.lowConfidence
         maxCategories = options.maxCategories
+        maxGroups = options.maxGroups
+        maxFeaturesPerGroup = options.maxFeaturesPerGroup
         self.coversEverything = coversEverything
         self.featureDemand = featureDemand
+    }
+
+    /// How the groups and features fit their caps now.
+    var cardinality: Cardinality {
+        var c = Cardinality(maxGroups: maxGroups, maxFeaturesPerGroup: maxFeaturesPerGroup)
+        let overflow = [overflowSlots.plain, overflowSlots.segment].compactMap { $0 }
+        c.groups = groups.indices.filter { groups[$0].count > 0 && !overflow.contains($0) }.count
+        c.overflowGroups = overflowed.count
+        c.overflowEvents = overflowSlots.plain.map { groups[$0].count } ?? 0
+        var names = Set<String>()
+        for g in groups { names.formUnion(g.overflowFeatureNames) }
+        c.overflowFeatures = names.count
+        return c
     }
 
     /// Makes sure the values of the features in `demand` are kept. When they were not, the aggregate is
@@ -57,14 +92,37 @@ struct WindowAggregator {
         index.removeAll()
         lastGroup = nil
         range = nil
+        emptied = ([], [])
+        kept = (0, 0)
+        overflowed.removeAll()
+        overflowSlots = (nil, nil)
     }
 
     /// Adds (+1) or removes (−1) a prediction in every group it belongs to. The event is passed by address
     /// (see `ChunkedDeque.withUnsafeElement`): only the fields read are loaded, nothing is copied.
     mutating func apply(_ e: UnsafePointer<PredictionEvent>, sign: Int) {
         let group = slot(of: e)
-        groups[group].apply(e, sign: sign, lowConfidenceBelow: lowConfidence)
-        if let seg = segmentSlot(e) { groups[seg].apply(e, sign: sign, lowConfidenceBelow: lowConfidence) }
+        apply(e, sign: sign, to: group)
+        if let seg = segmentSlot(e) { apply(e, sign: sign, to: seg) }
+    }
+
+    private mutating func apply(_ e: UnsafePointer<PredictionEvent>, sign: Int, to slot: Int) {
+        groups[slot].apply(e, sign: sign, lowConfidenceBelow: lowConfidence)
+        if slot == overflowSlots.plain || slot == overflowSlots.segment {
+            // The event's own key: it leaves the overflow when its last event does.
+            let key = slot == overflowSlots.plain
+                ? GroupKey(model: e.pointee.model, version: e.pointee.version, segment: nil)
+                : segmentKey(e)!
+            let left = (overflowed[key] ?? 0) + sign
+            if left > 0 {
+                overflowed[key] = left
+            } else {
+                overflowed[key] = nil
+                if slot == overflowSlots.plain { lastGroup = nil }
+            }
+        } else if sign < 0, groups[slot].count == 0 {
+            if keys[slot].segment == nil { emptied.plain.append(slot) } else { emptied.segment.append(slot) }
+        }
     }
 
     /// Adds or removes a label's contribution for prediction `e` (already counted here).
@@ -95,6 +153,57 @@ struct WindowAggregator {
             for i in window.predictionRange(from: from, to: to) { window.withPrediction(at: i) { apply($0, sign: 1) } }
         }
         range = (from, to)
+        promoteBusiestOverflowed(window: window)
+    }
+
+    /// When a key counted in the overflow has at least twice the events of the least busy group kept
+    /// apart (and more than one), the two swap places: the group's events move to the overflow and the
+    /// key's events to a group of its own. At most one swap per move, so that the cost stays that of
+    /// walking the window once.
+    /// - Complexity: O(groups + overflowed keys + events in the range) when a swap happens, else
+    ///   O(groups + overflowed keys).
+    private mutating func promoteBusiestOverflowed(window: EventWindow) {
+        guard let r = range, !overflowed.isEmpty,
+            let (key, busy) = overflowed.max(by: { $0.value < $1.value }), busy > 1
+        else { return }
+        let overflow = [overflowSlots.plain, overflowSlots.segment]
+        let isSegment = key.segment != nil
+        guard let weakest = groups.indices.filter({
+            !overflow.contains($0) && (keys[$0].segment != nil) == isSegment
+        }).min(by: { groups[$0].count < groups[$1].count }), busy >= 2 * groups[weakest].count else { return }
+        let demoted = keys[weakest]
+        let overflowSlot = isSegment ? overflowSlots.segment! : overflowSlots.plain!
+        // Take both keys' events out, swap the routing, put them back in.
+        let segmentBy = self.segmentBy
+        func matching(_ e: UnsafePointer<PredictionEvent>, _ k: GroupKey) -> Bool {
+            guard e.pointee.model == k.model, e.pointee.version == k.version else { return false }
+            guard let segment = k.segment, let segmentBy else { return true }
+            return Self.segment(of: e.pointee.feature(segmentBy)) == segment
+        }
+        var moving: [Int] = []
+        for i in window.predictionRange(from: r.from, to: r.to) {
+            window.withPrediction(at: i) { e in
+                if matching(e, key) || matching(e, demoted) { moving.append(i) }
+            }
+        }
+        for i in moving {
+            window.withPrediction(at: i) { e in
+                apply(e, sign: -1, to: matching(e, key) ? overflowSlot : weakest)
+            }
+        }
+        index[demoted] = nil
+        groups[weakest] = GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories, maxFeatures: maxFeaturesPerGroup)
+        keys[weakest] = key
+        index[key] = weakest
+        overflowed[key] = nil
+        lastGroup = nil
+        for i in moving {
+            window.withPrediction(at: i) { e in
+                let toSlot = matching(e, key) ? weakest : overflowSlot
+                if toSlot == overflowSlot { overflowed[demoted, default: 0] += 1 }
+                groups[toSlot].apply(e, sign: 1, lowConfidenceBelow: lowConfidence)
+            }
+        }
     }
 
     /// Drops the sorted columns' merge buffers (a copy kept as a checkpoint does not need them).
@@ -116,23 +225,62 @@ struct WindowAggregator {
         return s
     }
 
-    private mutating func segmentSlot(_ e: UnsafePointer<PredictionEvent>) -> Int? {
+    private func segmentKey(_ e: UnsafePointer<PredictionEvent>) -> GroupKey? {
         guard let segmentBy else { return nil }
         let v = e.pointee.feature(segmentBy)
-        let segment: String
-        switch v {
-        case .string(let s): segment = s
-        case .bool(let b): segment = b ? "true" : "false"
-        case .number: segment = "(numeric)"
-        case .text: segment = "(text)"
-        case .missing: segment = "(missing)"
-        }
-        return slot(for: GroupKey(model: e.pointee.model, version: e.pointee.version, segment: segment))
+        return GroupKey(model: e.pointee.model, version: e.pointee.version, segment: Self.segment(of: v))
     }
 
+    /// The segment an event's `segment_by` value puts it in.
+    static func segment(of v: FeatureValue) -> String {
+        switch v {
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .number: return "(numeric)"
+        case .text: return "(text)"
+        case .missing: return "(missing)"
+        }
+    }
+
+    private mutating func segmentSlot(_ e: UnsafePointer<PredictionEvent>) -> Int? {
+        segmentKey(e).map { slot(for: $0) }
+    }
+
+    /// The slot of `key`'s group: its own, a recycled empty one, a new one below the cap, or the overflow.
     private mutating func slot(for key: GroupKey) -> Int {
         if let i = index[key] { return i }
-        groups.append(GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories))
+        let isSegment = key.segment != nil
+        if overflowed[key] != nil { return overflowSlot(segment: isSegment) }
+        while let free = isSegment ? emptied.segment.popLast() : emptied.plain.popLast() {
+            // Emptied since it was listed, and still empty (an event may have come back to it).
+            guard groups[free].count == 0, free != overflowSlots.plain, free != overflowSlots.segment,
+                index[keys[free]] == free
+            else { continue }
+            index[keys[free]] = nil
+            groups[free] = GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories, maxFeatures: maxFeaturesPerGroup)
+            keys[free] = key
+            index[key] = free
+            lastGroup = nil
+            return free
+        }
+        guard (isSegment ? kept.segment : kept.plain) < maxGroups else {
+            overflowed[key] = 0
+            return overflowSlot(segment: isSegment)
+        }
+        if isSegment { kept.segment += 1 } else { kept.plain += 1 }
+        return append(key)
+    }
+
+    private mutating func overflowSlot(segment: Bool) -> Int {
+        if let s = segment ? overflowSlots.segment : overflowSlots.plain { return s }
+        let other = Cardinality.overflowName
+        let s = append(GroupKey(model: other, version: other, segment: segment ? other : nil))
+        if segment { overflowSlots.segment = s } else { overflowSlots.plain = s }
+        return s
+    }
+
+    private mutating func append(_ key: GroupKey) -> Int {
+        groups.append(GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories, maxFeatures: maxFeaturesPerGroup))
         keys.append(key)
         index[key] = groups.count - 1
         return groups.count - 1

@@ -10,6 +10,8 @@ public struct WindowMetrics: Sendable {
     public var fairness: [FairnessSummary] = []
     /// What `compare` or `fairness` could not compute, and why.
     public var warnings: [MonitorWarning] = []
+    /// How the groups and features of the window fit their caps.
+    public var cardinality = Cardinality()
 
     public init(metrics: [MetricSample] = [], features: [FeatureSummary] = [], outputs: [OutputSummary] = []) {
         self.metrics = metrics

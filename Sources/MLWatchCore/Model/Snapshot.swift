@@ -63,6 +63,8 @@ public struct Snapshot: Sendable {
     public var fairness: [FairnessSummary] = []
     /// Configured comparisons the data do not support (header and JSON).
     public var warnings: [MonitorWarning] = []
+    /// How the window's groups and features fit their caps (a capped window is not complete).
+    public var cardinality = Cardinality()
 
     public init(
         sources: [String] = [], mode: SourceMode = .live, events: Int = 0, late: Int = 0,

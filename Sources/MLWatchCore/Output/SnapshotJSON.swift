@@ -1,6 +1,7 @@
 /// The JSON shape of `mlwatch check --format json` and of each line of `mlwatch watch --no-ui`
 /// (documented in the README; keep it stable):
 /// `{"events":N,"late":N,"malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
+///   "newest_event":TS,"cardinality":{"max_groups":N,"groups":N,"overflow_groups":N,…},
 ///   "warnings":[{"topic":…,"message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
 ///   "alerts":[transition…],"active_alerts":[…]}`
 public enum SnapshotJSON {
@@ -30,6 +31,20 @@ public enum SnapshotJSON {
         w.timestamp(s.windowTo)
         w.raw("},\"newest_event\":")
         w.timestamp(s.newestEventTime)
+        let c = s.cardinality
+        w.raw(",\"cardinality\":{\"max_groups\":")
+        w.number(c.maxGroups)
+        w.raw(",\"groups\":")
+        w.number(c.groups)
+        w.raw(",\"overflow_groups\":")
+        w.number(c.overflowGroups)
+        w.raw(",\"overflow_events\":")
+        w.number(c.overflowEvents)
+        w.raw(",\"max_features_per_group\":")
+        w.number(c.maxFeaturesPerGroup)
+        w.raw(",\"overflow_features\":")
+        w.number(c.overflowFeatures)
+        w.raw("}")
         w.raw(",\"warnings\":[")
         for (i, warning) in s.warnings.enumerated() {
             if i > 0 { w.raw(",") }

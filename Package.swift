@@ -54,13 +54,25 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "mlwatch-bench", dependencies: ["MLWatchCore", "MLWatchUI"]),
-        .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore"], resources: [.copy("Fixtures")]),
+        // What the libFuzzer targets feed to each parser of outside input; also replayed by the tests.
+        .target(name: "MLWatchFuzzTargets", dependencies: ["MLWatchCore"]),
+        .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore", "MLWatchFuzzTargets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MLWatchStoreTests", dependencies: ["MLWatchStore", "MLWatchCore"]),
         .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], exclude: ["Snapshots"]),
         .testTarget(name: "MLWatchExportTests", dependencies: ["MLWatchExport", "MLWatchCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MLWatchCore"]),
     ]
 )
+
+// The libFuzzer executable, only for `scripts/fuzz.sh` (MLWATCH_FUZZ=1, scratch path .build-fuzz,
+// `--sanitize fuzzer --sanitize address`): libFuzzer provides its `main`, so a normal build cannot link it.
+if Context.environment["MLWATCH_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "mlwatch-fuzz", dependencies: ["MLWatchFuzzTargets"],
+        // Its entry point is a C function of its own that starts libFuzzer's driver (see FuzzEntry.swift).
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "mlwatch-fuzz", targets: ["mlwatch-fuzz"]))
+}
 
 // Strict settings for every target, in one place (as swift-log does).
 for target in package.targets where target.type != .system && target.name != "CPrefetch" {

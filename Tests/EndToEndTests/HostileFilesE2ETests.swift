@@ -95,6 +95,9 @@ struct HostileFilesE2ETests {
             ["check", "x.jsonl", "--max-line-bytes", "many"], ["watch", "--emit-every"], ["rules", "check"],
             ["baseline", "x.jsonl"], ["journal", "--format", "yaml"], ["replay", "--speed"], ["no-such-command"],
             ["simulate", "--rate", "fast"],
+            // Numbers too large for what they size: refused with the limit, never an overflow trap.
+            ["check", "x.jsonl", "--max-line-bytes", "9223372036854775807"], ["simulate", "--rotate-every", "1e30MB"],
+            ["check", "x.jsonl", "--window", "10m/1ms"], ["check", "x.jsonl", "--lateness", "99999999999999999999d"],
         ]
         for args in cases {
             let r = try Self.run(args)

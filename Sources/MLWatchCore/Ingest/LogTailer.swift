@@ -63,7 +63,9 @@ public final class LogTailer: @unchecked Sendable {
     /// As ``init(paths:options:)``, reading `"-"` from `stdinFD` (tests pass the read end of a pipe).
     init(paths: [String], options: TailerOptions, stdinFD: Int32) throws(TailerError) {
         guard !paths.isEmpty else { throw .invalidOptions("no log file given") }
-        guard options.maxLineBytes > 0 else { throw .invalidOptions("maxLineBytes must be positive") }
+        guard options.maxLineBytes > 0, options.maxLineBytes <= TailerOptions.maxLineBytesLimit else {
+            throw .invalidOptions("the line limit (--max-line-bytes) must be between 1 and \(TailerOptions.maxLineBytesLimit) bytes (1 GiB)")
+        }
         guard options.readChunkBytes >= 4096 else { throw .invalidOptions("readChunkBytes must be at least 4096") }
         guard options.pollInterval > .zero, options.maxPollInterval >= options.pollInterval else {
             throw .invalidOptions("pollInterval must be positive and not above maxPollInterval")

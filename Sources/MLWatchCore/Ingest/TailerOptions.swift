@@ -11,6 +11,9 @@ public struct TailerOptions: Sendable, Equatable {
     /// Lines longer than this many bytes (without the newline) are skipped and counted, never buffered whole.
     public var maxLineBytes: Int
 
+    /// Largest `maxLineBytes` a tailer accepts (1 GiB): offsets are computed from it.
+    public static let maxLineBytesLimit = 1 << 30
+
     /// Where to load and save the checkpoint (JSON). `nil` disables checkpoints.
     ///
     /// A file the checkpoint knows (same device, inode and fingerprint, under any name) continues where the

@@ -92,7 +92,10 @@ public final class Simulator: Sendable {
         let units: [(String, Int)] = [("GB", 1 << 30), ("G", 1 << 30), ("MB", 1 << 20), ("M", 1 << 20),
                                       ("KB", 1 << 10), ("K", 1 << 10), ("B", 1)]
         for (suffix, factor) in units where t.hasSuffix(suffix) {
-            guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v > 0 else { return nil }
+            // At most 1 PiB: a size from a flag must not overflow the conversion to Int.
+            guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v > 0,
+                v * Double(factor) <= Double(1 << 50)
+            else { return nil }
             return Int(v * Double(factor))
         }
         guard let v = Int(t), v > 0 else { return nil }

@@ -9,6 +9,17 @@ import Foundation
         try ReferenceProfile.decode(data, path: "fuzz.profile")
     }
 
+    /// `data` with the checksum of a binary profile set to match its content, so that mutated inputs get
+    /// past the CRC check to the header and the values; other data is returned as is.
+    public static func withValidProfileChecksum(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        let preamble = ReferenceProfileFile.preambleSize
+        guard bytes.count >= preamble, ReferenceProfileFile.hasMagic(bytes.prefix(ReferenceProfileFile.magic.count)) else { return data }
+        let crc = bytes.withUnsafeBufferPointer { ReferenceProfileFile.checksum(UnsafeBufferPointer(rebasing: $0[preamble...])) }
+        withUnsafeBytes(of: crc.littleEndian) { for (i, b) in $0.enumerated() { bytes[24 + i] = b } }
+        return Data(bytes)
+    }
+
     /// Decodes and checks a checkpoint file's bytes: the offsets of the entries kept and the warnings
     /// about the others.
     public static func checkpoint(_ data: Data) throws(TailerError) -> (offsets: [Int64], warnings: [String]) {

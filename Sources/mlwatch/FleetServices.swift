@@ -27,7 +27,8 @@ final class FleetServices: Sendable {
                 base: url, delivery: delivery, rules: config.rules, actor: actor, latest: latest,
                 acknowledge: { rule, labels, actor, note in
                     engine.host?.send(.acknowledgeForPeer(rule: rule, labels: labels, actor: actor, note: note))
-                })
+                },
+                note: { rule, labels, note in engine.host?.send(.addNote(rule: rule, labels: labels, note: note)) })
         } else {
             alertmanager = nil
         }

@@ -44,7 +44,8 @@ struct AlertmanagerE2ETests {
         let delivery = HTTPDeliveryQueue()
         let a = AlertmanagerNotifier(base: URL(string: am.base)!, delivery: delivery, rules: [rule], actor: "alice", silencePoll: 0.5,
                                      latest: { box.host?.published.snapshot },
-                                     acknowledge: { r, l, who, n in box.host?.send(.acknowledgeForPeer(rule: r, labels: l, actor: who, note: n)) })
+                                     acknowledge: { r, l, who, n in box.host?.send(.acknowledgeForPeer(rule: r, labels: l, actor: who, note: n)) },
+                                     note: { r, l, n in box.host?.send(.addNote(rule: r, labels: l, note: n)) })
         host.start()
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
@@ -80,6 +81,10 @@ struct AlertmanagerE2ETests {
         let silence = try #require(silences.first { $0["createdBy"] as? String == "alice" })
         let id = try #require(silence["id"] as? String)
         #expect((silence["comment"] as? String)?.contains("on it") == true)
+        // A keeps the silence's id with the alert (a journaled note).
+        #expect(MLWatchProcess.poll(timeout: 10) {
+            host.published.snapshot.alerts.first { $0.rule == "Errors" }?.note == "on it · Alertmanager silence \(id)"
+        }, "A's note: \(String(describing: host.published.snapshot.alerts.first?.note))")
 
         // B reads it back: acknowledged, by alice, naming the silence (the journal keeps that note).
         #expect(MLWatchProcess.poll(timeout: 20) {

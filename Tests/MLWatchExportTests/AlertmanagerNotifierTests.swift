@@ -69,4 +69,32 @@ import Testing
         #expect(delivery.errorCounters.first?.labels == ["target": "alertmanager"])
         #expect(delivery.drainErrors().first?.contains("timed out") == true)
     }
+
+    @Test func aSnoozeBecomesASilenceUntilItsEndAndAResolveExpiresIt() throws {
+        let server = try LoopbackHTTPServer(.answer(200, #"{"silenceID":"s-1"}"#))
+        defer { server.close() }
+        var snoozed = snapshot([.snoozed])
+        snoozed.alerts[0].snoozedUntil = 5_000 + 900
+        snoozed.newestEventTime = 5_000
+        let current = Mutex(snoozed)
+        let notes = Mutex<[String]>([])
+        let delivery = HTTPDeliveryQueue()
+        let n = AlertmanagerNotifier(base: URL(string: server.url)!, delivery: delivery, rules: [], actor: "carol",
+                                     latest: { current.withLock { $0 } }, note: { _, _, text in notes.withLock { $0.append(text) } },
+                                     clock: { 2000 })
+        n.sync()
+        #expect(delivery.waitUntilIdle(seconds: 5))
+        let silence = try #require(server.received.first { $0.head.hasPrefix("POST /api/v2/silences ") })
+        let body = try #require(try JSONSerialization.jsonObject(with: silence.body) as? [String: Any])
+        #expect(body["createdBy"] as? String == "carol")
+        #expect(body["endsAt"] as? String == TimestampParser.format(2900))
+        let matchers = try #require(body["matchers"] as? [[String: Any]])
+        #expect(Set(matchers.map { "\($0["name"]!)=\($0["value"]!)" }) == ["alertname=R", "model=m0"])
+        #expect(notes.withLock { $0 } == ["Alertmanager silence s-1"])
+        // Resolved: the silence is expired.
+        current.withLock { $0 = snapshot([]) }
+        n.sync()
+        #expect(delivery.waitUntilIdle(seconds: 5))
+        #expect(server.received.contains { $0.head.hasPrefix("DELETE /api/v2/silence/s-1 ") })
+    }
 }

@@ -17,6 +17,9 @@ extension EngineCommand {
                 let r = try state.rules!.acknowledge(rule: rule, labels: labels, actor: peer, note: note, at: now)
                 state.noteActionResult(r)
                 text = "\(rule) acknowledged by \(peer)" + (note.map { " (\($0))" } ?? "")
+            case .addNote(let rule, let labels, let note):
+                try state.rules!.addNote(rule: rule, labels: labels, note: note, actor: actor, at: now)
+                text = "Note on \(rule): \(note)"
             case .snooze(let rule, let labels, let seconds):
                 let r = try state.rules!.snooze(rule: rule, labels: labels, until: now + seconds, actor: actor, at: now)
                 state.noteActionResult(r)

@@ -6,6 +6,8 @@ public enum EngineCommand: Sendable, Hashable {
     /// journaled and shown under its author rather than this instance's user.
     case acknowledgeForPeer(rule: String, labels: Labels, actor: String, note: String?)
     case snooze(rule: String, labels: Labels, seconds: Double)
+    /// Attaches a note to an alert (journaled): e.g. the Alertmanager silence an acknowledgement became.
+    case addNote(rule: String, labels: Labels, note: String)
     case undo(rule: String, labels: Labels)
     /// Sets (`value`) or clears (`nil`) a manual threshold for a rule, with a reason for the journal.
     case overrideThreshold(rule: String, value: Double?, reason: String?)

@@ -197,7 +197,7 @@ public final class EngineHost: Sendable {
             control.apply(to: engine, wall: clock.monotonic()) { self.say($0) }
         case .reloadConfig:
             startReload()
-        case .acknowledge, .acknowledgeForPeer, .snooze, .undo, .overrideThreshold:
+        case .acknowledge, .acknowledgeForPeer, .snooze, .addNote, .undo, .overrideThreshold:
             let (text, isError) = command.applyAlertCommand(to: c.state, actor: options.actor)
             say(text, isError: isError)
         }

@@ -29,6 +29,7 @@ public final class AlertmanagerNotifier: Sendable {
     public let actor: String
     public let silencePoll: Double
     private let acknowledge: RemoteAcknowledgement?
+    private let note: AlertNote?
     private let delivery: HTTPDeliveryQueue
     private let latest: @Sendable () -> Snapshot?
     private let clock: @Sendable () -> Double
@@ -60,17 +61,22 @@ public final class AlertmanagerNotifier: Sendable {
     /// acknowledgement with this note (it names the silence and who made it; the journal keeps it).
     public typealias RemoteAcknowledgement = @Sendable (_ rule: String, _ labels: Labels, _ actor: String, _ note: String) -> Void
 
+    /// Attaches a note to an alert here (journaled): the id of the silence its acknowledgement became.
+    public typealias AlertNote = @Sendable (_ rule: String, _ labels: Labels, _ note: String) -> Void
+
     /// - Parameters:
     ///   - actor: `createdBy` of the silences this instance makes.
     ///   - acknowledge: applies a teammate's silence as an acknowledgement (nil: silences are not read back).
+    ///   - note: records the id of each silence made here with its alert.
     public init(base: URL, delivery: HTTPDeliveryQueue, rules: [AlertRule], resendInterval: Double = 60,
                 actor: String = "mlwatch", silencePoll: Double = 5,
                 latest: @escaping @Sendable () -> Snapshot?,
-                acknowledge: RemoteAcknowledgement? = nil,
+                acknowledge: RemoteAcknowledgement? = nil, note: AlertNote? = nil,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.actor = actor
         self.silencePoll = silencePoll
         self.acknowledge = acknowledge
+        self.note = note
         self.base = base
         self.delivery = delivery
         self.resendInterval = resendInterval
@@ -188,7 +194,7 @@ public final class AlertmanagerNotifier: Sendable {
     /// Local acknowledgements and snoozes become silences (an undo or a resolve expires them); teammates'
     /// silences that cover a firing alert here become acknowledgements. Called on the notifier's queue.
     private func syncSilences(_ snapshot: Snapshot, now: Double) {
-        var create: [(AlertKey, NewSilence)] = []
+        var create: [(AlertKey, NewSilence, String?)] = []
         var expire: [String] = []
         let pollDue: Bool = state.withLock { s in
             var present = Set<AlertKey>()
@@ -209,7 +215,7 @@ public final class AlertmanagerNotifier: Sendable {
                     s.ours[key] = .some(nil)
                     create.append((key, NewSilence(
                         id: nil, matchers: Self.matchers(rule: a.rule, labels: a.labels), startsAt: TimestampParser.format(now),
-                        endsAt: TimestampParser.format(end), createdBy: who, comment: comment)))
+                        endsAt: TimestampParser.format(end), createdBy: who, comment: comment), a.note))
                 case .firing:
                     if case .some(.some(let id)) = s.ours[key] {
                         expire.append(id)  // undone here
@@ -232,7 +238,7 @@ public final class AlertmanagerNotifier: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for (key, silence) in create {
+        for (key, silence, previousNote) in create {
             guard let data = try? encoder.encode(silence) else { continue }
             delivery.enqueue(method: "POST", url: base.appendingPathComponent("api/v2/silences"),
                              headers: [("Content-Type", "application/json")], body: Array(data), target: "alertmanager",
@@ -246,6 +252,9 @@ public final class AlertmanagerNotifier: Sendable {
                 self.state.withLock { s in
                     // Failed: forget it, so that the next round tries again while the alert stays acknowledged.
                     if case .some(.none) = s.ours[key] { s.ours[key] = id.map { .some($0) } ?? nil }
+                }
+                if let id, let note = self.note {
+                    note(key.rule, key.labels, (previousNote.map { "\($0) · " } ?? "") + "Alertmanager silence \(id)")
                 }
             }
         }

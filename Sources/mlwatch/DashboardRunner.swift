@@ -74,6 +74,7 @@ struct DashboardRunner {
         signals.cancel()
         tailer.stop()
         host.stop()
+        // At most a second for deliveries in flight, then they are abandoned: quitting never waits on a receiver.
         notifier?.waitUntilIdle(seconds: 1)
         fleet.stop()
         if let status = session.exitStatus { throw ExitCode(status) }

@@ -97,4 +97,57 @@ import Testing
         #expect(delivery.waitUntilIdle(seconds: 5))
         #expect(server.received.contains { $0.head.hasPrefix("DELETE /api/v2/silence/s-1 ") })
     }
+
+    @Test func anAcknowledgementsSilenceIsExtendedWhileItLasts() throws {
+        let server = try LoopbackHTTPServer(.answer(200, #"{"silenceID":"s-9"}"#))
+        defer { server.close() }
+        var acked = snapshot([.acknowledged])
+        acked.alerts[0].acknowledgedBy = "dave"
+        let current = Mutex(acked)
+        let now = Mutex(10_000.0)
+        let delivery = HTTPDeliveryQueue()
+        let n = AlertmanagerNotifier(base: URL(string: server.url)!, delivery: delivery, rules: [], resendInterval: 60,
+                                     latest: { current.withLock { $0 } }, clock: { now.withLock { $0 } })
+        func silencePosts() -> [[String: Any]] {
+            _ = delivery.waitUntilIdle(seconds: 5)
+            return server.received.filter { $0.head.hasPrefix("POST /api/v2/silences ") }
+                .compactMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }
+        }
+        n.sync()
+        #expect(silencePosts().count == 1)
+        #expect(silencePosts().first?["createdBy"] as? String == "dave")
+        // Half a day later: not yet extended; past that: the same silence (id s-9) a day further.
+        now.withLock { $0 = 10_000 + 40_000 }
+        n.sync()
+        #expect(silencePosts().count == 1)
+        now.withLock { $0 = 10_000 + 50_000 }
+        n.sync()
+        let posts = silencePosts()
+        #expect(posts.count == 2)
+        #expect(posts.last?["id"] as? String == "s-9")
+        #expect(posts.last?["endsAt"] as? String == TimestampParser.format(10_000 + 50_000 + 86_400))
+    }
+
+    @Test func aFailedSilenceIsRetriedAfterTheResendIntervalNotEveryTick() throws {
+        let server = try LoopbackHTTPServer(.answer(503, "unavailable"))
+        defer { server.close() }
+        let current = Mutex(snapshot([.acknowledged]))
+        let now = Mutex(1000.0)
+        let delivery = HTTPDeliveryQueue()
+        let n = AlertmanagerNotifier(base: URL(string: server.url)!, delivery: delivery, rules: [], resendInterval: 60,
+                                     latest: { current.withLock { $0 } }, clock: { now.withLock { $0 } })
+        func attempts() -> Int {
+            _ = delivery.waitUntilIdle(seconds: 5)
+            return server.received.filter { $0.head.hasPrefix("POST /api/v2/silences ") }.count
+        }
+        n.sync()
+        #expect(attempts() == 1)
+        now.withLock { $0 = 1010 }
+        n.sync()
+        #expect(attempts() == 1)
+        now.withLock { $0 = 1061 }
+        n.sync()
+        #expect(attempts() == 2)
+        #expect(delivery.drainErrors().contains { $0.contains("HTTP 503") })
+    }
 }

@@ -49,6 +49,10 @@ public final class AlertmanagerNotifier: Sendable {
         var ours: [AlertKey: String?] = [:]
         /// Alerts acknowledged here because of a teammate's silence (its id).
         var remote: [AlertKey: String] = [:]
+        /// When each acknowledgement's silence ends (it is extended while the alert stays acknowledged).
+        var ends: [AlertKey: Double] = [:]
+        /// When creating an alert's silence last failed (tried again `resendInterval` later, not every tick).
+        var failed: [AlertKey: Double] = [:]
         var lastSilencePoll: Double?
     }
 
@@ -203,9 +207,21 @@ public final class AlertmanagerNotifier: Sendable {
                 present.insert(key)
                 switch a.state {
                 case .acknowledged, .snoozed:
-                    guard s.remote[key] == nil, s.ours[key] == nil else { continue }
+                    guard s.remote[key] == nil else { continue }
+                    if case .some(.some(let id)) = s.ours[key] {
+                        // An acknowledgement's silence lasts as long as the alert: extended (same id) a day
+                        // at a time while it stays acknowledged.
+                        guard a.state == .acknowledged, let end = s.ends[key], end - now < 43_200 else { continue }
+                        s.ends[key] = now + 86_400
+                        create.append((key, NewSilence(
+                            id: id, matchers: Self.matchers(rule: a.rule, labels: a.labels), startsAt: TimestampParser.format(now),
+                            endsAt: TimestampParser.format(now + 86_400), createdBy: a.acknowledgedBy ?? actor,
+                            comment: "acknowledged in mlwatch" + (a.note.map { ": \($0)" } ?? "")), nil))
+                        continue
+                    }
+                    guard s.ours[key] == nil, s.failed[key].map({ now - $0 >= resendInterval }) ?? true else { continue }
                     // A snooze lasts its event-time length from now; an acknowledgement as long as the alert
-                    // fires (a day, expired when it resolves or is undone).
+                    // fires (a day at a time, expired when it resolves or is undone).
                     var end = now + 86_400
                     if a.state == .snoozed, let until = a.snoozedUntil, let newest = snapshot.newestEventTime {
                         end = now + max(60, until - newest)
@@ -213,6 +229,7 @@ public final class AlertmanagerNotifier: Sendable {
                     let who = a.acknowledgedBy ?? actor
                     let comment = (a.state == .snoozed ? "snoozed in mlwatch" : "acknowledged in mlwatch") + (a.note.map { ": \($0)" } ?? "")
                     s.ours[key] = .some(nil)
+                    if a.state == .acknowledged { s.ends[key] = end }
                     create.append((key, NewSilence(
                         id: nil, matchers: Self.matchers(rule: a.rule, labels: a.labels), startsAt: TimestampParser.format(now),
                         endsAt: TimestampParser.format(end), createdBy: who, comment: comment), a.note))
@@ -221,16 +238,21 @@ public final class AlertmanagerNotifier: Sendable {
                         expire.append(id)  // undone here
                         s.ours[key] = nil
                     }
-                    if s.remote[key] != nil { s.remote[key] = nil }
+                    s.remote[key] = nil
+                    s.ends[key] = nil
+                    s.failed[key] = nil
                 case .inactive, .pending, .resolved:
                     if case .some(.some(let id)) = s.ours[key] { expire.append(id) }
                     s.ours[key] = nil
                     s.remote[key] = nil
+                    s.ends[key] = nil
+                    s.failed[key] = nil
                 }
             }
             for (key, id) in s.ours where !present.contains(key) {
                 if let id { expire.append(id) }
                 s.ours[key] = nil
+                s.ends[key] = nil
             }
             let due = acknowledge != nil && (s.lastSilencePoll.map { now - $0 >= silencePoll } ?? true)
             if due { s.lastSilencePoll = now }
@@ -249,11 +271,18 @@ public final class AlertmanagerNotifier: Sendable {
                     let object = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] {
                     id = object["silenceID"] as? String
                 }
+                let extended = silence.id != nil
                 self.state.withLock { s in
-                    // Failed: forget it, so that the next round tries again while the alert stays acknowledged.
-                    if case .some(.none) = s.ours[key] { s.ours[key] = id.map { .some($0) } ?? nil }
+                    if extended {
+                        // Alertmanager may answer an update with a new id.
+                        if let id, case .some(.some) = s.ours[key] { s.ours[key] = .some(id) }
+                    } else if case .some(.none) = s.ours[key] {
+                        // Failed: forget it; the next try comes `resendInterval` later while it stays acknowledged.
+                        s.ours[key] = id.map { .some($0) } ?? nil
+                        if id == nil { s.failed[key] = self.clock() }
+                    }
                 }
-                if let id, let note = self.note {
+                if !extended, let id, let note = self.note {
                     note(key.rule, key.labels, (previousNote.map { "\($0) · " } ?? "") + "Alertmanager silence \(id)")
                 }
             }

@@ -37,14 +37,21 @@ public final class EngineHost: Sendable {
         public var actor: String
         /// Wall-clock seconds a replay tick may spend feeding before virtual time waits for the feeding.
         public var tickBudget: Double
+        /// At most this share of the host's time goes to rebuilding snapshots for new input (`whenChanged`):
+        /// after a rebuild that took `d` seconds, the next one for new input waits `d / snapshotShare - d`
+        /// (the display then refreshes every `max(interval, d / snapshotShare)`). A large window makes a
+        /// rebuild cost a good part of a second; without this, reading a long log from its start alternated
+        /// one batch with one rebuild (3M lines: 399 s, see BENCHMARKS.md). Commands still rebuild at once.
+        public var snapshotShare: Double
 
         public init(interval: Double = 0.25, publishing: Publishing = .whenChanged(maxAge: 5), exactKSPValues: Bool = false,
-                    actor: String, tickBudget: Double = 0.08) {
+                    actor: String, tickBudget: Double = 0.08, snapshotShare: Double = 0.25) {
             self.interval = interval
             self.publishing = publishing
             self.exactKSPValues = exactKSPValues
             self.actor = actor
             self.tickBudget = tickBudget
+            self.snapshotShare = min(1, max(0.01, snapshotShare))
         }
     }
 
@@ -307,12 +314,19 @@ public final class EngineHost: Sendable {
         let key = c.changeKey
         var rebuild = c.stateChanged || key != c.lastKey
         switch options.publishing {
-        case .everyTick: rebuild = true
-        case .whenChanged(let maxAge): if wall - c.lastSnapshotWall >= maxAge { rebuild = true }
+        case .everyTick:
+            rebuild = true
+        case .whenChanged(let maxAge):
+            if wall - c.lastSnapshotWall >= maxAge { rebuild = true }
+            // New input waits for the snapshot budget; a command's effect does not.
+            if rebuild, !c.stateChanged, clock.monotonic() < c.nextRebuild { rebuild = false }
         }
         if rebuild {
+            let started = clock.monotonic()
             c.snapshot = c.state.snapshot(extraMetrics: selfMetrics.sample(wall: wall), now: wall,
                                           exactKSPValues: options.exactKSPValues)
+            let ended = clock.monotonic()
+            c.nextRebuild = ended + (ended - started) * (1 / options.snapshotShare - 1)
             c.snapshotGeneration += 1
             c.lastKey = key
             c.lastSnapshotWall = wall
@@ -349,6 +363,8 @@ extension EngineHost {
         var stateChanged = true
         var lastKey: [Int] = []
         var lastSnapshotWall = -Double.infinity
+        /// Monotonic time before which new input does not rebuild the snapshot (`Options.snapshotShare`).
+        var nextRebuild = -Double.infinity
         var snapshot: Snapshot
         var snapshotGeneration = 0
         var generation = 0

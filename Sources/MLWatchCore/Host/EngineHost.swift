@@ -1,5 +1,9 @@
 import Dispatch
+import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one owner of a running engine, live or replay: it keeps the `MonitorState` (live) or the
 /// `ReplayEngine` (replay) on its serial queue, applies there the tailer's batches and every command
@@ -10,8 +14,8 @@ import Synchronization
 /// The locking rule: everything mutable is confined to `queue`; the only lock is the one around the
 /// published value, held for a copy. Nothing a reader does waits for ingest or for a command: `send`
 /// returns at once, and the command's outcome comes back in a later publication (`messages`). A config
-/// reload reads the config and the reference log on a worker thread (progress in `activity`) and only
-/// the swap of the rules runs on the queue.
+/// reload reads the config and the reference log on a thread of its own, at a lower priority (progress
+/// in `activity`), and only the swap of the rules runs on the queue.
 ///
 /// One timer drives the host: every `Options.interval` it feeds a replay what is due and publishes when
 /// something changed (live: new input, alert changes, or `maxAge` for the monitor's own RSS/CPU). Every
@@ -68,8 +72,6 @@ public final class EngineHost: Sendable {
     public static let recentLimit = 64
 
     private let queue = DispatchQueue(label: "mlwatch.host", qos: .userInitiated)
-    /// Where long commands (a reload's reading of the config and the reference) run.
-    private let worker = DispatchQueue(label: "mlwatch.host.worker", qos: .userInitiated)
     /// Everything mutable; touched only on `queue`.
     private nonisolated(unsafe) let confined: Confined
     private let current: Mutex<Published>
@@ -120,6 +122,10 @@ public final class EngineHost: Sendable {
     /// processed, so that a checkpoint the tailer writes afterwards covers exactly the lines processed.
     /// (The tailer may wait here; a reader of `published` never does.)
     public func ingest(_ batch: LineBatch) {
+        // The tailer's thread (which runs this block) reads and ingests at nice +5, so that a long backlog
+        // never starves the UI thread on a busy machine (Linux: the nice value is per thread; one syscall
+        // per batch of up to a few thousand lines).
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
         queue.sync {
             guard case .live(let state) = confined.source else { return }
             state.ingest(batch)
@@ -164,12 +170,12 @@ public final class EngineHost: Sendable {
     /// For tests and shutdown only.
     public func waitUntilIdle() {
         while true {
-            worker.sync {}
             let busy = queue.sync { () -> Bool in
                 publish()
                 return confined.reloading
             }
             if !busy { return }
+            usleep(1000)
         }
     }
 
@@ -247,7 +253,10 @@ public final class EngineHost: Sendable {
         c.reloading = true
         c.activity = "reloading the config"
         let clock = self.clock
-        worker.async {
+        // A thread of its own at a lower priority (nice +10: on Linux the nice value is per thread), so
+        // that reading a large reference never competes with the UI thread or ingest on a busy machine.
+        let thread = Thread {
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             var lastShown = -Double.infinity
             let result = reloader.prepare { text in
                 // At most ten updates a second reach the queue, whatever the reloader reports.
@@ -258,6 +267,8 @@ public final class EngineHost: Sendable {
             }
             self.queue.async { self.finishReload(result) }
         }
+        thread.name = "mlwatch.reload"
+        thread.start()
     }
 
     private func showProgress(_ text: String) {

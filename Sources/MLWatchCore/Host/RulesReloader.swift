@@ -1,6 +1,6 @@
 /// Prepares new alert rules for a running engine (`r` in the dashboard, SIGHUP): reads the config file
 /// and, when adaptive rules need it, learns from the reference log. `EngineHost` calls `prepare` on a
-/// worker thread, never on its own queue or the UI thread, and one at a time; it then applies the result
+/// thread of its own (never its queue or the UI thread), one at a time; it then applies the result
 /// on its queue (restoring the alerts' state from the journal right before the swap).
 public protocol RulesReloader: Sendable {
     /// - Parameter progress: call with a short description of the work under way ("reading the

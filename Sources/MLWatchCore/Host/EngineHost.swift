@@ -45,7 +45,7 @@ public final class EngineHost: Sendable {
         /// after a rebuild that took `d` seconds, the next one for new input waits `d / snapshotShare - d`
         /// (the display then refreshes every `max(interval, d / snapshotShare)`). A large window makes a
         /// rebuild cost a good part of a second; without this, reading a long log from its start alternated
-        /// one batch with one rebuild (3M lines: 399 s, see BENCHMARKS.md). Commands still rebuild at once.
+        /// one batch with one rebuild (BENCHMARKS.md, `ui-load`). Commands still rebuild at once.
         public var snapshotShare: Double
 
         public init(interval: Double = 0.25, publishing: Publishing = .whenChanged(maxAge: 5), exactKSPValues: Bool = false,

@@ -57,7 +57,13 @@ struct DashboardRunner {
             Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
-        tailer.start { batch in host.ingest(batch) }
+        tailer.start { batch in
+            // The tailer's thread reads and ingests (the host runs the batch on the caller's thread) at
+            // nice +5, so that a long backlog never takes the CPU from the UI thread on a busy machine
+            // (Linux: the nice value is per thread; one syscall per batch). See BENCHMARKS.md, ui-load.
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
+            host.ingest(batch)
+        }
         host.start()
         for warning in tailer.warnings { host.notice(warning, isError: true) }
         var state = DashboardState()

@@ -122,10 +122,6 @@ public final class EngineHost: Sendable {
     /// processed, so that a checkpoint the tailer writes afterwards covers exactly the lines processed.
     /// (The tailer may wait here; a reader of `published` never does.)
     public func ingest(_ batch: LineBatch) {
-        // The tailer's thread (which runs this block) reads and ingests at nice +5, so that a long backlog
-        // never starves the UI thread on a busy machine (Linux: the nice value is per thread; one syscall
-        // per batch of up to a few thousand lines).
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
         queue.sync {
             guard case .live(let state) = confined.source else { return }
             state.ingest(batch)

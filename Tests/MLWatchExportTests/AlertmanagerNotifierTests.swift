@@ -150,4 +150,19 @@ import Testing
         #expect(attempts() == 2)
         #expect(delivery.drainErrors().contains { $0.contains("HTTP 503") })
     }
+
+    @Test func unreadableSilencesAreReportedNotApplied() throws {
+        let server = try LoopbackHTTPServer(.answer(200, "<html>not the API</html>"))
+        defer { server.close() }
+        let delivery = HTTPDeliveryQueue()
+        let acks = Mutex(0)
+        let s = snapshot([.firing])
+        let n = AlertmanagerNotifier(base: URL(string: server.url)!, delivery: delivery, rules: [], latest: { s },
+                                     acknowledge: { _, _, _, _ in acks.withLock { $0 += 1 } })
+        n.sync()
+        #expect(delivery.waitUntilIdle(seconds: 5))
+        #expect(server.received.contains { $0.head.hasPrefix("GET /api/v2/silences ") })
+        #expect(delivery.drainErrors().contains { $0.contains("silences could not be read") })
+        #expect(acks.withLock { $0 } == 0)
+    }
 }

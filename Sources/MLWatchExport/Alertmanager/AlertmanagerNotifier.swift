@@ -189,6 +189,8 @@ public final class AlertmanagerNotifier: Sendable {
         var comment: String
     }
 
+    static let maxSilencesBytes = 4 << 20
+
     /// The matchers of an alert's silence: `alertname` and the alert's labels, all equalities.
     static func matchers(rule: String, labels: Labels) -> [Silence.Matcher] {
         [Silence.Matcher(name: "alertname", value: rule, isRegex: false, isEqual: true)]
@@ -294,11 +296,15 @@ public final class AlertmanagerNotifier: Sendable {
         }
         guard pollDue, let acknowledge else { return }
         let firing = snapshot.alerts.filter { $0.state == .firing }
+        // Silences of a busy Alertmanager run long: this read may take up to 4 MiB (posts read 64 KiB).
         delivery.enqueue(method: "GET", url: base.appendingPathComponent("api/v2/silences"), target: "alertmanager",
-                         what: "alertmanager: reading silences") { [weak self] result in
-            guard let self, case .success(let r) = result, (200..<300).contains(r.status),
-                let silences = try? JSONDecoder().decode([Silence].self, from: Data(r.body))
-            else { return }
+                         what: "alertmanager: reading silences", maxResponseBytes: Self.maxSilencesBytes) { [weak self] result in
+            guard let self, case .success(let r) = result, (200..<300).contains(r.status) else { return }
+            guard !r.truncated, let silences = try? JSONDecoder().decode([Silence].self, from: Data(r.body)) else {
+                self.delivery.fail(target: "alertmanager", "alertmanager: the silences could not be read "
+                    + (r.truncated ? "(more than \(Self.maxSilencesBytes / 1_048_576) MiB)" : "(not the v2 API's JSON)"))
+                return
+            }
             let applied: [(AlertKey, String, String)] = self.state.withLock { s in
                 let ourIDs = Set(s.ours.values.compactMap { $0 })
                 var out: [(AlertKey, String, String)] = []  // (alert, author, note)

@@ -66,7 +66,9 @@ public final class BoundedHTTPClient: Sendable {
     }
 
     /// One request; blocks until the answer, the deadline, or `cancel()`.
-    public func send(method: String, url: URL, headers: [(String, String)] = [], body: [UInt8] = []) -> Result<Response, Failure> {
+    /// - Parameter maxResponseBytes: this request's bound on the body read (default: the client's).
+    public func send(method: String, url: URL, headers: [(String, String)] = [], body: [UInt8] = [],
+                     maxResponseBytes: Int? = nil) -> Result<Response, Failure> {
         if let problem = Self.check(url) { return .failure(problem) }
         let host = url.host!.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let port = url.port ?? 80
@@ -104,7 +106,7 @@ public final class BoundedHTTPClient: Sendable {
             sent += n
         }
         out = []
-        var parser = ResponseParser(limit: maxResponseBytes)
+        var parser = ResponseParser(limit: maxResponseBytes ?? self.maxResponseBytes)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while !parser.isDone {
             switch wait(fd, events: Int16(POLLIN), deadline: deadline) {

@@ -31,7 +31,7 @@ public final class HTTPDeliveryQueue: Sendable {
     /// - Parameter report: keep failures for `drainErrors()` (false when the caller reports them itself;
     ///   they are counted either way).
     public func enqueue(method: String, url: URL, headers: [(String, String)] = [], body: [UInt8] = [],
-                        target: String, what: String, report: Bool = true,
+                        target: String, what: String, report: Bool = true, maxResponseBytes: Int? = nil,
                         completion: @escaping @Sendable (Result<BoundedHTTPClient.Response, BoundedHTTPClient.Failure>) -> Void = { _ in })
         -> Bool
     {
@@ -43,7 +43,7 @@ public final class HTTPDeliveryQueue: Sendable {
         waiting.add(1, ordering: .acquiringAndReleasing)
         let client = self.client
         queue.async {
-            let result = client.send(method: method, url: url, headers: headers, body: body)
+            let result = client.send(method: method, url: url, headers: headers, body: body, maxResponseBytes: maxResponseBytes)
             switch result {
             case .success(let r) where !(200..<300).contains(r.status):
                 self.fail(target: target, "\(what): HTTP \(r.status)\(Self.reason(r.body))", report: report)

@@ -91,6 +91,14 @@ import Testing
         let text = PrometheusExporter().text(of: state.snapshot(now: 0))
         #expect(samples(text, "mlwatch_alert")
             == [#"mlwatch_alert{alertname="Errors",model="m",severity="critical",state="firing",version="v1"} 1.0"#])
+        // Its value and since when it fires, for the fleet dashboard's Alerts panel; the newest event time
+        // for the Instances view's lag.
+        let alert = try #require(state.snapshot(now: 0).alerts.first)
+        #expect(samples(text, "mlwatch_alert_value")
+            == [#"mlwatch_alert_value{alertname="Errors",model="m",severity="critical",state="firing",version="v1"} \#(alert.value)"#])
+        #expect(samples(text, "mlwatch_alert_active_since_timestamp_seconds")
+            == [#"mlwatch_alert_active_since_timestamp_seconds{alertname="Errors",model="m",severity="critical",state="firing",version="v1"} \#(alert.firedAt!)"#])
+        #expect(samples(text, "mlwatch_last_event_timestamp_seconds") == ["mlwatch_last_event_timestamp_seconds \(state.newestEventTime!)"])
     }
 
     @Test func hostileNamesStayInLabelValues() {

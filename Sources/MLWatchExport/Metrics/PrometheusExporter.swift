@@ -165,8 +165,17 @@ struct ExpositionPlan {
             alerts += 1
             var labels = a.labels.pairs.filter { !["alertname", "severity", "state"].contains($0.key) }.map { ($0.key, $0.value) }
             labels += [("alertname", a.rule), ("severity", a.severity.rawValue), ("state", state)]
-            let key = SeriesKey("mlwatch_alert", LabelSanitizer.pairs(labels))
-            gauges[key] = (ExpositionPlan.alertHelp, 1)
+            let pairs = LabelSanitizer.pairs(labels)
+            gauges[SeriesKey("mlwatch_alert", pairs)] = (ExpositionPlan.alertHelp, 1)
+            // What the fleet dashboard shows of an alert besides its state: its value and since when.
+            if a.value.isFinite { gauges[SeriesKey("mlwatch_alert_value", pairs)] = (ExpositionPlan.alertValueHelp, a.value) }
+            if let since = a.firedAt ?? a.activeSince {
+                gauges[SeriesKey("mlwatch_alert_active_since_timestamp_seconds", pairs)] = (ExpositionPlan.alertSinceHelp, since)
+            }
+        }
+        if let newest = snapshot.newestEventTime {
+            // The instance's lag on the fleet dashboard: time() minus this.
+            gauges[SeriesKey("mlwatch_last_event_timestamp_seconds", [])] = (ExpositionPlan.lastEventHelp, newest)
         }
 
         // Cumulative counters.
@@ -201,6 +210,9 @@ struct ExpositionPlan {
     static let windowValuesHelp =
         "Current-window values in a fleet drift bin (upper edge upper, or category category)."
     static let alertHelp = "1 per active alert (state pending, firing, acknowledged or snoozed)."
+    static let alertValueHelp = "The value of an active alert's expression, in the rule's units (labels of mlwatch_alert)."
+    static let alertSinceHelp = "When an active alert started firing, or became pending (event time, Unix seconds)."
+    static let lastEventHelp = "Event time of the newest event read (Unix seconds)."
     static let droppedHelp = "Series left out of this scrape by the cardinality limits."
 }
 

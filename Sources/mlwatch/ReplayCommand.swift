@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLWatchCore
+import MLWatchExport
 
 /// `mlwatch replay`: the dashboard on recorded logs, driven by a virtual clock taken from the events'
 /// timestamps. The alert timeline is exactly the one `mlwatch check` prints for the same logs and config.
@@ -13,6 +14,9 @@ struct ReplayCommand: ParsableCommand {
             (Shift: 10 minutes), n / N next / previous alert transition, g / G start / end.
             --from and --to take a timestamp (2026-11-22T08:00:00Z, epoch seconds) or an offset from the \
             start of the recording (+30m).
+            With --prometheus URL (no logs): the fleet's past from Prometheus, read with query_range; --from and \
+            --to also take -2h (ago) and now (the default --to; the default --from is an hour before --to), \
+            and --to +30m means 30 minutes after --from.
             """
     )
 
@@ -20,14 +24,20 @@ struct ReplayCommand: ParsableCommand {
     var logs: [String] = []
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup(title: "Fleet (the past of many servers, read from Prometheus)") var fleet: FleetOptions
+
+    @Option(name: .long, help: ArgumentHelp(
+        "With --prometheus: seconds between two frames of the range (default: 15s, coarser beyond 8h).", valueName: "duration"))
+    var step: String?
 
     @Option(name: .long, help: "Speed: 1, 10, 60, any factor, or max.")
     var speed: String = "60"
 
-    @Option(name: .long, help: "Start at this event time (earlier events are fed at once).")
+    // `.unconditional`: `--from -2h` (a fleet replay's "two hours ago") is a value, not a flag.
+    @Option(name: .long, parsing: .unconditional, help: "Start at this event time (earlier events are fed at once).")
     var from: String?
 
-    @Option(name: .long, help: "Stop at this event time (later lines are not replayed).")
+    @Option(name: .long, parsing: .unconditional, help: "Stop at this event time (later lines are not replayed).")
     var to: String?
 
     @Option(name: .long, help: "Colour theme.")
@@ -45,11 +55,59 @@ struct ReplayCommand: ParsableCommand {
         }
         let setup: EngineSetup
         do {
-            setup = try EngineSetup(common: common, logs: logs)
-        } catch {
+            setup = try EngineSetup(common: common, logs: logs, requireLogs: false)
+            if FleetSetup.wanted(fleet, logs: logs, config: setup.config) {
+                return try runFleet(config: setup.config, speed: speed)
+            }
+            guard !setup.logs.isEmpty else { throw SetupError.noLogs }
+            if let flag = [("--match", fleet.match), ("--rate-window", fleet.rateWindow), ("--step", step)].first(where: { $0.1 != nil }) {
+                throw SetupError.badFlag(flag.0, "", "--prometheus URL (it is about a fleet's past)")
+            }
+        } catch let error as SetupError {
             throw fail(error.description)
         }
         try ReplayRunner(setup: setup, speed: speed, from: from, to: to, theme: theme, mouse: mouse, headless: noUI).run()
+    }
+
+    /// `replay --prometheus URL`: the fleet's past from Prometheus.
+    private func runFleet(config: MLWatchConfig, speed: ReplaySpeed) throws {
+        if !logs.isEmpty { throw SetupError.badFlag("--prometheus", fleet.prometheus ?? "", "either logs or --prometheus, not both") }
+        if fleet.refresh != nil { throw SetupError.badFlag("--refresh", "", "watch --prometheus (a replay reads its range once)") }
+        let setup = try FleetSetup(options: fleet, config: config, alertmanager: nil)
+        let now = Date().timeIntervalSince1970
+        var to = now
+        if let text = self.to, !text.hasPrefix("+") {
+            guard let t = FleetReplayRunner.time(text, now: now) else { throw SetupError.badFlag("--to", text, FleetReplayRunner.timeHelp) }
+            to = t
+        }
+        var from = to - 3600
+        if let text = self.from {
+            guard let t = FleetReplayRunner.time(text, now: now) else { throw SetupError.badFlag("--from", text, FleetReplayRunner.timeHelp) }
+            from = t
+        }
+        if let text = self.to, text.hasPrefix("+") {
+            guard let d = DurationText.parse(String(text.dropFirst())) else {
+                throw SetupError.badFlag("--to", text, FleetReplayRunner.timeHelp)
+            }
+            to = from + d
+        }
+        guard to > from else { throw SetupError.badFlag("--to", self.to ?? "now", "a time after --from") }
+        var step = PrometheusReplayHost.defaultStep(from: from, to: to)
+        if let text = self.step {
+            guard let d = DurationText.parse(text), d >= 1, d == d.rounded() else {
+                throw SetupError.badValue("--step", text, "expected whole seconds, at least 1s (e.g. 15s)")
+            }
+            step = d
+        }
+        let points = Int(((to - from) / step).rounded(.down)) + 1
+        guard points <= PrometheusReplayHost.maxPoints else {
+            throw SetupError.badValue("--step", self.step ?? "\(Int(step))s",
+                                      "\(points) points per series; Prometheus answers at most \(PrometheusReplayHost.maxPoints): use a larger step or a shorter range")
+        }
+        let options = PrometheusReplayHost.Options(
+            from: from, to: to, step: step, speed: speed, rateWindow: "\(Int(setup.rateWindow))s", matchers: setup.matchers,
+            drift: config.drift, thresholds: FleetSnapshotBuilder.thresholds(of: config.rules))
+        try FleetReplayRunner(setup: setup, options: options, theme: theme, mouse: mouse).run(headless: noUI)
     }
 
     private func fail(_ message: String) -> ExitCode {

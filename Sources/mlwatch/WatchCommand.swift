@@ -17,6 +17,7 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var live: LiveOptions
+    @OptionGroup(title: "Fleet (a dashboard over many servers, read from Prometheus)") var fleet: FleetOptions
 
     @Flag(name: .long, help: "Print one JSON snapshot per tick instead of the dashboard.")
     var noUI = false
@@ -27,8 +28,16 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let setup: EngineSetup
         do {
-            setup = try EngineSetup(common: common, logs: logs)
-        } catch {
+            setup = try EngineSetup(common: common, logs: logs, requireLogs: false)
+            if FleetSetup.wanted(fleet, logs: logs, config: setup.config) {
+                return try runFleet(config: setup.config)
+            }
+            guard !setup.logs.isEmpty else { throw SetupError.noLogs }
+            if fleet.match != nil || fleet.rateWindow != nil || fleet.refresh != nil {
+                throw SetupError.badFlag(fleet.match != nil ? "--match" : fleet.rateWindow != nil ? "--rate-window" : "--refresh", "",
+                                         "--prometheus URL (it is about the fleet view)")
+            }
+        } catch let error as SetupError {
             Console.error("mlwatch watch: \(error.description)\n")
             throw ExitCode(2)
         }
@@ -41,6 +50,26 @@ struct WatchCommand: ParsableCommand {
         } else {
             try DashboardRunner(setup: setup, live: live, mode: .live, footerHint: nil).run()
         }
+    }
+}
+
+extension WatchCommand {
+    /// `watch --prometheus URL`: the fleet, from Prometheus.
+    private func runFleet(config: MLWatchConfig) throws {
+        if !logs.isEmpty {
+            throw SetupError.badFlag("--prometheus", fleet.prometheus ?? "", "either logs or --prometheus, not both")
+        }
+        try FleetRunner.checkNoLogFlags(live)
+        let setup = try FleetSetup(options: fleet, config: config, alertmanager: live.alertmanager)
+        let refresh = try FleetSetup.refresh(fleet, config: config)
+        let runner = FleetRunner(setup: setup, live: live, refresh: refresh)
+        if noUI {
+            guard let interval = DurationText.parse(emitEvery), interval > 0 else {
+                throw SetupError.badValue("--emit-every", emitEvery, "expected a duration such as 1s")
+            }
+            runner.runHeadless(interval: interval)
+        }
+        try runner.runDashboard()
     }
 }
 

@@ -35,11 +35,13 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var compareBaseline: String?
     /// `fairness: {group_by: …, positive: 1, min_samples: 20}`.
     public var fairness: FairnessOptions?
+    /// `prometheus:` — where the fleet dashboard reads the fleet from.
+    public var prometheus = PrometheusSettings()
 
     /// The top-level keys of the format.
     public static let topLevelKeys = [
         "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "join", "fields",
-        "drift", "notify", "rules", "metrics_listen", "latency_buckets", "compare", "fairness",
+        "drift", "notify", "rules", "metrics_listen", "latency_buckets", "compare", "fairness", "prometheus",
     ]
 
     public init(
@@ -253,6 +255,28 @@ public struct MLWatchConfig: Sendable, Equatable {
                 bounds.append(b)
             }
             config.latencyBuckets = bounds
+        case "prometheus":
+            for (k, v) in try value.mapping(allowed: ["url", "match", "refresh", "rate_window"]) {
+                switch k {
+                case "url":
+                    let url = try v.string()
+                    guard url.lowercased().hasPrefix("http://") else {
+                        throw v.invalid("expected Prometheus' base URL, e.g. http://prometheus:9090 (http only)")
+                    }
+                    config.prometheus.url = url
+                case "match": config.prometheus.match = try v.string()
+                case "refresh":
+                    let d = try v.duration()
+                    guard d >= 0.5, d <= 3600 else { throw v.invalid("expected a refresh interval from 500ms to 1h") }
+                    config.prometheus.refresh = d
+                default:
+                    let d = try v.duration()
+                    guard d >= 1, d <= 86_400, d == d.rounded() else {
+                        throw v.invalid("expected a rate window of whole seconds from 1s to 1d (at least twice the scrape interval)")
+                    }
+                    config.prometheus.rateWindow = d
+                }
+            }
         default: break
         }
     }

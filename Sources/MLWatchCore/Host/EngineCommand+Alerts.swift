@@ -32,7 +32,7 @@ extension EngineCommand {
                 try state.rules!.overrideThreshold(rule: rule, value: value, actor: actor, reason: reason, at: now)
                 let what = value.map { "set to \(Self.plain($0))" } ?? "override cleared"
                 text = "Threshold of \(rule) \(what) (journaled; applies from the next evaluation)"
-            case .reloadConfig, .replay:
+            case .reloadConfig, .replay, .scope:
                 return ("not an alert command", true)
             }
         } catch {

@@ -16,6 +16,9 @@ public enum EngineCommand: Sendable, Hashable {
     case reloadConfig
     /// A replay control (ignored, with a message, by a live host).
     case replay(ReplayControl)
+    /// Narrows every panel to one instance of a fleet (`host:port`), or back to the whole fleet (nil).
+    /// Only a fleet host has instances; an engine on logs answers with a message.
+    case scope(instance: String?)
 }
 
 /// A command from the replay keys.

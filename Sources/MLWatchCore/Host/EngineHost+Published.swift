@@ -22,9 +22,15 @@ extension EngineHost {
         /// The newest messages (command outcomes, notifier errors), oldest first, at most
         /// `EngineHost.recentLimit`.
         public var messages: [HostMessage]
+        /// How a remote source (a fleet's Prometheus) is answering: whether the data shown are stale, and
+        /// why. Nil for an engine on logs.
+        public var connection: ConnectionStatus?
+        /// Past values for the sparklines (a fleet dashboard reads them from Prometheus); nil when none.
+        public var backfill: HistoryBackfill?
 
         public init(generation: Int = 0, snapshot: Snapshot, snapshotGeneration: Int = 0, notifications: [AlertTransition] = [],
-                    notificationCount: Int = 0, replay: ReplayStatus? = nil, activity: String? = nil, messages: [HostMessage] = []) {
+                    notificationCount: Int = 0, replay: ReplayStatus? = nil, activity: String? = nil, messages: [HostMessage] = [],
+                    connection: ConnectionStatus? = nil, backfill: HistoryBackfill? = nil) {
             self.generation = generation
             self.snapshot = snapshot
             self.snapshotGeneration = snapshotGeneration
@@ -33,6 +39,8 @@ extension EngineHost {
             self.replay = replay
             self.activity = activity
             self.messages = messages
+            self.connection = connection
+            self.backfill = backfill
         }
 
         /// The messages with a serial above `serial`, oldest first.

@@ -206,6 +206,8 @@ public final class EngineHost: Sendable {
             control.apply(to: engine, wall: clock.monotonic()) { self.say($0) }
         case .reloadConfig:
             startReload()
+        case .scope:
+            say("instances belong to a fleet: start with --prometheus URL to see them", isError: true)
         case .acknowledge, .acknowledgeForPeer, .snooze, .addNote, .undo, .overrideThreshold:
             let (text, isError) = command.applyAlertCommand(to: c.state, actor: options.actor)
             say(text, isError: isError)

@@ -65,6 +65,8 @@ public struct Snapshot: Sendable {
     public var warnings: [MonitorWarning] = []
     /// How the window's groups and features fit their caps (a capped window is not complete).
     public var cardinality = Cardinality()
+    /// A fleet read from Prometheus: its source, scope and instances (nil for a dashboard on logs).
+    public var fleet: FleetInfo?
 
     public init(
         sources: [String] = [], mode: SourceMode = .live, events: Int = 0, late: Int = 0,

@@ -3,9 +3,11 @@
 /// `{"events":N,"late":N,"malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
 ///   "newest_event":TS,"cardinality":{"max_groups":N,"groups":N,"overflow_groups":N,…},
 ///   "warnings":[{"topic":…,"message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
-///   "alerts":[transition…],"active_alerts":[…]}`
+///   "alerts":[transition…],"active_alerts":[…]}`, plus for a fleet read from Prometheus
+/// `"fleet":{"source":…,"scope":…,"alert_source":…,"instances":[…],"notes":[…]}` and
+/// `"connection":{"target":…,"problem":…,"last_success":TS,"data_time":TS}`.
 public enum SnapshotJSON {
-    public static func encode(_ s: Snapshot) -> String {
+    public static func encode(_ s: Snapshot, connection: ConnectionStatus? = nil) -> String {
         var w = JSONWriter()
         w.raw("{\"events\":")
         w.number(s.events)
@@ -99,8 +101,59 @@ public enum SnapshotJSON {
             w.string(a.summary)
             w.raw("}")
         }
-        w.raw("]}")
+        w.raw("]")
+        if let fleet = s.fleet { self.fleet(fleet, into: &w) }
+        if let c = connection {
+            w.raw(",\"connection\":{\"target\":")
+            w.string(c.target)
+            w.raw(",\"problem\":")
+            if let p = c.problem { w.string(p) } else { w.raw("null") }
+            w.raw(",\"last_success\":")
+            w.timestamp(c.lastSuccess)
+            w.raw(",\"data_time\":")
+            w.timestamp(c.dataTime)
+            w.raw("}")
+        }
+        w.raw("}")
         return w.text
+    }
+
+    private static func fleet(_ f: FleetInfo, into w: inout JSONWriter) {
+        w.raw(",\"fleet\":{\"source\":")
+        w.string(f.source)
+        w.raw(",\"scope\":")
+        if let scope = f.scope { w.string(scope) } else { w.raw("null") }
+        w.raw(",\"alert_source\":")
+        w.string(f.alertSource)
+        w.raw(",\"instances\":[")
+        for (i, x) in f.instances.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"instance\":")
+            w.string(x.instance)
+            w.raw(",\"job\":")
+            w.string(x.job)
+            w.raw(",\"up\":" + (x.up ? "true" : "false"))
+            w.raw(",\"scrape_age\":")
+            w.optionalNumber(x.scrapeAge)
+            w.raw(",\"events_per_second\":")
+            w.optionalNumber(x.eventsPerSecond)
+            w.raw(",\"error_rate\":")
+            w.optionalNumber(x.errorRate)
+            w.raw(",\"lag\":")
+            w.optionalNumber(x.lag)
+            w.raw(",\"firing\":[")
+            for (j, name) in x.firing.enumerated() {
+                if j > 0 { w.raw(",") }
+                w.string(name)
+            }
+            w.raw("]}")
+        }
+        w.raw("],\"notes\":[")
+        for (i, n) in f.notes.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(n)
+        }
+        w.raw("]}")
     }
 
     /// One alert transition as a JSON object (also the journal's JSON line format).

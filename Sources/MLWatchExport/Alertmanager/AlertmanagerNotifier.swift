@@ -177,6 +177,8 @@ public final class AlertmanagerNotifier: Sendable {
         var createdBy: String
         var comment: String
         var status: Status
+        /// When it ends (RFC 3339; the fleet dashboard shows a snooze's end).
+        var endsAt: String?
     }
 
     /// The body of `POST /api/v2/silences`.

@@ -9,6 +9,10 @@ public enum DashboardKeys {
     /// The context of the replay controls: bound, and listed in the help, only during a replay.
     public static let replayContext = "Replay"
 
+    /// The context of the fleet keys: bound, and listed in the help, only on a dashboard over a fleet
+    /// (`mlwatch watch --prometheus`).
+    public static let fleetContext = "Fleet"
+
     /// The context of the mouse entries.
     public static let mouseContext = "Mouse"
 
@@ -52,6 +56,7 @@ public enum DashboardKeys {
         KeyBinding([.char("s")], .openSnoozeMenu, help: "Snooze: 15m 1h 4h 24h or typed", context: "Alerts"),
         KeyBinding([.char("u")], .undo, help: "Undo the ack or snooze", context: "Alerts"),
         KeyBinding([.char("e")], .editThreshold, help: "Edit the threshold (journaled)", context: "Alerts"),
+        KeyBinding([.char("i")], .toggleInstances, help: "Instances (Enter narrows)", context: fleetContext),
         KeyBinding([.char(" ")], .replay(.togglePause), keyDescription: "Space", help: "Pause / resume the replay",
                    context: replayContext),
         KeyBinding([.init(.char("+"), .replay(.faster)), .init(.char("="), .replay(.faster)), .init(.char("-"), .replay(.slower)),

@@ -35,6 +35,8 @@ public struct DashboardRenderer {
             FeatureDetailView(context: context(true), feature: f).render(into: &buffer, area: body)
         } else if let key = state.detailAlert {
             AlertDetailView(context: context(true), key: key).render(into: &buffer, area: body)
+        } else if state.instancesVisible, snapshot.fleet != nil {
+            InstancesView(context: context(true), now: now).render(into: &buffer, area: body)
         } else if let view = state.comparisonView {
             switch view {
             case .versions: VersionsView(context: context(true)).render(into: &buffer, area: body)
@@ -73,7 +75,8 @@ public struct DashboardRenderer {
         drawn.tabs = tabHits
         if state.helpVisible {
             // Replay keys only where they work: a live session's help is shorter and fits 80×24.
-            let hidden: Set<String> = snapshot.mode == .replay ? [] : [DashboardKeys.replayContext]
+            var hidden: Set<String> = snapshot.mode == .replay ? [] : [DashboardKeys.replayContext]
+            if snapshot.fleet == nil { hidden.insert(DashboardKeys.fleetContext) }
             drawn.helpScrollLimit = HelpOverlay(theme: theme, keyMap: keyMap, hiddenContexts: hidden, scroll: state.helpScroll)
                 .render(into: &buffer, area: buffer.bounds)
         }

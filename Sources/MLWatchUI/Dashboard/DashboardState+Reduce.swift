@@ -34,12 +34,18 @@ extension DashboardState {
             seen.rebuilds = r.rebuilds
             history.truncate(after: r.virtualTime)
         }
+        if let backfill = p.backfill, backfill.serial != seen.backfillSerial {
+            // Sparklines of a fleet start from what Prometheus kept (and start over for another instance).
+            seen.backfillSerial = backfill.serial
+            history.replace(with: backfill)
+        }
         if p.snapshotGeneration != seen.snapshotGeneration {
             seen.snapshotGeneration = p.snapshotGeneration
             observe(p.snapshot)
         }
         replay = p.replay
         activity = p.activity
+        connection = p.connection
         if let newest = p.messages(after: seen.messageSerial).last {
             message = newest.text
         }
@@ -61,7 +67,9 @@ extension DashboardState {
         case .normal:
             var contexts = [KeyMap.globalContext]
             if isReplay { contexts.insert(DashboardKeys.replayContext, at: 0) }
-            contexts.insert(focus.title, at: 0)
+            if isFleet { contexts.insert(DashboardKeys.fleetContext, at: 0) }
+            // The Instances view takes the keys of the panel under it.
+            if !instancesVisible { contexts.insert(focus.title, at: 0) }
             guard let action = map.action(for: key, in: contexts) else { return [] }
             return perform(action)
         case .help(let scroll):
@@ -91,10 +99,36 @@ extension DashboardState {
         case .focusNext: moveFocus(focus.next)
         case .focusPrevious: moveFocus(focus.previous)
         case .focus(let panel): moveFocus(panel)
+        case .moveSelection(let delta) where instancesVisible: moveInstanceSelection(delta, snapshot)
         case .moveSelection(let delta): moveSelection(delta, snapshot)
+        case .selectFirst where instancesVisible: instanceSelection = 0
         case .selectFirst: selection[focus] = 0
+        case .selectLast where instancesVisible: moveInstanceSelection(Int.max / 2, snapshot)
         case .selectLast: moveSelection(Int.max / 2, snapshot)
+        case .open where instancesVisible:
+            let list = snapshot.fleet?.instances ?? []
+            guard !list.isEmpty else { break }
+            let chosen = list[min(instanceSelection, list.count - 1)].instance
+            instancesVisible = false
+            guard chosen != scope else { break }
+            message = "Narrowing every panel to \(chosen)"
+            return [.send(.scope(instance: chosen))]
         case .open: enter(snapshot)
+        case .toggleInstances:
+            instancesVisible.toggle()
+            if instancesVisible {
+                comparisonView = nil
+                detailFeature = nil
+                detailAlert = nil
+                // The row of the instance in view, if narrowed.
+                instanceSelection = snapshot.fleet?.instances.firstIndex { $0.instance == scope } ?? 0
+            }
+        case .back where instancesVisible:
+            instancesVisible = false
+        case .back where comparisonView == nil && detailFeature == nil && detailAlert == nil && !zoomed && scope != nil:
+            // Back from one instance to the whole fleet.
+            message = "Back to the whole fleet"
+            return [.send(.scope(instance: nil))]
         case .back:
             if comparisonView != nil { comparisonView = nil }
             else if detailFeature != nil { detailFeature = nil }
@@ -115,6 +149,7 @@ extension DashboardState {
             message = "Sorted by \(sort.rawValue)"
         case .openComparison(let view):
             comparisonView = comparisonView == view ? nil : view
+            instancesVisible = false
             detailFeature = nil
             detailAlert = nil
         case .cycleTheme:
@@ -159,6 +194,7 @@ extension DashboardState {
     }
 
     private mutating func moveFocus(_ panel: PanelID) {
+        instancesVisible = false
         if panel != focus {
             detailFeature = nil
             detailAlert = nil
@@ -191,7 +227,7 @@ extension DashboardState {
     }
 
     private mutating func handlePanelMouse(x: Int, y: Int, button: MouseButton, _ snapshot: Snapshot) {
-        guard detailFeature == nil, detailAlert == nil, comparisonView == nil, let layout = lastLayout, let panel = layout.panel(atX: x, y: y) else { return }
+        guard detailFeature == nil, detailAlert == nil, comparisonView == nil, !instancesVisible, let layout = lastLayout, let panel = layout.panel(atX: x, y: y) else { return }
         let wasFocused = panel == focus
         moveFocus(panel)
         switch button {
@@ -224,6 +260,11 @@ extension DashboardState {
         case .software, .output:
             return nil
         }
+    }
+
+    private mutating func moveInstanceSelection(_ delta: Int, _ snapshot: Snapshot) {
+        let count = snapshot.fleet?.instances.count ?? 0
+        instanceSelection = count == 0 ? 0 : max(0, min(count - 1, instanceSelection + delta))
     }
 
     private mutating func moveSelection(_ delta: Int, _ snapshot: Snapshot) {

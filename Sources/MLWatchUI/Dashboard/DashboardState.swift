@@ -16,6 +16,9 @@ public struct DashboardState: Sendable {
     public var detailAlert: AlertKey?
     /// The versions or fairness view, when open (from the Output panel).
     public var comparisonView: ComparisonView?
+    /// Whether the Instances view of a fleet is open (`i`), and its selected row.
+    public var instancesVisible = false
+    public var instanceSelection = 0
     /// Who gets the keys (the panels, the help overlay, a menu or a prompt).
     public var mode: InputMode = .normal
     /// The newest snapshot the host published.
@@ -35,6 +38,8 @@ public struct DashboardState: Sendable {
     public var replay: ReplayStatus?
     /// A long command under way (a config reload reading its reference), shown in the footer.
     public var activity: String?
+    /// How a fleet's Prometheus is answering (nil on logs): the header marks stale data and says why.
+    public var connection: ConnectionStatus?
     /// A hint shown in the footer (e.g. how to point mlwatch at real logs).
     public var footerHint: String?
     /// Whether a critical alert that starts firing rings the bell.
@@ -55,6 +60,7 @@ public struct DashboardState: Sendable {
         public var messageSerial = 0
         public var notificationCount = 0
         public var rebuilds = 0
+        public var backfillSerial = 0
 
         public init() {}
     }
@@ -129,6 +135,12 @@ public struct DashboardState: Sendable {
 
     /// Whether the dashboard shows a replay (its controls are bound).
     public var isReplay: Bool { replay != nil }
+
+    /// Whether the dashboard shows a fleet read from Prometheus (its keys are bound).
+    public var isFleet: Bool { live.fleet != nil }
+
+    /// The instance the panels are narrowed to (nil: the whole fleet, or not a fleet).
+    public var scope: String? { live.fleet?.scope }
 
     /// The snapshot to draw: the frozen one while paused.
     public func visible(_ live: Snapshot) -> Snapshot { frozen ?? live }

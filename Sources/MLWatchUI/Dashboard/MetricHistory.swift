@@ -53,6 +53,17 @@ public struct MetricHistory: Sendable {
         }
     }
 
+    /// Replaces every series with `backfill`'s (the newest `capacity` points of each): what was recorded
+    /// before belongs to data no longer shown (a fleet dashboard narrowed to another instance).
+    public mutating func replace(with backfill: HistoryBackfill) {
+        rings.removeAll()
+        for s in backfill.series {
+            let n = min(s.times.count, s.values.count)
+            let from = max(0, n - capacity)
+            rings[MetricHistory.key(s.name, s.labels)] = Series(times: Array(s.times[from..<n]), values: Array(s.values[from..<n]))
+        }
+    }
+
     /// Oldest-first values of one series (empty when never seen).
     public func values(_ name: String, _ labels: Labels) -> [Double] {
         rings[MetricHistory.key(name, labels)]?.values ?? []

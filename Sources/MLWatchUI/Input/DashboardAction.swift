@@ -30,6 +30,8 @@ public enum DashboardAction: Hashable, Sendable {
     case undo
     case editThreshold
     case replay(ReplayControl)
+    /// Open (or close) the Instances view of a fleet; Enter there narrows every panel to one instance.
+    case toggleInstances
     // The help overlay.
     case closeHelp
     case scrollHelp(Int)

@@ -27,7 +27,12 @@ struct FooterView {
             text = " " + message
         } else {
             var hints: [Hint]
-            if state.focus == .alerts {
+            if state.instancesVisible {
+                hints = [
+                    Hint(text: "↑↓ move", rank: 8), Hint(text: "Enter narrow the panels to it", rank: 9), Hint(text: "Esc back", rank: 9),
+                    Hint(text: "? help", rank: 10), Hint(text: "q quit", rank: 10),
+                ]
+            } else if state.focus == .alerts {
                 hints = [
                     Hint(text: "a ack", rank: 9), Hint(text: "A ack+note", rank: 6), Hint(text: "s snooze", rank: 8),
                     Hint(text: "u undo", rank: 7), Hint(text: "e threshold", rank: 5), Hint(text: "Enter history", rank: 4),
@@ -40,6 +45,10 @@ struct FooterView {
                 ]
                 if state.focus == .input { hints.append(Hint(text: "s sort", rank: 6)) }
                 hints += [Hint(text: "p pause", rank: 3), Hint(text: "m model", rank: 2), Hint(text: "T theme", rank: 1)]
+            }
+            if state.isFleet, !state.instancesVisible {
+                hints.insert(Hint(text: "i instances", rank: 9), at: min(2, hints.count))
+                if state.scope != nil { hints.insert(Hint(text: "Esc fleet", rank: 9), at: min(3, hints.count)) }
             }
             // The hint (e.g. how to point the demo at real logs) matters more than the key list.
             let prefix = state.footerHint.map { " " + $0 + "  │" } ?? ""

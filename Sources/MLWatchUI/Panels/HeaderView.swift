@@ -30,7 +30,8 @@ struct HeaderView {
         let s = c.snapshot
         buffer.fill(area, style: theme[.header])
         let twoLines = area.height > 1
-        let mode = c.state.paused ? "PAUSED" : (c.state.modeLabel ?? s.mode.rawValue)
+        let fleetMode = s.fleet != nil && s.mode == .live ? "FLEET" : nil
+        let mode = c.state.paused ? "PAUSED" : (c.state.modeLabel ?? fleetMode ?? s.mode.rawValue)
         let lag = s.newestEventTime.map { max(0, now - $0) }
         let eps = c.value("events_per_second")
 
@@ -44,6 +45,18 @@ struct HeaderView {
                 ? g.pairs.map { "\($0.key) \($0.value)" }.joined(separator: " ")
                 : g.pairs.map(\.value).filter { !$0.isEmpty }.joined(separator: " ")
             left.append(Part(text: " " + PanelContext.clean(groupText, width: 40), style: theme[.header], rank: 8))
+        }
+        if let fleet = s.fleet {
+            // Which part of the fleet the panels show: one instance, or the whole fleet and how much of it is up.
+            let up = fleet.instances.filter(\.up).count
+            let text = fleet.scope.map { "▸ " + PanelContext.clean($0, width: 30) } ?? "fleet \(up)/\(fleet.instances.count) up"
+            let style = fleet.scope != nil || up == fleet.instances.count ? theme[.header].bolded() : theme[.warning]
+            left.append(Part(text: " │ " + text, style: style, rank: 8))
+        }
+        if let connection = c.state.connection, connection.isStale(now: now) {
+            // The data on screen are the last that arrived: say so, and how old they are.
+            let text = connection.dataTime.map { " STALE \(Format.age(now - $0)) " } ?? " NO DATA "
+            left.append(Part(text: " " + text, style: theme[.warning].reversed(), rank: 8))
         }
         if let warning = s.warnings.first {
             // `compare` / `fairness` that the data do not support: said here, in full in the views and the JSON.
@@ -95,6 +108,13 @@ struct HeaderView {
         }
 
         guard twoLines else { return }
+        if let connection = c.state.connection, let problem = connection.problem ?? (connection.isStale(now: now) ? "no answer yet" : nil) {
+            // Why the data are stale, on the whole line: it matters more than the counts.
+            var text = " \(theme.severitySymbol(.warning)) \(connection.target): " + problem
+            if let last = connection.lastSuccess { text += " (last full answer \(Format.age(now - last)) ago)" }
+            _ = buffer.put(PanelContext.clean(text, width: area.width), x: area.x, y: area.y + 1, style: theme[.warning], maxWidth: area.width)
+            return
+        }
         var stats = "event time \(Format.time(s.newestEventTime, withDate: true))"
         if s.mode == .live, let lag { stats += " (lag \(Format.age(lag)))" }
         stats += " │ \(Format.number(eps))/s │ events \(s.events) │ malformed \(s.malformed.total) │ late \(s.late)"

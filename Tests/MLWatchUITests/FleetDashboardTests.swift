@@ -113,6 +113,17 @@ import Testing
         try GoldenFile.assertMatches(buffer, named: "fleet-stale-100x30-default")
     }
 
+    @Test(arguments: [(100, 30), (80, 24)])
+    func helpListsTheFleetKeys(width: Int, height: Int) {
+        var state = Self.state()
+        _ = state.reduce(.key(.char("?")))
+        var buffer = ScreenBuffer(width: width, height: height)
+        let layout = DashboardRenderer(theme: .builtInDefault).render(state.live, state: state, into: &buffer, now: Self.now)
+        let text = buffer.lines.joined(separator: "\n")
+        #expect(text.contains("Fleet") && text.contains("Instances (Enter narrows)"))
+        #expect(layout.helpScrollLimit == 0, "the help scrolls at \(width)×\(height)")
+    }
+
     @Test func instancesViewRendersAtEverySize() {
         var state = Self.state()
         _ = state.reduce(.key(.char("i")))

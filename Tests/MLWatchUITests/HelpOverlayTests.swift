@@ -18,7 +18,7 @@ import Testing
     }
 
     private func liveBindings() -> [KeyBinding] {
-        DashboardKeys.map.bindings.filter { $0.context != DashboardKeys.replayContext }
+        DashboardKeys.map.bindings.filter { $0.context != DashboardKeys.replayContext && $0.context != DashboardKeys.fleetContext }
     }
 
     @Test(arguments: [(100, 30), (80, 24)])
@@ -38,9 +38,11 @@ import Testing
     @Test func replayListsItsKeysToo() throws {
         let screen = try render(width: 100, height: 30, replay: true)
         #expect(screen.layout.helpScrollLimit == 0)
-        for binding in DashboardKeys.map.bindings {
+        // (The fleet's keys only on a dashboard over a fleet.)
+        for binding in DashboardKeys.map.bindings where binding.context != DashboardKeys.fleetContext {
             #expect(screen.text.contains(binding.help), "\(binding.help) missing in replay help")
         }
+        #expect(!screen.text.contains("Instances (Enter narrows)"))
         var buffer = ScreenBuffer(width: 100, height: 30)
         var (snapshot, state) = try DashboardFixture.make()
         snapshot.mode = .replay

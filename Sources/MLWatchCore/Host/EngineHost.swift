@@ -86,7 +86,8 @@ public final class EngineHost: Sendable {
     /// - Parameters:
     ///   - reloader: prepares new rules for `.reloadConfig` (nil: reloading is not available).
     ///   - sink: receives the transitions that should notify, on the host's queue.
-    ///   - observer: sees every publication, on the host's queue (headless output); keep it short.
+    ///   - observer: sees the publication of every tick (and the first and the last), on the host's queue
+    ///     (headless output, one line per tick); keep it short.
     public init(live state: sending MonitorState, options: Options, clock: HostClock, reloader: (any RulesReloader)? = nil,
                 sink: (any NotificationSink)? = nil, observer: (@Sendable (Published) -> Void)? = nil) {
         self.options = options
@@ -140,7 +141,7 @@ public final class EngineHost: Sendable {
         queue.async {
             let c = self.confined
             guard c.timer == nil, !c.stopped else { return }
-            self.publish()
+            self.publish(tick: true)
             let t = DispatchSource.makeTimerSource(queue: self.queue)
             let interval = self.options.interval
             t.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
@@ -158,7 +159,7 @@ public final class EngineHost: Sendable {
             confined.timer?.cancel()
             confined.timer = nil
             confined.stateChanged = true
-            publish()
+            publish(tick: true)
         }
     }
 
@@ -192,7 +193,7 @@ public final class EngineHost: Sendable {
                 }
             }
         }
-        publish()
+        publish(tick: true)
     }
 
     private func apply(_ command: EngineCommand) {
@@ -222,7 +223,7 @@ public final class EngineHost: Sendable {
         queue.async { [self] in
             say(text, isError: isError)
             confined.stateChanged = true
-            publish()
+            publish(tick: true)
         }
     }
 
@@ -302,7 +303,10 @@ public final class EngineHost: Sendable {
         }
     }
 
-    private func publish() {
+    /// Publishes what changed. `tick`: a timer tick (or the first or last publication), the only ones an
+    /// `everyTick` host rebuilds its snapshot for and the only ones the observer sees (so `watch --no-ui`
+    /// prints one line per tick, not one per command or progress step).
+    private func publish(tick: Bool = false) {
         let c = confined
         let wall = clock.wall()
         var fresh = c.state.drainNotifications()
@@ -324,7 +328,7 @@ public final class EngineHost: Sendable {
         var rebuild = c.stateChanged || key != c.lastKey
         switch options.publishing {
         case .everyTick:
-            rebuild = true
+            rebuild = tick
         case .whenChanged(let maxAge):
             if wall - c.lastSnapshotWall >= maxAge { rebuild = true }
             // New input waits for the snapshot budget; a command's effect does not.
@@ -353,7 +357,7 @@ public final class EngineHost: Sendable {
                           activity: c.activity, messages: c.messages)
         c.last = p
         current.withLock { $0 = p }
-        observer?(p)
+        if tick { observer?(p) }
     }
 }
 

@@ -42,6 +42,13 @@ GRADUAL_DRIFT = (60, 150)       # car_value: share of drifted rows grows 0 -> 1
 SUDDEN_SHIFT = 100              # driver_tenure x1.8 from here on
 CANARY = 120                    # version v2 takes 15% of traffic, predicts 1 far more often
 ACCURACY_DROP = (140, 170)      # 40% of predictions are wrong; labels arrive 2 minutes later
+FAIRNESS_DROP = (10, 30)        # group C's approvals (prediction 1) turn into rejections 60% of the time
+SHADOW_DISAGREE = (88, 98)      # the shadow v3 disagrees with v1 on 45% of requests (else 4%)
+
+# Applicant groups (the fairness.group_by feature) and their shares of traffic. The groups, the fairness
+# incident and the shadow version draw from their own random stream (seed + 100), so that every other
+# value of the logs is what it was before they were added.
+GROUPS = (("A", 0.45), ("B", 0.35), ("C", 0.20))
 
 
 def iso(t):
@@ -52,11 +59,12 @@ def in_window(m, w):
     return w[0] <= m < w[1]
 
 
-def event(rng, row, t, version, minute, *, inject):
+def event(rng, row, t, version, minute, *, inject, group, extra):
     latency = rng.lognormvariate(math.log(35), 0.35)
     if inject and in_window(minute, LATENCY_SPIKE):
         latency *= 12
     features = dict(row["features"])
+    features["applicant_group"] = group
     if inject and minute >= SUDDEN_SHIFT:
         features["driver_tenure"] = round(features["driver_tenure"] * 1.8, 6)
     prediction, score = row["prediction"], row["score"]
@@ -66,6 +74,10 @@ def event(rng, row, t, version, minute, *, inject):
     if inject and in_window(minute, ACCURACY_DROP) and rng.random() < 0.4:
         prediction = 1 - prediction
         score = round(1 - score, 2)
+    # The fairness incident: a broken feature transform for group C turns most approvals into rejections.
+    if inject and version == "v1" and group == "C" and in_window(minute, FAIRNESS_DROP) and prediction == 1 \
+            and extra.random() < 0.6:
+        prediction, score = 0, round(score * 0.45, 2)
     status = "error" if rng.random() < 0.004 else "ok"
     if inject and in_window(minute, NULL_BURST) and rng.random() < 0.35:
         prediction, score = None, None
@@ -76,8 +88,23 @@ def event(rng, row, t, version, minute, *, inject):
     return e
 
 
+def shadow(extra, row, v1, t, minute, *, inject):
+    """The shadow version v3 (a retrained candidate) answers the same request under the same id, a few
+    milliseconds later; its answer is the data set's prediction, different on 4% of requests (45% while its
+    own incident lasts). Its inputs are v1's."""
+    disagree = 0.45 if inject and in_window(minute, SHADOW_DISAGREE) else 0.04
+    prediction, score = row["prediction"], row["score"]
+    if extra.random() < disagree:
+        prediction, score = 1 - prediction, round(1 - score, 2)
+    ts = t + dt.timedelta(milliseconds=3 + 17 * extra.random())
+    return ts, {"ts": iso(ts), "model": "car_loan", "version": "v3", "request_id": v1["request_id"],
+                "latency_ms": round(extra.lognormvariate(math.log(38), 0.3), 2), "status": "ok",
+                "features": v1["features"], "prediction": prediction, "score": score}
+
+
 def write(path, rows, start, seconds, *, inject, seed, prefix):
     rng = random.Random(seed)
+    extra = random.Random(seed + 100)
     healthy = [r for r in rows if not r.get("_drifted")]
     drifted = [r for r in rows if r.get("_drifted")]
     n = int(seconds * RATE)
@@ -97,9 +124,14 @@ def write(path, rows, start, seconds, *, inject, seed, prefix):
             row = healthy[hi % len(healthy)]
             hi += 1
         version = "v2" if inject and minute >= CANARY and rng.random() < 0.15 else "v1"
-        e = event(rng, row, t, version, minute, inject=inject)
+        group = extra.choices([g for g, _ in GROUPS], [w for _, w in GROUPS])[0]
+        e = event(rng, row, t, version, minute, inject=inject, group=group, extra=extra)
         e["request_id"] = f"{prefix}{i}"
         lines.append((t, json.dumps(e, ensure_ascii=False)))
+        if inject and version == "v1" and i % 2 == 0:
+            # Every other v1 request is mirrored to the shadow (its null outputs too: v3 still answers).
+            st, s = shadow(extra, row, e, t, minute, inject=inject)
+            lines.append((st, json.dumps(s, ensure_ascii=False)))
         if inject and in_window(minute, MALFORMED) and i % 3 == 0:
             lines.append((t, json.dumps(e)[: rng.randint(20, 120)]))  # truncated by a broken producer
             lines.append((t, "ERROR worker-7: \x1b[31mconnection reset\x1b[0m"))

@@ -13,6 +13,8 @@ import Testing
         "CarValueDrift": ("08:00:00", "09:30:00"),
         "CanaryOutputMix": ("09:00:00", "10:00:00"),
         "AccuracyDrop": ("09:20:00", "09:55:00"),
+        "SelectionRateGap": ("07:10:00", "07:30:00"),
+        "ShadowDisagrees": ("08:28:00", "08:40:00"),
     ]
 
     @Test(.needsBinary) func checkFindsExactlyTheDocumentedIncidents() throws {
@@ -45,7 +47,25 @@ import Testing
             #expect(time.hasPrefix("2026-11-22T") && clock >= window.from && clock <= window.to,
                     "\(rule) fired at \(time), outside its incident window \(window.from)–\(window.to)")
         }
-        #expect((doc["events"] as? Int) == 21_600)
+        // 21,600 requests of v1 and v2, and the shadow v3's answers to every other v1 request.
+        #expect((doc["events"] as? Int) == 31_869)
         #expect(((doc["malformed"] as? [String: Any])?["total"] as? Int) == 160)
+        #expect((doc["warnings"] as? [Any])?.isEmpty == true, "compare and fairness fit the data: no warning")
+        // The last window's versions and fairness metrics (compare and fairness in the config).
+        let metrics = try #require(doc["metrics"] as? [[String: Any]])
+        func value(_ name: String, _ labels: [String: String]) -> Double? {
+            metrics.first { m in
+                m["name"] as? String == name && labels.allSatisfy { (m["labels"] as? [String: String])?[$0.key] == $0.value }
+            }?["value"] as? Double
+        }
+        let agreement = try #require(value("shadow_agreement_rate", ["version": "v3", "baseline": "v1"]))
+        #expect(agreement > 0.9, "after the accuracy drop the shadow agrees with v1 again")
+        #expect(value("shadow_pairs_total", ["version": "v2"]) == 0, "the canary serves other requests")
+        #expect(value("traffic_share", ["version": "v2"]) != nil)
+        for group in ["A", "B", "C"] { #expect(value("selection_rate", ["version": "v1", "group": group]) != nil) }
+        let ratio = try #require(value("demographic_parity_ratio", ["version": "v1"]))
+        #expect(ratio >= 0.8)
+        // A label of a shadowed request counts for both versions.
+        #expect((value("labelled_total", ["version": "v3"]) ?? 0) > 300)
     }
 }

@@ -2,8 +2,11 @@ import Foundation
 
 /// Makes the lines of a simulated prediction log, one prediction at a time, for a scenario: the
 /// prediction (a pool row with the scenario's incidents applied), the labels that have come due, a
-/// system sample every 5 s and, for a broken producer, malformed lines. Deterministic for a seed and
-/// the same sequence of times; it never reads a clock (the caller passes the time of each prediction).
+/// system sample every 5 s and, for a broken producer, malformed lines. Every prediction carries an
+/// `applicant_group` (A 45 %, B 35 %, C 20 %: the fairness groups), and while the scenario runs a shadow,
+/// the shadow version `v3` answers a share of `v1`'s requests under the same request id. Deterministic for
+/// a seed and the same sequence of times; it never reads a clock (the caller passes the time of each
+/// prediction).
 public struct SimulatedLogGenerator: Sendable {
     public let scenario: SimulationScenario
     public let pool: SimulationPool
@@ -11,7 +14,12 @@ public struct SimulatedLogGenerator: Sendable {
     public let start: Double
     public private(set) var predictions = 0
     public private(set) var malformed = 0
+    /// Answers of the shadow version `v3` (not counted in `predictions`, which counts requests).
+    public private(set) var shadowAnswers = 0
     private var rng: SplitMix64
+    /// Groups, the fairness incident and the shadow draw from a stream of their own, so that the other
+    /// values of a scenario are the same with them as without.
+    private var extra: SplitMix64
     private var next = 0
     /// Ground truth waiting for its time, in time order (delays only change between incidents).
     private var pendingLabels: [(time: Double, line: String)] = []
@@ -24,6 +32,7 @@ public struct SimulatedLogGenerator: Sendable {
         self.pool = pool.rows.isEmpty ? SimulationPool.builtIn() : pool
         self.start = start
         self.rng = SplitMix64(seed: seed)
+        self.extra = SplitMix64(seed: seed &+ 100)
         self.runID = String(seed, radix: 36)
     }
 
@@ -39,8 +48,12 @@ public struct SimulatedLogGenerator: Sendable {
         next += 1
         predictions += 1
         let id = "sim-\(runID)-\(predictions)"
-        let line = predictionLine(row, id: id, at: t, c)
+        let (line, shadow) = predictionLine(row, id: id, at: t, c)
         out.append(line)
+        if let shadow {
+            shadowAnswers += 1
+            out.append(shadow)
+        }
         if c.malformedRate > 0, rng.uniform() < c.malformedRate {
             malformed += 1
             if rng.uniform() < 0.5 {
@@ -65,7 +78,12 @@ public struct SimulatedLogGenerator: Sendable {
 
     // MARK: Lines
 
-    private mutating func predictionLine(_ row: SimulationPool.Row, id: String, at t: Double, _ c: SimulationConditions) -> String {
+    /// The groups of the fairness metrics and their shares of the requests.
+    public static let groups: [(name: String, share: Double)] = [("A", 0.45), ("B", 0.35), ("C", 0.20)]
+
+    /// The prediction's line, and the shadow's answer to the same request when there is one.
+    private mutating func predictionLine(_ row: SimulationPool.Row, id: String, at t: Double,
+                                         _ c: SimulationConditions) -> (String, String?) {
         let version = c.canaryShare > 0 && rng.uniform() < c.canaryShare ? "v2" : "v1"
         let baseLatency = row.latencyMs ?? Foundation.exp(Foundation.log(35) + 0.35 * rng.normal())
         let latency = baseLatency * c.latencyFactor * (c.latencyFactor > 1 ? 0.8 + 0.4 * rng.uniform() : 1)
@@ -79,6 +97,12 @@ public struct SimulatedLogGenerator: Sendable {
             prediction = .number(1 - p)
             score = score.map { ((1 - $0) * 100).rounded() / 100 }
         }
+        let group = pickGroup()
+        if c.fairnessDrop > 0, version == "v1", group == "C", prediction == .number(1), extra.uniform() < c.fairnessDrop {
+            // A broken feature transform for one group: its approvals turn into rejections.
+            prediction = .number(0)
+            score = score.map { ($0 * 45).rounded() / 100 }
+        }
         let status = rng.uniform() < 0.004 ? "error" : "ok"
         if c.nullRate > 0, rng.uniform() < c.nullRate {
             prediction = .null
@@ -86,10 +110,10 @@ public struct SimulatedLogGenerator: Sendable {
         }
         var s = "{\"ts\":\"\(TimestampParser.format(t))\",\"model\":\"car_loan\",\"version\":\"\(version)\","
         s += "\"request_id\":\"\(id)\",\"latency_ms\":\(SimulatedLogGenerator.number((latency * 100).rounded() / 100)),"
-        s += "\"status\":\"\(status)\",\"features\":{"
-        for (i, f) in row.features.enumerated() {
-            if i > 0 { s += "," }
-            s += SimulatedLogGenerator.quoted(f.name) + ":"
+        s += "\"status\":\"\(status)\","
+        var features = "\"features\":{"
+        for f in row.features where f.name != "applicant_group" {
+            features += SimulatedLogGenerator.quoted(f.name) + ":"
             var value = f.value
             if case .number(let v) = value {
                 if f.name == "car_value", c.carValueDrift > 0 {
@@ -98,9 +122,11 @@ public struct SimulatedLogGenerator: Sendable {
                     value = .number(((v * c.driverTenureFactor) * 1e6).rounded() / 1e6)
                 }
             }
-            s += SimulatedLogGenerator.json(value)
+            features += SimulatedLogGenerator.json(value) + ","
         }
-        s += "},\"prediction\":" + SimulatedLogGenerator.json(prediction)
+        features += "\"applicant_group\":\"\(group)\"}"
+        s += features
+        s += ",\"prediction\":" + SimulatedLogGenerator.json(prediction)
         s += ",\"score\":" + (score.map(SimulatedLogGenerator.number) ?? "null")
         if rng.uniform() < 0.03 { s += ",\"feedback\":\"" + (rng.uniform() < 0.67 ? "accepted" : "complaint") + "\"" }
         s += "}"
@@ -108,7 +134,36 @@ public struct SimulatedLogGenerator: Sendable {
             let lt = t + c.labelDelay
             pendingLabels.append((lt, "{\"ts\":\"\(TimestampParser.format(lt))\",\"type\":\"label\",\"request_id\":\"\(id)\",\"label\":\(SimulatedLogGenerator.json(label))}"))
         }
+        guard version == "v1", c.shadowShare > 0, extra.uniform() < c.shadowShare else { return (s, nil) }
+        return (s, shadowLine(row, id: id, at: t, features: features, c))
+    }
+
+    /// The shadow `v3` (a retrained candidate) answers the same request with the pool row's prediction,
+    /// different on `shadowDisagreement` of the requests; its inputs are `v1`'s, logged a few ms later.
+    private mutating func shadowLine(_ row: SimulationPool.Row, id: String, at t: Double, features: String,
+                                     _ c: SimulationConditions) -> String {
+        var prediction = row.prediction
+        var score = row.score
+        if extra.uniform() < c.shadowDisagreement, case .number(let p) = prediction, p == 0 || p == 1 {
+            prediction = .number(1 - p)
+            score = score.map { ((1 - $0) * 100).rounded() / 100 }
+        }
+        let ts = t + 0.003 + 0.017 * extra.uniform()
+        let latency = (Foundation.exp(Foundation.log(38) + 0.3 * extra.normal()) * 100).rounded() / 100
+        var s = "{\"ts\":\"\(TimestampParser.format(ts))\",\"model\":\"car_loan\",\"version\":\"v3\",\"request_id\":\"\(id)\","
+        s += "\"latency_ms\":\(SimulatedLogGenerator.number(latency)),\"status\":\"ok\"," + features
+        s += ",\"prediction\":" + SimulatedLogGenerator.json(prediction)
+        s += ",\"score\":" + (score.map(SimulatedLogGenerator.number) ?? "null") + "}"
         return s
+    }
+
+    private mutating func pickGroup() -> String {
+        var u = extra.uniform()
+        for g in Self.groups {
+            if u < g.share { return g.name }
+            u -= g.share
+        }
+        return Self.groups[Self.groups.count - 1].name
     }
 
     private mutating func systemLine(at t: Double, _ c: SimulationConditions) -> String {

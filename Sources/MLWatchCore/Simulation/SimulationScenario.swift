@@ -13,9 +13,17 @@ public enum SimulationScenario: String, CaseIterable, Sendable {
     case canary
     /// 40% of predictions wrong; ground truth arrives 2 minutes late as label events.
     case accuracyDrop = "accuracy-drop"
-    /// A tour: a broken producer at 5 s (its alert fires within a minute), a latency spike from 30 s, a null burst at 4 min, drift from
-    /// 5 min, an accuracy drop at 11 min; repeats every 20 minutes. (No canary: a small second version
-    /// makes every snapshot compute exact KS p-values for it, too slow for a debug build.)
+    /// Group C's approvals (prediction 1) turn into rejections (90% of them) during the incidents.
+    case fairness
+    /// A shadow version v3 answers every other request of v1 under the same request id; it disagrees on
+    /// 60% of them during the incidents (4% otherwise).
+    case shadow
+    /// A tour: a broken producer at 5 s (its alert fires within a minute), a latency spike from 30 s, a
+    /// null burst at 4 min, drift from 5 min, group C's approvals turning into rejections from 8 min to
+    /// 13 min, an accuracy drop at 11 min (the shadow v3, answering every other request throughout, then
+    /// disagrees with v1); repeats every 20 minutes. (No canary: a small second version makes every
+    /// snapshot compute exact KS p-values for it, too slow for a debug build; the shadow is as large as
+    /// half of v1 and is tested with v1's window as its reference, which picks no exact KS.)
     case demo
 
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -42,6 +50,11 @@ public enum SimulationScenario: String, CaseIterable, Sendable {
         case .accuracyDrop:
             c.labelDelay = 120
             if incident { c.wrongRate = 0.4 }
+        case .fairness:
+            if incident { c.fairnessDrop = 0.9 }
+        case .shadow:
+            c.shadowShare = 0.5
+            if incident { c.shadowDisagreement = 0.6 }
         case .demo:
             let t = elapsed.truncatingRemainder(dividingBy: 1200)
             if t >= 5 && t < 15 { c.malformedRate = 0.12 }
@@ -49,7 +62,9 @@ public enum SimulationScenario: String, CaseIterable, Sendable {
             if t >= 240 && t < 360 { c.nullRate = 0.35 }
             c.carValueDrift = SimulationConditions.ramp(t, from: 300, to: 600)
             if t >= 420 { c.driverTenureFactor = 1.8 }
+            if t >= 480 && t < 780 { c.fairnessDrop = 0.8 }
             if t >= 660 && t < 960 { c.wrongRate = 0.4 }
+            c.shadowShare = 0.5
             c.labelDelay = 30
         }
         return c
@@ -74,6 +89,12 @@ public struct SimulationConditions: Sendable, Equatable {
     public var wrongRate = 0.0
     /// Seconds after a prediction its ground-truth label is written.
     public var labelDelay = 60.0
+    /// Share of group C's approvals (prediction 1) of v1 turned into rejections (the fairness incident).
+    public var fairnessDrop = 0.0
+    /// Share of v1's requests that the shadow version v3 also answers, and the share of those it answers
+    /// differently.
+    public var shadowShare = 0.0
+    public var shadowDisagreement = 0.04
 
     public init() {}
 

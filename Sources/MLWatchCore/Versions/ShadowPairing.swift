@@ -1,9 +1,9 @@
 /// Pairs each non-baseline version's predictions with the baseline's by request id, within one window:
 /// `shadow_pairs_total{model,version,baseline}` counts the request ids both answered, and
 /// `shadow_agreement_rate{…}` is the share of those with the same prediction (same class, or the same
-/// number; two null outputs agree, a null and an answer do not). A canary serves other requests than the
-/// baseline: it has no pairs, `shadow_pairs_total` 0 and no agreement rate. When a version answers an id
-/// twice in the window (a retry), its newest answer counts.
+/// number). A null output is not an answer (a burst of them shows in `output_null_rate`, not here). A
+/// canary serves other requests than the baseline: it has no pairs, `shadow_pairs_total` 0 and no
+/// agreement rate. When a version answers an id twice in the window (a retry), its newest answer counts.
 ///
 /// Fed once per prediction of the window (`add`), then read (`finish`).
 /// - Complexity: O(n) expected for n predictions with a request id (two dictionaries of ids), memory O(n).
@@ -32,7 +32,7 @@ struct ShadowPairing {
     }
 
     mutating func add(_ e: UnsafePointer<PredictionEvent>) {
-        guard let id = e.pointee.requestID, !id.isEmpty else { return }
+        guard e.pointee.prediction != .null, let id = e.pointee.requestID, !id.isEmpty else { return }
         let answer = Answer(prediction: e.pointee.prediction, time: e.pointee.timestamp)
         if e.pointee.version == baseline {
             Self.keepNewest(answer, id, in: &baselineAnswers[e.pointee.model, default: [:]])
@@ -46,10 +46,9 @@ struct ShadowPairing {
         answers[id] = answer
     }
 
-    /// Whether two answers to one request agree.
+    /// Whether two (non-null) answers to one request agree.
     static func agree(_ a: OutputValue, _ b: OutputValue) -> Bool {
-        if a == .null || b == .null { return a == b }
-        return a.sameClass(as: b)
+        a.sameClass(as: b)
     }
 
     /// One summary per non-baseline version of a model whose baseline answered in the window, in label order.

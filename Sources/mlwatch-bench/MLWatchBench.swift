@@ -17,6 +17,7 @@ struct MLWatchBench {
         ("e2e", "the real mlwatch end to end vs Python and earlier builds: ingest, drift, saved profiles, memory per event", E2EBench.run),
         ("ui", "the real dashboard in tmux: idle CPU over 30 s and key → screen latency, vs cat/tmux baselines", UIBench.run),
         ("ui-load", "key → screen latency in tmux while the host reads 3M lines, while `r` re-learns from a 1M-line reference, and the replay's snooze prompt", UILoadBench.run),
+        ("versions", "compare + fairness: check path and one displayed window with and without them, shadow log", VersionsBench.run),
     ]
 
     static func main() {

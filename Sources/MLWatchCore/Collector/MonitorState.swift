@@ -439,7 +439,7 @@ public final class MonitorState {
                                    comparisonScope: comparisonScope)
         }
         if var scan = WindowEventScan(compare: options.metrics.compare, fairness: options.metrics.fairness,
-                                      metricNames: metricNames) {
+                                      metricNames: metricNames, expected: range.count) {
             scan.scan(window, range: range)
             scan.finish(into: &m)
         }

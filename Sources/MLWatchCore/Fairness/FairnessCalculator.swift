@@ -32,8 +32,23 @@ struct FairnessCalculator {
         var version: String
     }
 
+    /// The counts of one group (its name is kept apart, so that counting copies no string).
+    private struct Counts {
+        var predictions = 0
+        var selected = 0
+        var labelled = 0
+        var labelPositives = 0
+        var truePositives = 0
+        var labelNegatives = 0
+        var falsePositives = 0
+    }
+
+    /// One model version's groups. A window holds a handful of groups: they are found by comparing names
+    /// (the parser interns feature strings, so equal names compare by their bits), not by hashing.
     private struct Tally {
-        var groups: [String: FairnessSummary.Group] = [:]
+        var key: VersionKey
+        var names: [String] = []
+        var counts: [Counts] = []
         /// Predictions seen (null outputs included), and those that carried the feature at all.
         var events = 0
         var carried = 0
@@ -41,68 +56,103 @@ struct FairnessCalculator {
         /// Whether any prediction or label equals the positive value, and a few classes seen otherwise.
         var positiveSeen = false
         var classesSeen: [String] = []
+
+        init(key: VersionKey) {
+            self.key = key
+        }
+
+        /// The slot of group `name` (a new one when there is room), nil past `maxGroups`.
+        mutating func slot(_ name: String) -> Int? {
+            if let i = names.firstIndex(of: name) { return i }
+            guard names.count < FairnessCalculator.maxGroups else { return nil }
+            names.append(name)
+            counts.append(Counts())
+            return names.count - 1
+        }
     }
 
-    private var tallies: [VersionKey: Tally] = [:]
+    private var tallies: [Tally] = []
+    private var tallyIndex: [VersionKey: Int] = [:]
+    /// The last prediction's version (consecutive predictions mostly share it).
+    private var last: (model: String, version: String, slot: Int)?
     /// The schema whose `group_by` position is `cachedPosition` (schemas are shared by the parser).
     private var cachedSchema: FeatureSchema?
     private var cachedPosition: Int?
+    /// `positive` as a number, when it is one (a prediction `1.0` is positive for `positive: 1`).
+    private let positiveNumber: Double?
 
     init(options: FairnessOptions) {
         self.options = options
+        positiveNumber = Double(options.positive).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    /// Whether an output is the positive value (what `classKey == positive` says, without building keys).
+    private func isPositive(_ v: OutputValue) -> Bool {
+        switch v {
+        case .number(let d): return d == positiveNumber
+        case .label(let s): return s == options.positive
+        case .null: return false
+        }
+    }
+
+    private mutating func tallySlot(model: String, version: String) -> Int {
+        if let last, last.model == model, last.version == version { return last.slot }
+        let key = VersionKey(model: model, version: version)
+        let slot = tallyIndex[key] ?? {
+            tallies.append(Tally(key: key))
+            tallyIndex[key] = tallies.count - 1
+            return tallies.count - 1
+        }()
+        last = (model, version, slot)
+        return slot
     }
 
     /// Counts one prediction (by address, as the window hands them out).
     mutating func add(_ e: UnsafePointer<PredictionEvent>) {
-        let key = VersionKey(model: e.pointee.model, version: e.pointee.version)
+        let t = tallySlot(model: e.pointee.model, version: e.pointee.version)
         let schema = e.pointee.features.schema
         if schema !== cachedSchema {
             cachedSchema = schema
             cachedPosition = schema.position(of: options.groupBy)
         }
-        let value: FeatureValue = cachedPosition.map { e.pointee.features.values[$0] } ?? .missing
+        tallies[t].events += 1
+        if cachedPosition != nil { tallies[t].carried += 1 }
         let prediction = e.pointee.prediction
         let label = e.pointee.label
-        var tally = tallies.removeValue(forKey: key) ?? Tally()
-        defer { tallies[key] = tally }
-        tally.events += 1
-        if cachedPosition != nil { tally.carried += 1 }
-        let predictionClass = prediction.classKey
-        note(predictionClass, in: &tally)
-        if let label { note(label.classKey, in: &tally) }
-        guard let predictionClass else { return }
-        guard let name = Self.groupName(value) else {
-            // Free text (more distinct values than `max_categories`): not a grouping feature.
-            tally.overflow = true
+        let selected = isPositive(prediction)
+        if !tallies[t].positiveSeen {
+            note(prediction, selected, in: &tallies[t])
+            if let label { note(label, isPositive(label), in: &tallies[t]) }
+        }
+        guard prediction != .null else { return }
+        let value = cachedPosition.map { e.pointee.features.values[$0] } ?? .missing
+        guard let name = Self.groupName(value), let g = tallies[t].slot(name) else {
+            // Free text, or more groups than a grouping feature has.
+            tallies[t].overflow = true
             return
         }
-        if tally.groups[name] == nil {
-            guard tally.groups.count < Self.maxGroups else {
-                tally.overflow = true
-                return
+        let labelled = label.map { $0 != .null } ?? false
+        let labelPositive = label.map(isPositive) ?? false
+        tallies[t].counts.withUnsafeMutableBufferPointer { counts in
+            counts[g].predictions += 1
+            if selected { counts[g].selected += 1 }
+            guard labelled else { return }
+            counts[g].labelled += 1
+            if labelPositive {
+                counts[g].labelPositives += 1
+                if selected { counts[g].truePositives += 1 }
+            } else {
+                counts[g].labelNegatives += 1
+                if selected { counts[g].falsePositives += 1 }
             }
-            tally.groups[name] = FairnessSummary.Group(name: name)
-        }
-        let selected = predictionClass == options.positive
-        tally.groups[name]!.predictions += 1
-        if selected { tally.groups[name]!.selected += 1 }
-        guard let label, let labelClass = label.classKey else { return }
-        tally.groups[name]!.labelled += 1
-        if labelClass == options.positive {
-            tally.groups[name]!.labelPositives += 1
-            if selected { tally.groups[name]!.truePositives += 1 }
-        } else {
-            tally.groups[name]!.labelNegatives += 1
-            if selected { tally.groups[name]!.falsePositives += 1 }
         }
     }
 
-    private func note(_ classKey: String?, in tally: inout Tally) {
-        guard !tally.positiveSeen, let classKey else { return }
-        if classKey == options.positive {
+    private func note(_ value: OutputValue, _ positive: Bool, in tally: inout Tally) {
+        if positive {
             tally.positiveSeen = true
-        } else if tally.classesSeen.count < 5, !tally.classesSeen.contains(classKey) {
-            tally.classesSeen.append(classKey)
+        } else if tally.classesSeen.count < 5, let key = value.classKey, !tally.classesSeen.contains(key) {
+            tally.classesSeen.append(key)
         }
     }
 
@@ -124,8 +174,8 @@ struct FairnessCalculator {
         var summaries: [FairnessSummary] = []
         var warnings: [MonitorWarning] = []
         let feature = options.groupBy
-        for key in tallies.keys.sorted(by: { ($0.model, $0.version) < ($1.model, $1.version) }) {
-            let tally = tallies[key]!
+        for tally in tallies.sorted(by: { ($0.key.model, $0.key.version) < ($1.key.model, $1.key.version) }) {
+            let key = tally.key
             let who = key.version.isEmpty ? key.model : "\(key.model) \(key.version)"
             let labels = Labels(["model": key.model, "version": key.version])
             if tally.carried == 0 {
@@ -145,7 +195,12 @@ struct FairnessCalculator {
                     topic: "fairness", short: "positive \(options.positive) never seen",
                     message: "fairness: no prediction or label of \(who) equals the positive value \(options.positive) (seen: \(tally.classesSeen.joined(separator: ", "))); check fairness.positive"))
             }
-            let summary = Self.summarize(Array(tally.groups.values), labels: labels, options: options)
+            let groups = zip(tally.names, tally.counts).map { name, c in
+                FairnessSummary.Group(name: name, predictions: c.predictions, selected: c.selected, labelled: c.labelled,
+                                      labelPositives: c.labelPositives, truePositives: c.truePositives,
+                                      labelNegatives: c.labelNegatives, falsePositives: c.falsePositives)
+            }
+            let summary = Self.summarize(groups, labels: labels, options: options)
             Self.emit(summary, into: &metrics)
             summaries.append(summary)
         }

@@ -22,28 +22,43 @@ struct ShadowPairing {
         var version: String
     }
 
-    /// Per model, the baseline's answers by request id.
-    private var baselineAnswers: [String: [String: Answer]] = [:]
-    /// Per other version, its answers by request id.
-    private var otherAnswers: [VersionKey: [String: Answer]] = [:]
+    /// Each model's baseline answers by request id, and each other version's; found by the last slot
+    /// used (consecutive predictions mostly share their version), not by hashing model and version.
+    private var versions: [VersionKey] = []
+    private var answers: [[String: Answer]] = []
+    private var slots: [VersionKey: Int] = [:]
+    private var last: (model: String, version: String, slot: Int)?
+    /// Capacity to reserve for a version's answers (the window's size): no rehashing while it fills.
+    private let expected: Int
 
-    init(baseline: String) {
+    /// - Parameter expected: about how many predictions will be added.
+    init(baseline: String, expected: Int = 0) {
         self.baseline = baseline
+        self.expected = expected
+    }
+
+    private mutating func slot(model: String, version: String) -> Int {
+        if let last, last.model == model, last.version == version { return last.slot }
+        let key = VersionKey(model: model, version: version)
+        let slot = slots[key] ?? {
+            versions.append(key)
+            var fresh: [String: Answer] = [:]
+            fresh.reserveCapacity(version == baseline ? expected : expected / 2)
+            answers.append(fresh)
+            slots[key] = versions.count - 1
+            return versions.count - 1
+        }()
+        last = (model, version, slot)
+        return slot
     }
 
     mutating func add(_ e: UnsafePointer<PredictionEvent>) {
         guard e.pointee.prediction != .null, let id = e.pointee.requestID, !id.isEmpty else { return }
+        let s = slot(model: e.pointee.model, version: e.pointee.version)
         let answer = Answer(prediction: e.pointee.prediction, time: e.pointee.timestamp)
-        if e.pointee.version == baseline {
-            Self.keepNewest(answer, id, in: &baselineAnswers[e.pointee.model, default: [:]])
-        } else {
-            Self.keepNewest(answer, id, in: &otherAnswers[VersionKey(model: e.pointee.model, version: e.pointee.version), default: [:]])
-        }
-    }
-
-    private static func keepNewest(_ answer: Answer, _ id: String, in answers: inout [String: Answer]) {
-        if let old = answers[id], old.time > answer.time { return }
-        answers[id] = answer
+        // The newest answer of a version to an id counts (a retry replaces an earlier one); one lookup.
+        func keepNewest(_ kept: inout Answer) { if answer.time >= kept.time { kept = answer } }
+        keepNewest(&answers[s][id, default: answer])
     }
 
     /// Whether two (non-null) answers to one request agree.
@@ -54,22 +69,30 @@ struct ShadowPairing {
     /// One summary per non-baseline version of a model whose baseline answered in the window, in label order.
     func finish() -> [ShadowSummary] {
         var out: [ShadowSummary] = []
-        for key in otherAnswers.keys.sorted(by: { ($0.model, $0.version) < ($1.model, $1.version) }) {
-            guard let base = baselineAnswers[key.model] else { continue }
+        for (i, key) in versions.enumerated().sorted(by: { ($0.element.model, $0.element.version) < ($1.element.model, $1.element.version) })
+        where key.version != baseline {
+            guard let b = slots[VersionKey(model: key.model, version: baseline)] else { continue }
+            let base = answers[b]
             var s = ShadowSummary(labels: Labels(["model": key.model, "version": key.version, "baseline": baseline]))
-            var disagreements: [ShadowSummary.Disagreement] = []
-            for (id, answer) in otherAnswers[key]! {
+            // The newest disagreements, kept sorted newest first while the pairs are counted.
+            var newest: [ShadowSummary.Disagreement] = []
+            func newer(_ a: ShadowSummary.Disagreement, _ b: ShadowSummary.Disagreement) -> Bool {
+                (a.time, a.requestID) > (b.time, b.requestID)
+            }
+            for (id, answer) in answers[i] {
                 guard let b = base[id] else { continue }
                 s.pairs += 1
                 if Self.agree(b.prediction, answer.prediction) {
                     s.agreements += 1
-                } else {
-                    disagreements.append(.init(requestID: id, baselinePrediction: b.prediction, prediction: answer.prediction,
-                                               time: max(b.time, answer.time)))
+                    continue
                 }
+                let d = ShadowSummary.Disagreement(requestID: id, baselinePrediction: b.prediction, prediction: answer.prediction,
+                                                   time: max(b.time, answer.time))
+                if newest.count == Self.maxDisagreements, let oldest = newest.last, !newer(d, oldest) { continue }
+                newest.insert(d, at: newest.firstIndex { newer(d, $0) } ?? newest.count)
+                if newest.count > Self.maxDisagreements { newest.removeLast() }
             }
-            s.disagreements = Array(disagreements.sorted { ($0.time, $0.requestID) > ($1.time, $1.requestID) }
-                .prefix(Self.maxDisagreements))
+            s.disagreements = newest
             out.append(s)
         }
         return out

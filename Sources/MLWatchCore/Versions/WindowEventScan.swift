@@ -7,9 +7,10 @@ struct WindowEventScan {
     var fairness: FairnessCalculator?
 
     /// Nil when there is nothing to compute.
-    init?(compare: CompareOptions?, fairness: FairnessOptions?, metricNames: Set<String>?) {
+    /// - Parameter expected: about how many predictions the scan will read.
+    init?(compare: CompareOptions?, fairness: FairnessOptions?, metricNames: Set<String>?, expected: Int = 0) {
         func wanted(_ names: Set<String>) -> Bool { metricNames.map { !$0.isDisjoint(with: names) } ?? true }
-        if let compare, wanted(ShadowPairing.metricNames) { pairing = ShadowPairing(baseline: compare.baseline) }
+        if let compare, wanted(ShadowPairing.metricNames) { pairing = ShadowPairing(baseline: compare.baseline, expected: expected) }
         if let fairness, wanted(FairnessCalculator.metricNames) { self.fairness = FairnessCalculator(options: fairness) }
         if pairing == nil && self.fairness == nil { return nil }
     }

@@ -56,7 +56,8 @@ struct EngineSetup {
             metrics: MetricOptions(segmentBy: common.segmentBy ?? config.segmentBy, lowConfidence: config.lowConfidence,
                                    maxCategories: config.maxCategories,
                                    compare: config.compareOptions(baseline: common.compareBaseline ?? config.compareBaseline),
-                                   fairness: fairness),
+                                   fairness: fairness, maxGroups: config.maxGroups,
+                                   maxFeaturesPerGroup: config.maxFeaturesPerGroup),
             joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping,
             latencyBuckets: config.latencyBuckets)
     }

@@ -40,8 +40,11 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// PromQL spelling, quoted so that it parses back to the same value: backslashes and quotes are
+    /// escaped (a value ending in a backslash once printed as an unterminated string; found by fuzzing).
     public var description: String {
-        "\(label)\(op.rawValue)\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\""
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\(label)\(op.rawValue)\"\(escaped)\""
     }
 
     public static func == (a: LabelMatcher, b: LabelMatcher) -> Bool {

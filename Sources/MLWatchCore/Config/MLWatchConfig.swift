@@ -18,6 +18,9 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var lowConfidence: Double
     /// Distinct strings a feature may take before it is free text (`max_categories`; see `FeatureCardinality`).
     public var maxCategories: Int = FeatureCardinality.defaultMaxCategories
+    /// `max_groups`, `max_features`: the window's caps on groups and on features per group (`MetricOptions`).
+    public var maxGroups: Int = MetricOptions.defaultMaxGroups
+    public var maxFeaturesPerGroup: Int = MetricOptions.defaultMaxFeaturesPerGroup
     /// Label join buffer: most predictions waiting for a label, and how long they wait (seconds).
     public var joinMaxPending: Int
     public var joinTTL: Double
@@ -40,8 +43,9 @@ public struct MLWatchConfig: Sendable, Equatable {
 
     /// The top-level keys of the format.
     public static let topLevelKeys = [
-        "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "join", "fields",
-        "drift", "notify", "rules", "metrics_listen", "latency_buckets", "compare", "fairness", "prometheus",
+        "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "max_groups",
+        "max_features", "join", "fields", "drift", "notify", "rules", "metrics_listen", "latency_buckets", "compare", "fairness",
+        "prometheus",
     ]
 
     public init(
@@ -193,6 +197,10 @@ public struct MLWatchConfig: Sendable, Equatable {
             config.lowConfidence = v
         case "max_categories":
             config.maxCategories = try value.int(minimum: 1, maximum: FeatureCardinality.maxCategoriesLimit)
+        case "max_groups":
+            config.maxGroups = try value.int(minimum: 1, maximum: 1_000_000)
+        case "max_features":
+            config.maxFeaturesPerGroup = try value.int(minimum: 1, maximum: 1_000_000)
         case "join":
             for (k, v) in try value.mapping(allowed: ["max_pending", "ttl"]) {
                 if k == "max_pending" {
@@ -289,7 +297,8 @@ public struct MLWatchConfig: Sendable, Equatable {
         CollectorOptions(
             window: window, lateness: lateness,
             metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence, maxCategories: maxCategories,
-                                   compare: compareOptions, fairness: fairness),
+                                   compare: compareOptions, fairness: fairness, maxGroups: maxGroups,
+                                   maxFeaturesPerGroup: maxFeaturesPerGroup),
             joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping, latencyBuckets: latencyBuckets)
     }
 

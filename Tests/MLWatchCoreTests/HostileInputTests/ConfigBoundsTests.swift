@@ -172,4 +172,13 @@ struct ConfigBoundsTests {
             #expect(error.description.contains("over the limit of 16777216 bytes (16 MiB)"), "\(error.description)")
         }
     }
+
+    @Test("an expression prints as one that parses back the same (a matcher value ending in a backslash did not; fuzzing)")
+    func printedExpressionsParseBack() throws {
+        for text in [#"m{a="x\\"} > 1"#, #"m{a=~"b\d+", c!="q\"uote"} > 1"#, #"m{a="\\\\"} > 1 or n{b='\\'} < 2"#] {
+            let e = try RuleExpression.parse(text)
+            let again = try RuleExpression.parse(e.description)
+            #expect(again == e, "\(text) → \(e.description)")
+        }
+    }
 }

@@ -33,9 +33,10 @@ struct PrometheusRulesCommand: ParsableCommand {
         do {
             parsed = try MLWatchConfig.load(path: config)
         } catch {
-            FileHandle.standardError.write(Data("mlwatch export prometheus-rules: \(error.description)\n".utf8))
+            Console.error("mlwatch export prometheus-rules: \(error.description)\n")
             throw ExitCode(2)
         }
-        FileHandle.standardOutput.write(Data(PrometheusRuleFile.render(parsed, source: config).utf8))
+        // The rule file quotes every string (controls escaped); Console still drops bidi overrides.
+        Console.out(PrometheusRuleFile.render(parsed, source: config))
     }
 }

@@ -125,6 +125,10 @@ struct HostileOutputE2ETests {
         #expect(String(decoding: invalid.stderr, as: UTF8.self).contains("errors in"), "\(String(decoding: invalid.stderr, as: UTF8.self))")
         Self.expectClean(invalid, "rules check (invalid)")
         Self.expectClean(try Self.run(["check", log, "--config", bad]), "check --config bad")
+        let export = try Self.run(["export", "prometheus-rules", "--config", config])
+        #expect(export.status == 0, "\(String(decoding: export.stderr, as: UTF8.self))")
+        Self.expectClean(export, "export prometheus-rules")
+        Self.expectClean(try Self.run(["export", "prometheus-rules", "--config", bad]), "export prometheus-rules (invalid)")
 
         let baseline = try Self.run(["baseline", log, "-o", profile])
         #expect(baseline.status == 0, "\(String(decoding: baseline.stderr, as: UTF8.self))")

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// Hostile files and peers with the real binary: a FIFO no one writes to (or reads from), a checkpoint
-/// with a negative offset, a corrupt profile, malformed arguments. Every command ends within 2 s of
-/// SIGTERM whatever it is blocked on, and every usage error exits 2.
+/// with a negative offset, a corrupt profile, malformed arguments. Every command ends after SIGTERM
+/// whatever it is blocked on (within `ExitDeadline`'s 1.8 s by construction; the tests allow more, as a
+/// loaded machine delays any process), and every usage error exits 2.
 @Suite(.serialized, .enabled(if: CLIBinary.path != nil, "the mlwatch binary was not built (.build/debug/mlwatch; or set MLWATCH_BIN)"))
 struct HostileFilesE2ETests {
     private static func start(_ args: [String]) throws -> (Process, StderrCollector, StderrCollector) {
@@ -20,7 +21,7 @@ struct HostileFilesE2ETests {
 
     /// Sends SIGTERM and returns the seconds until the process ended (nil when it outlived `limit`; it is
     /// then killed).
-    private static func terminate(_ p: Process, limit: Double = 3) -> Double? {
+    private static func terminate(_ p: Process, limit: Double = 15) -> Double? {
         let sent = Date()
         p.terminate()
         let ended = CLIBinary.poll(timeout: limit) { !p.isRunning }
@@ -40,25 +41,30 @@ struct HostileFilesE2ETests {
         return (p.terminationStatus, err.text)
     }
 
-    @Test func sigtermEndsCommandsBlockedOnAFIFOWithinTwoSeconds() throws {
+    @Test func sigtermEndsCommandsBlockedOnAFIFO() throws {
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         let fifo = dir.appendingPathComponent("pipe").path
         #expect(mkfifo(fifo, 0o600) == 0)
 
-        let (watch, _, watchErr) = try Self.start(["watch", fifo, "--no-ui", "--from-start", "--emit-every", "0.2s"])
-        Thread.sleep(forTimeInterval: 1)
+        let (watch, watchOut, watchErr) = try Self.start(["watch", fifo, "--no-ui", "--from-start", "--emit-every", "0.2s"])
+        // Running (a snapshot printed) with its signal handlers in place.
+        #expect(CLIBinary.poll { watchOut.text.contains("\"events\"") }, "watch never started: \(watchErr.text)")
+        Thread.sleep(forTimeInterval: 0.5)
         let watchTime = Self.terminate(watch)
-        #expect(watchTime.map { $0 < 2 } == true, "watch on a FIFO took \(String(describing: watchTime)) s; stderr: \(watchErr.text)")
-        #expect(watch.terminationStatus == 0)
+        #expect(watchTime != nil, "watch on a FIFO outlived SIGTERM; stderr: \(watchErr.text)")
+        #expect(watch.terminationStatus == 0, "not a clean stop: \(watchErr.text)")
 
         // Writing to a FIFO no one reads blocks in open(2): the stop is bounded all the same.
         let (simulate, _, simulateErr) = try Self.start(["simulate", "--out", fifo])
-        Thread.sleep(forTimeInterval: 1)
+        // It says so once its signal handlers are in place.
+        #expect(CLIBinary.poll { simulateErr.text.contains("Ctrl+C stops") }, "simulate never started: \(simulateErr.text)")
         let simulateTime = Self.terminate(simulate)
-        #expect(simulateTime.map { $0 < 2.5 } == true, "simulate to a FIFO took \(String(describing: simulateTime)) s")
+        #expect(simulateTime != nil, "simulate to a FIFO outlived SIGTERM")
         _ = CLIBinary.poll(timeout: 2) { simulateErr.isClosed }
-        #expect(simulateErr.text.contains("could not stop cleanly"), "\(simulateErr.text)")
+        // Blocked in open(2), it cannot stop cleanly: the deadline ends it.
+        #expect(simulateErr.text.contains("could not stop cleanly within 1.8 s"), "\(simulateErr.text)")
+        #expect(simulate.terminationStatus == 128 + SIGTERM)
 
         let check = try Self.run(["check", fifo])
         #expect(check.status == 2 && check.stderr.contains("not a regular file"), "\(check)")

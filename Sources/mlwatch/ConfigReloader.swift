@@ -56,10 +56,12 @@ final class ConfigReloader: RulesReloader {
             if rules.contains(where: Self.isAdaptive), let log = referenceLog {
                 let name = (log as NSString).lastPathComponent
                 do {
-                    let samples = try EngineSetup.readReference(path: log, options: options, mapping: config.fieldMapping) { lines in
+                    var read = options
+                    read.mapping = config.fieldMapping
+                    let adaptive = try EngineSetup.readReference(path: log, options: read, rules: rules) { lines in
                         progress("learning adaptive thresholds from \(name): \(lines.formatted()) lines")
-                    }.1
-                    fresh.learnReference(samples)
+                    }.adaptive
+                    if let adaptive { fresh.learnReference(adaptive) }
                 } catch {
                     return .keep(message: "config not reloaded, keeping the old rules: \(error.description)")
                 }

@@ -71,10 +71,11 @@ struct EngineSetup {
     }
 
     /// The drift reference, read once: a fresh `DriftMonitor` per state (replay rebuilds states on every
-    /// backward seek), and the reference's window metrics for learning adaptive thresholds.
+    /// backward seek), and what the reference log teaches adaptive thresholds (nil without a reference log
+    /// or without adaptive rules).
     struct PreparedReference {
         let makeDrift: () -> DriftMonitor?
-        let samples: [MetricSample]
+        let adaptive: AdaptiveReference?
     }
 
     func prepareReference() throws(SetupError) -> PreparedReference {
@@ -87,28 +88,28 @@ struct EngineSetup {
         }
         switch referenceSpec {
         case .none:
-            return PreparedReference(makeDrift: { nil }, samples: [])
+            return PreparedReference(makeDrift: { nil }, adaptive: nil)
         case .profile(let path):
             do {
-                return PreparedReference(makeDrift: monitor(.profile(try ReferenceProfile.load(path: path))), samples: [])
+                return PreparedReference(makeDrift: monitor(.profile(try ReferenceProfile.load(path: path))), adaptive: nil)
             } catch {
                 throw .reference(error.description)
             }
         case .file(let path) where ReferenceProfile.isProfile(path: path):
             // A saved profile under `reference: {file: …}` whatever its name.
             do {
-                return PreparedReference(makeDrift: monitor(.profile(try ReferenceProfile.load(path: path))), samples: [])
+                return PreparedReference(makeDrift: monitor(.profile(try ReferenceProfile.load(path: path))), adaptive: nil)
             } catch {
                 throw .reference(error.description)
             }
         case .file(let path):
-            let (profile, samples) = try EngineSetup.readReference(path: path, options: options, mapping: config.fieldMapping)
-            return PreparedReference(makeDrift: monitor(.profile(profile)), samples: samples)
+            let log = try EngineSetup.readReference(path: path, options: options, rules: config.rules)
+            return PreparedReference(makeDrift: monitor(.profile(log.profile)), adaptive: log.adaptive)
         case .first(let n):
-            return PreparedReference(makeDrift: monitor(.firstEvents(n)), samples: [])
+            return PreparedReference(makeDrift: monitor(.firstEvents(n)), adaptive: nil)
         case .range(let from, let to):
             // An open range learns one hour from its start.
-            return PreparedReference(makeDrift: monitor(.timeRange(from: from, to: to ?? from + 3600)), samples: [])
+            return PreparedReference(makeDrift: monitor(.timeRange(from: from, to: to ?? from + 3600)), adaptive: nil)
         }
     }
 
@@ -117,7 +118,7 @@ struct EngineSetup {
     func makeRules(reference: PreparedReference, journal: (any AlertJournal)?) throws(SetupError) -> RuleEngine? {
         guard !config.rules.isEmpty else { return nil }
         var engine = RuleEngine(rules: config.rules, journal: journal)
-        if !reference.samples.isEmpty { engine.learnReference(reference.samples) }
+        if let adaptive = reference.adaptive { engine.learnReference(adaptive) }
         if journal != nil {
             do {
                 try engine.restoreFromJournal()
@@ -146,38 +147,16 @@ struct EngineSetup {
         return { MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(), rules: rules) }
     }
 
-    /// Reads a reference log: its profile for drift, and the metrics of each of its windows for
-    /// learning adaptive thresholds.
+    /// Reads a reference log once (`ReferenceLog`): its profile for drift and, when `rules` have adaptive
+    /// thresholds, what they learn from it. `options` carries the field mapping and the categories kept.
     /// - Parameter progress: called after each batch with the number of lines read so far.
-    static func readReference(path: String, options: CollectorOptions, mapping: FieldMapping,
-                              progress: (Int) -> Void = { _ in }) throws(SetupError) -> (ReferenceProfile, [MetricSample])
-    {
-        var builder = ReferenceProfileBuilder(maxCategories: options.metrics.maxCategories)
-        let state = MonitorState(options: options, sources: [path], mode: .check)
-        var samples: [MetricSample] = []
-        state.evaluationObserver = { _, metrics in samples.append(contentsOf: metrics) }
-        let parser = EventParser(mapping: mapping, maxCategories: options.metrics.maxCategories)
+    static func readReference(path: String, options: CollectorOptions, rules: [AlertRule],
+                              progress: (Int) -> Void = { _ in }) throws(SetupError) -> ReferenceLog {
         do {
-            let tailer = try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
-            var lines = 0
-            try tailer.readToEnd { batch in
-                lines += batch.lines.count
-                defer { progress(lines) }
-                batch.bytes.withUnsafeBufferPointer { buf in
-                    for r in batch.lines {
-                        if case .event(let e) = parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {
-                            if case .prediction(let p) = e { builder.add(p) }
-                            state.ingest(e)
-                        }
-                    }
-                }
-            }
+            return try ReferenceLog.read(path: path, options: options, rules: rules, progress: progress)
         } catch {
-            throw .reference("reference \(path): \(error.description)")
+            throw .reference(error.description)
         }
-        state.finish()
-        guard builder.events > 0 else { throw .reference(ReferenceError.empty(path).description) }
-        return (builder.build(sources: [path]), samples)
     }
 }
 

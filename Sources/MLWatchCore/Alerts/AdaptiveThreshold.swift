@@ -59,6 +59,75 @@ public struct AdaptiveThreshold: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The threshold for values given as runs of equal consecutive values (`ValueRuns`), or nil for none.
+    /// For runs of one value each it computes what ``learn(from:)`` computes, operation for operation; a run
+    /// of `m` equal values weighs `m` (its EWMA step is the closed form of `m` steps, see below).
+    /// - Complexity: O(r) for r runs (O(r log r) for a quantile).
+    func learn<C: Collection>(runs: C) -> Double? where C.Element == ValueRuns.Run {
+        let total = runs.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return nil }
+        switch center {
+        case .mean:
+            let (mean, sd) = Self.meanAndStd(runs: runs, total: total)
+            return mean + k * sd
+        case .quantile(let q):
+            let sorted = runs.sorted { $0.value < $1.value }
+            // The order statistic at `index` of the values the runs stand for.
+            func value(at index: Int) -> Double {
+                var seen = 0
+                for r in sorted {
+                    seen += r.count
+                    if index < seen { return r.value }
+                }
+                return sorted[sorted.count - 1].value
+            }
+            let position = q * Double(total - 1)
+            let lower = Int(position.rounded(.down))
+            let upper = min(lower + 1, total - 1)
+            let fraction = position - Double(lower)
+            let lo = value(at: lower)
+            let v = lo + (value(at: upper) - lo) * fraction
+            if k == 0 { return v }
+            return v + k * Self.meanAndStd(runs: runs, total: total).1
+        case .ewma(let alpha):
+            var mean = 0.0
+            var variance = 0.0
+            var first = true
+            for r in runs {
+                if first {
+                    // Started at the first value: its other copies change nothing (their difference is 0).
+                    mean = r.value
+                    first = false
+                    continue
+                }
+                if r.count == 1 {
+                    let diff = r.value - mean
+                    mean += alpha * diff
+                    variance = (1 - alpha) * (variance + alpha * diff * diff)
+                } else {
+                    // m steps towards the same x: the difference shrinks by (1 − α) per step, so
+                    // mean_m = x − (1 − α)^m·d₀ and v_m = (1 − α)^m·(v₀ + d₀²·(1 − (1 − α)^m)).
+                    let d0 = r.value - mean
+                    let decay = pow(1 - alpha, Double(r.count))
+                    mean = r.value - decay * d0
+                    variance = decay * (variance + d0 * d0 * (1 - decay))
+                }
+            }
+            return mean + k * variance.squareRoot()
+        }
+    }
+
+    /// Weighted mean and population standard deviation of runs (two passes, as `meanAndStd`).
+    static func meanAndStd<C: Collection>(runs: C, total: Int) -> (Double, Double) where C.Element == ValueRuns.Run {
+        let n = Double(total)
+        let mean = runs.reduce(0) { $0 + (($1.count == 1) ? $1.value : $1.value * Double($1.count)) } / n
+        let ss = runs.reduce(0) { acc, r in
+            let d = (r.value - mean) * (r.value - mean)
+            return acc + (r.count == 1 ? d : d * Double(r.count))
+        }
+        return (mean, (ss / n).squareRoot())
+    }
+
     static func meanAndStd(_ xs: [Double]) -> (Double, Double) {
         let n = Double(xs.count)
         let mean = xs.reduce(0, +) / n

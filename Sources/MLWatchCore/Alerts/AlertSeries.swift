@@ -111,6 +111,31 @@ struct AlertSeries: Sendable {
         }
     }
 
+    /// Inactive and not snoozed: a step with a false condition changes nothing (an absent series like this
+    /// needs no evaluation).
+    var isQuiescent: Bool {
+        if case .inactive = state { return snooze == nil }
+        return false
+    }
+
+    /// The earliest evaluation after boundary `index` that would change this series if its condition stayed
+    /// what it was at the last step: `for:` or `keep_firing_for` elapsing, a resolved alert going inactive,
+    /// a snooze ending.
+    func nextChange(afterBoundary index: Int, forDuration: Double, keepFiringFor: Double) -> EvaluationDue {
+        var due = snooze.map { EvaluationDue.time($0.until) } ?? .never
+        switch state {
+        case .inactive:
+            break
+        case .pending(let since):
+            due = due.earliest(.time(since + forDuration))
+        case .firing(let incident):
+            if let clear = incident.clearSince { due = due.earliest(.time(clear + keepFiringFor)) }
+        case .resolved:
+            due = due.earliest(.boundary(index + 1))
+        }
+        return due
+    }
+
     /// Firing, not snoozed, not acknowledged, and this incident not yet notified.
     var shouldNotify: Bool {
         guard case .firing(let incident) = state, snooze == nil, incident.ack == nil else { return false }

@@ -8,16 +8,16 @@
 /// One rule yields one alert per label set of its expression (the metric's labels; `and`/`or` combine label
 /// sets as documented on `RuleExpression`). A series that stops appearing in the samples counts as false.
 public struct RuleEngine: Sendable {
-    private struct AlertKey: Hashable, Sendable {
-        var rule: String
-        var labels: Labels
-    }
+    private typealias LearnerKey = RuleSeriesTable.LearnerKey
 
-    private struct LearnerKey: Hashable, Sendable {
-        var rule: String
-        var comparison: Int
-        var labels: Labels
-        var recover: Bool
+    /// A value a comparison read for one label set, and what its adaptive learner (trigger or recovery) is
+    /// fed; for a trigger threshold learned at every evaluation, the comparison's operator and result too.
+    private struct Observation {
+        var key: LearnerKey
+        var value: Double
+        /// The comparison's operator and result at this step, when they depend on this learner's threshold
+        /// (a trigger threshold, no manual override, the series inactive); nil otherwise.
+        var comparison: (op: ComparisonOperator, holds: Bool)?
     }
 
     private struct Outcome {
@@ -27,13 +27,38 @@ public struct RuleEngine: Sendable {
         var condition: Bool
     }
 
+    /// What the engine keeps per rule besides its series: when it was last stepped and what that step fed
+    /// its learners (fed again for the boundaries skipped since), and when it next has something to do.
+    private struct RuleProgress: Sendable {
+        /// Boundary number of the rule's last step.
+        var steppedAt = 0
+        /// Learner values fed at the last step (series neither pending nor firing).
+        var fed: [(LearnerKey, Double)] = []
+        /// Label sets present at the last step.
+        var present: [Labels] = []
+        var due: EvaluationDue = .never
+    }
+
+    /// Identifies an engine and its copies (`MonitorState` tells a reload from a change to the same engine).
+    final class Instance: Sendable {}
+    let instance = Instance()
+
     /// The rules, in config order.
     public let rules: [AlertRule]
     private let journal: (any AlertJournal)?
-    private var series: [AlertKey: AlertSeries] = [:]
-    private var learners: [LearnerKey: AdaptiveLearner] = [:]
-    private var referenceValues: [String: [Labels: [Double]]] = [:]
+    private let ruleIndex: [String: Int]
+    /// Each rule's comparisons, left to right (computed once: `RuleExpression.comparisons` walks the tree).
+    private let comparisons: [[RuleComparison]]
+    /// Whether a rule has a `recover` threshold (then a series that turns active or inactive reads another
+    /// threshold at the next evaluation, even with unchanged metrics).
+    private let hasRecover: [Bool]
+    private var tables: [RuleSeriesTable]
+    private var progress: [RuleProgress]
+    private var reference: AdaptiveReference?
     private var pendingOverrides: [(rule: String, override: ThresholdOverride?)] = []
+    /// The samples of the latest evaluation, and their positions by metric name.
+    private var samples: [MetricSample] = []
+    private var samplesByName: [String: [Int]] = [:]
     /// Manual thresholds in force, by rule name (they replace the first comparison's threshold).
     public private(set) var thresholdOverrides: [String: ThresholdOverride] = [:]
     /// Every transition so far, oldest first.
@@ -41,33 +66,59 @@ public struct RuleEngine: Sendable {
     /// Journal writes that failed during evaluations (the engine keeps running; the UI should show them).
     /// Only the latest 100 are kept.
     public private(set) var journalErrors: [AlertJournalError] = []
-    /// Event time of the latest evaluation.
+    /// Event time of the latest evaluation (or skipped boundary).
     public private(set) var lastEvaluation: Double?
+    /// Evaluation boundaries so far, skipped ones included.
+    public private(set) var boundaries = 0
+    /// When an evaluation with the latest samples next has something to do (see `evaluateUnchanged`).
+    public private(set) var nextDue: EvaluationDue = .never
+    /// Label sets kept per rule at most (see `RuleSeriesTable`).
+    public let maxSeriesPerRule: Int
+
+    /// The default bound on label sets per rule.
+    public static let defaultMaxSeriesPerRule = 10_000
 
     /// - Parameters:
     ///   - rules: rules with unique names.
     ///   - journal: where transitions and actions are recorded; nil keeps everything in memory only.
-    public init(rules: [AlertRule], journal: (any AlertJournal)? = nil) {
+    ///   - maxSeriesPerRule: label sets kept per rule (quiescent ones seen longest ago are forgotten beyond).
+    public init(rules: [AlertRule], journal: (any AlertJournal)? = nil,
+                maxSeriesPerRule: Int = RuleEngine.defaultMaxSeriesPerRule) {
         self.rules = rules
         self.journal = journal
+        self.maxSeriesPerRule = max(1, maxSeriesPerRule)
+        self.ruleIndex = Dictionary(rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.comparisons = rules.map(\.expression.comparisons)
+        self.hasRecover = comparisons.map { $0.contains { $0.recover != nil } }
+        self.tables = rules.map { _ in RuleSeriesTable(capacity: max(1, maxSeriesPerRule)) }
+        self.progress = rules.map { _ in RuleProgress() }
     }
 
     // MARK: Learning
 
-    /// Feeds samples of the reference period (e.g. metrics computed over reference windows). Adaptive
-    /// thresholds of series with reference values are learned from them (a series without values of its own
-    /// uses all reference values of its selector); call before the first evaluation, since feeding resets
-    /// what adaptive thresholds had learned.
+    /// Feeds samples of the reference period (e.g. metrics computed over reference windows), one value per
+    /// boundary in time order. Adaptive thresholds of series with reference values are learned from them (a
+    /// series without values of its own uses all reference values of its selector); call before the first
+    /// evaluation, since feeding resets what adaptive thresholds had learned.
     public mutating func learnReference(_ samples: [MetricSample]) {
-        for s in samples where s.value.isFinite {
-            referenceValues[s.name, default: [:]][s.labels, default: []].append(s.value)
-        }
-        learners.removeAll()
+        var r = AdaptiveReference(rules: rules)
+        for s in samples { r.add([s], times: 1) }
+        learnReference(r)
+    }
+
+    /// Takes what a reference taught adaptive thresholds (`AdaptiveReference`, e.g. from `ReferenceLog.read`).
+    /// Call before the first evaluation: it resets what adaptive thresholds had learned.
+    public mutating func learnReference(_ reference: AdaptiveReference) {
+        var r = reference
+        r.finish()
+        self.reference = r
+        for i in tables.indices { tables[i].learners.removeAll() }
+        markAllDue()
     }
 
     // MARK: Evaluation
 
-    /// Evaluates every rule at event time `time` and advances every alert.
+    /// Evaluates every rule at event time `time` against `samples` and advances every alert.
     ///
     /// Manual threshold overrides set since the previous evaluation take effect now. An evaluation earlier
     /// than the previous one is ignored (returns nothing): event time only moves forward.
@@ -75,73 +126,179 @@ public struct RuleEngine: Sendable {
     @discardableResult
     public mutating func evaluate(_ samples: [MetricSample], at time: Double) -> RuleEvaluation {
         if let last = lastEvaluation, time < last { return RuleEvaluation() }
+        self.samples = samples
+        samplesByName = [:]
+        for (i, s) in samples.enumerated() { samplesByName[s.name, default: []].append(i) }
+        return run(at: time, all: true)
+    }
+
+    /// Evaluates at event time `time` with the samples of the previous evaluation (the window did not
+    /// change): only the rules with something due (`nextDue`) are stepped; the others count the boundary and
+    /// step lazily. Gives exactly what `evaluate` with those samples gives.
+    @discardableResult
+    public mutating func evaluateUnchanged(at time: Double) -> RuleEvaluation {
+        if let last = lastEvaluation, time < last { return RuleEvaluation() }
+        return run(at: time, all: false)
+    }
+
+    /// Counts `count` boundaries, the last at event time `time`, at which the samples were those of the
+    /// previous evaluation and nothing was due (`nextDue` after them): evaluating each would have changed
+    /// nothing but the adaptive histories, which are fed the boundaries later, when their rule is next
+    /// stepped.
+    /// - Complexity: O(1).
+    public mutating func skip(boundaries count: Int, through time: Double) {
+        guard count > 0 else { return }
+        if let last = lastEvaluation, time < last { return }
+        boundaries += count
         lastEvaluation = time
+    }
+
+    /// Brings every rule up to the latest boundary: a rule not stepped at the boundaries since its last step
+    /// (nothing was due) is stepped now, at the latest one. Nothing changes state by it; what moves is the
+    /// displayed threshold of an adaptive threshold learned at every evaluation, whose history grew by the
+    /// boundaries skipped. Call before reading `alerts` or thresholds (the snapshot does).
+    public mutating func settle() {
+        guard let time = lastEvaluation, !samplesByName.isEmpty || !samples.isEmpty else { return }
+        var result = RuleEvaluation()
+        var entries: [AlertJournalEntry] = []
+        var due = EvaluationDue.never
+        for r in rules.indices {
+            if progress[r].steppedAt < boundaries { step(r, at: time, into: &result, entries: &entries) }
+            due = due.earliest(progress[r].due)
+        }
+        nextDue = due
+        timeline += result.transitions
+        writeToJournal(entries)
+    }
+
+    private mutating func run(at time: Double, all: Bool) -> RuleEvaluation {
+        lastEvaluation = time
+        boundaries += 1
         for (rule, override) in pendingOverrides { thresholdOverrides[rule] = override }
         pendingOverrides.removeAll()
 
         var result = RuleEvaluation()
         var entries: [AlertJournalEntry] = []
-        for rule in rules {
-            var observations: [(LearnerKey, Double)] = []
-            let outcomes = evaluate(rule.expression, rule: rule, samples: samples, at: time, observations: &observations)
-            var seen = Set<Labels>()
-            var steps: [(Labels, Bool, Double?, Double?)] = outcomes.map { ($0.labels, $0.condition, $0.value, $0.threshold) }
-            for o in outcomes { seen.insert(o.labels) }
-            // Series that disappeared from the samples count as false, so their alerts can resolve.
-            let missing = series.keys.filter { $0.rule == rule.name && !seen.contains($0.labels) }.map(\.labels).sorted()
-            steps += missing.map { ($0, false, nil, nil) }
-            for (labels, condition, value, threshold) in steps {
-                let key = AlertKey(rule: rule.name, labels: labels)
-                var s = series[key] ?? AlertSeries(rule: rule.name, labels: labels)
-                if let value {
-                    s.value = value
-                    s.threshold = threshold
-                }
-                let before = s.displayState
-                let note = s.step(condition: condition, at: time, forDuration: rule.forDuration, keepFiringFor: rule.keepFiringFor)
-                var transition: AlertTransition?
-                if s.displayState != before {
-                    let t = makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: note)
-                    transition = t
-                    result.transitions.append(t)
-                    entries.append(AlertJournalEntry(t))
-                }
-                if s.shouldNotify {
-                    s.markNotified()
-                    let t = transition ?? makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: "not yet notified")
-                    result.notifications.append(t)
-                    entries.append(notifiedEntry(s, rule: rule, time: time))
-                }
-                series[key] = s
+        var due = EvaluationDue.never
+        for r in rules.indices {
+            if all || progress[r].due.isDue(time: time, boundary: boundaries) {
+                step(r, at: time, into: &result, entries: &entries)
             }
-            // Learn only from values of series that are not pending or firing (after this evaluation).
-            for (lkey, value) in observations where !(series[AlertKey(rule: rule.name, labels: lkey.labels)]?.isActive ?? false) {
-                learners[lkey]?.observe(value)
-            }
+            due = due.earliest(progress[r].due)
         }
+        nextDue = due
         timeline += result.transitions
         writeToJournal(entries)
         return result
     }
 
-    private mutating func evaluate(
-        _ expression: RuleExpression, rule: AlertRule, samples: [MetricSample], at time: Double,
-        observations: inout [(LearnerKey, Double)]
+    /// Steps one rule at the current boundary: feeds its learners the boundaries skipped since its last
+    /// step, evaluates its expression, steps its present and live series, feeds its learners.
+    private mutating func step(_ r: Int, at time: Double, into result: inout RuleEvaluation, entries: inout [AlertJournalEntry]) {
+        let rule = rules[r]
+        // Moved out of the array and back (not copied): a copy would make the first change to its
+        // dictionaries copy them whole, O(label sets) per step.
+        var table = RuleSeriesTable(capacity: 1)
+        swap(&table, &tables[r])
+        defer { swap(&table, &tables[r]) }
+        var p = progress[r]
+        let repeats = boundaries - p.steppedAt - 1
+        if repeats > 0 {
+            // The boundaries skipped since the rule's last step saw the same samples and changed nothing
+            // else: their values, and their presence, are counted now.
+            for (key, value) in p.fed { table.learners[key]?.observe(value, times: repeats) }
+            for labels in p.present { table.saw(labels, at: boundaries - 1) }
+        }
+        p.steppedAt = boundaries
+
+        var observations: [Observation] = []
+        let outcomes = evaluate(rule.expression, rule: rule, table: &table, at: time, observations: &observations)
+        var seen = Set<Labels>()
+        var steps: [(Labels, Bool, Double?, Double?)] = []
+        steps.reserveCapacity(outcomes.count)
+        for o in outcomes where seen.insert(o.labels).inserted {
+            steps.append((o.labels, o.condition, o.value, o.threshold))
+        }
+        // Live series that disappeared from the samples count as false, so their alerts can resolve.
+        // (Quiescent absent ones would not change.)
+        steps += table.live.filter { !seen.contains($0) }.sorted().map { ($0, false, nil, nil) }
+        var due = EvaluationDue.never
+        var present: [Labels] = []
+        present.reserveCapacity(seen.count)
+        for (labels, condition, value, threshold) in steps {
+            if value != nil {
+                guard table.makeRoom(for: labels) else { continue }
+                table.saw(labels, at: boundaries)
+                present.append(labels)
+            }
+            var s = table[labels] ?? AlertSeries(rule: rule.name, labels: labels)
+            let wasActive = s.isActive
+            if let value {
+                s.value = value
+                s.threshold = threshold
+            }
+            let before = s.displayState
+            let note = s.step(condition: condition, at: time, forDuration: rule.forDuration, keepFiringFor: rule.keepFiringFor)
+            var transition: AlertTransition?
+            if s.displayState != before {
+                let t = makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: note)
+                transition = t
+                result.transitions.append(t)
+                entries.append(AlertJournalEntry(t))
+            }
+            if s.shouldNotify {
+                s.markNotified()
+                let t = transition ?? makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: "not yet notified")
+                result.notifications.append(t)
+                entries.append(notifiedEntry(s, rule: rule, time: time))
+            }
+            due = due.earliest(s.nextChange(afterBoundary: boundaries, forDuration: rule.forDuration,
+                                            keepFiringFor: rule.keepFiringFor))
+            if hasRecover[r], s.isActive != wasActive { due = due.earliest(.boundary(boundaries + 1)) }
+            table.store(s)
+        }
+        // Learn only from values of series that are not pending or firing (after this evaluation).
+        var fed: [(LearnerKey, Double)] = []
+        for o in observations {
+            let observing = !(table[o.key.labels]?.isActive ?? false)
+            if observing {
+                table.learners[o.key]?.observe(o.value)
+                fed.append((o.key, o.value))
+            }
+            guard let learner = table.learners[o.key] else { continue }
+            due = due.earliest(learner.nextChange(afterBoundary: boundaries, observing: observing))
+            if observing, learner.learnsAtEveryEvaluation, let c = o.comparison,
+               let j = learner.boundariesUntilConditionChanges(value: o.value, op: c.op, condition: c.holds)
+            {
+                // The threshold moves at every boundary; the comparison changes only here.
+                due = due.earliest(.boundary(boundaries + j))
+            }
+        }
+        table.boundLearners(to: maxSeriesPerRule * 2 * max(1, comparisons[r].count))
+        p.fed = fed
+        p.present = present
+        p.due = due
+        progress[r] = p
+    }
+
+    private func evaluate(
+        _ expression: RuleExpression, rule: AlertRule, table: inout RuleSeriesTable, at time: Double,
+        observations: inout [Observation]
     ) -> [Outcome] {
         switch expression {
         case .comparison(let c):
-            return evaluate(c, rule: rule, samples: samples, at: time, observations: &observations)
+            return evaluate(c, rule: rule, table: &table, at: time, observations: &observations)
         case .and(let a, let b):
-            let lhs = evaluate(a, rule: rule, samples: samples, at: time, observations: &observations)
-            let rhs = evaluate(b, rule: rule, samples: samples, at: time, observations: &observations)
+            let lhs = evaluate(a, rule: rule, table: &table, at: time, observations: &observations)
+            let rhs = evaluate(b, rule: rule, table: &table, at: time, observations: &observations)
             return lhs.map { x in
                 var x = x
                 x.condition = x.condition && rhs.contains { Self.compatible(x.labels, $0.labels) && $0.condition }
                 return x
             }
         case .or(let a, let b):
-            let lhs = evaluate(a, rule: rule, samples: samples, at: time, observations: &observations)
-            let rhs = evaluate(b, rule: rule, samples: samples, at: time, observations: &observations)
+            let lhs = evaluate(a, rule: rule, table: &table, at: time, observations: &observations)
+            let rhs = evaluate(b, rule: rule, table: &table, at: time, observations: &observations)
             var out = lhs.map { x in
                 var x = x
                 x.condition = x.condition || rhs.contains { Self.compatible(x.labels, $0.labels) && $0.condition }
@@ -157,57 +314,70 @@ public struct RuleEngine: Sendable {
         a.pairs.allSatisfy { p in b[p.key].map { $0 == p.value } ?? true }
     }
 
-    private mutating func evaluate(
-        _ c: RuleComparison, rule: AlertRule, samples: [MetricSample], at time: Double,
-        observations: inout [(LearnerKey, Double)]
+    private func evaluate(
+        _ c: RuleComparison, rule: AlertRule, table: inout RuleSeriesTable, at time: Double,
+        observations: inout [Observation]
     ) -> [Outcome] {
         var latest: [Labels: Double] = [:]
-        for s in samples where c.selector.matches(s) { latest[s.labels] = s.value }
+        for i in samplesByName[c.selector.name] ?? [] where c.selector.matches(samples[i]) {
+            latest[samples[i].labels] = samples[i].value
+        }
         var out: [Outcome] = []
+        out.reserveCapacity(latest.count)
         for labels in latest.keys.sorted() {
             let value = latest[labels]!
-            let active = series[AlertKey(rule: rule.name, labels: labels)]?.isActive ?? false
-            let triggerKey = LearnerKey(rule: rule.name, comparison: c.index, labels: labels, recover: false)
-            var trigger = threshold(c.threshold, key: triggerKey, selector: c.selector, rule: rule, at: time,
-                                    value: value, observations: &observations)
-            if c.index == 0, let o = thresholdOverrides[rule.name] { trigger = o.value }
+            let active = table[labels]?.isActive ?? false
+            let triggerKey = LearnerKey(comparison: c.index, labels: labels, recover: false)
+            let learnedAt = observations.count
+            var trigger = threshold(c.threshold, key: triggerKey, selector: c.selector, rule: rule, table: &table,
+                                    at: time, value: value, observations: &observations)
+            let overridden = c.index == 0 && thresholdOverrides[rule.name] != nil
+            if overridden { trigger = thresholdOverrides[rule.name]!.value }
             var effective = trigger
             if let spec = c.recover {
-                let recoverKey = LearnerKey(rule: rule.name, comparison: c.index, labels: labels, recover: true)
-                let r = threshold(spec, key: recoverKey, selector: c.selector, rule: rule, at: time,
+                let recoverKey = LearnerKey(comparison: c.index, labels: labels, recover: true)
+                let r = threshold(spec, key: recoverKey, selector: c.selector, rule: rule, table: &table, at: time,
                                   value: value, observations: &observations)
                 if active, let r { effective = r }
             }
             let condition = effective.map { c.op.holds(value, $0) } ?? false
+            if observations.count > learnedAt, observations[learnedAt].key == triggerKey, !overridden,
+               c.recover == nil || !active {
+                observations[learnedAt].comparison = (c.op, condition)
+            }
             out.append(Outcome(labels: labels, value: value, threshold: effective, condition: condition))
         }
         return out
     }
 
-    private mutating func threshold(
-        _ spec: ThresholdSpec, key: LearnerKey, selector: MetricSelector, rule: AlertRule, at time: Double,
-        value: Double, observations: inout [(LearnerKey, Double)]
+    private func threshold(
+        _ spec: ThresholdSpec, key: LearnerKey, selector: MetricSelector, rule: AlertRule,
+        table: inout RuleSeriesTable, at time: Double, value: Double, observations: inout [Observation]
     ) -> Double? {
         switch spec {
         case .fixed(let v):
             return v
         case .adaptive(let a):
-            var learner = learners[key] ?? AdaptiveLearner(
-                spec: a, capacity: rule.historySize, minSamples: rule.minSamples,
-                relearnInterval: rule.relearnInterval, reference: referenceValues(for: selector, labels: key.labels))
+            var learner = table.learners[key] ?? AdaptiveLearner(
+                spec: a, capacity: rule.historySize, minSamples: rule.minSamples, relearnInterval: rule.relearnInterval,
+                referenceThreshold: reference?.threshold(spec: a, selector: selector, labels: key.labels))
             let t = learner.threshold(at: time)
-            learners[key] = learner
-            observations.append((key, value))
+            table.learners[key] = learner
+            table.usedLearner(key, at: boundaries)
+            observations.append(Observation(key: key, value: value))
             return t
         }
     }
 
-    private func referenceValues(for selector: MetricSelector, labels: Labels) -> [Double] {
-        guard let byLabels = referenceValues[selector.name] else { return [] }
-        if let own = byLabels[labels] { return own }
-        return byLabels.keys.sorted()
-            .filter { l in selector.matchers.allSatisfy { $0.matches(l) } }
-            .flatMap { byLabels[$0]! }
+    /// Every rule steps at the next evaluation (after an action, a reload, a restore).
+    private mutating func markAllDue() {
+        for i in progress.indices { progress[i].due = .boundary(0) }
+        nextDue = .boundary(0)
+    }
+
+    private mutating func markDue(_ r: Int) {
+        progress[r].due = .boundary(0)
+        nextDue = .boundary(0)
     }
 
     // MARK: Actions
@@ -248,9 +418,9 @@ public struct RuleEngine: Sendable {
 
     /// Attaches a note to an alert (shown with it and journaled, for the next shift).
     public mutating func addNote(rule: String, labels: Labels, note: String, actor: String, at time: Double) throws(AlertActionError) {
-        guard let r = rules.first(where: { $0.name == rule }) else { throw .unknownRule(rule) }
-        let key = AlertKey(rule: rule, labels: labels)
-        guard var s = series[key] else { throw .unknownAlert(rule: rule, labels: labels) }
+        guard let ri = ruleIndex[rule] else { throw .unknownRule(rule) }
+        let r = rules[ri]
+        guard var s = tables[ri][labels] else { throw .unknownAlert(rule: rule, labels: labels) }
         do {
             try journal?.append(AlertJournalEntry(
                 kind: .note, time: time, actor: actor, rule: rule, labels: labels.dictionary,
@@ -259,7 +429,7 @@ public struct RuleEngine: Sendable {
             throw .journal(error)
         }
         s.note = note
-        series[key] = s
+        tables[ri].store(s)
     }
 
     /// Sets (or with `value: nil` clears) a manual threshold for a rule. It replaces the first comparison's
@@ -267,7 +437,7 @@ public struct RuleEngine: Sendable {
     public mutating func overrideThreshold(
         rule: String, value: Double?, actor: String, reason: String? = nil, at time: Double
     ) throws(AlertActionError) {
-        guard rules.contains(where: { $0.name == rule }) else { throw .unknownRule(rule) }
+        guard let ri = ruleIndex[rule] else { throw .unknownRule(rule) }
         if let value, !value.isFinite { throw .invalidThreshold(value) }
         do {
             try journal?.append(AlertJournalEntry(
@@ -276,6 +446,7 @@ public struct RuleEngine: Sendable {
             throw .journal(error)
         }
         pendingOverrides.append((rule, value.map { ThresholdOverride(rule: rule, value: $0, actor: actor, reason: reason, time: time) }))
+        markDue(ri)
     }
 
     private mutating func act(
@@ -283,9 +454,10 @@ public struct RuleEngine: Sendable {
         kind: AlertJournalEntry.Kind,
         _ change: (inout AlertSeries) throws(AlertActionError) -> (until: Double?, undone: AlertJournalEntry.Kind?)
     ) throws(AlertActionError) -> RuleEvaluation {
-        guard let rule = rules.first(where: { $0.name == ruleName }) else { throw .unknownRule(ruleName) }
-        let key = AlertKey(rule: ruleName, labels: labels)
-        guard var s = series[key] else { throw .unknownAlert(rule: ruleName, labels: labels) }
+        guard let ri = ruleIndex[ruleName] else { throw .unknownRule(ruleName) }
+        let rule = rules[ri]
+        settle()
+        guard var s = tables[ri][labels] else { throw .unknownAlert(rule: ruleName, labels: labels) }
         let before = s.displayState
         let (until, undone) = try change(&s)
         var shownNote = note
@@ -305,7 +477,8 @@ public struct RuleEngine: Sendable {
         } catch {
             throw .journal(error)
         }
-        series[key] = s
+        tables[ri].store(s)
+        markDue(ri)
         timeline.append(transition)
         return result
     }
@@ -317,16 +490,18 @@ public struct RuleEngine: Sendable {
     /// incident already notified is not notified again. Alerts of rules no longer configured are ignored.
     public mutating func restore(from state: AlertJournalState) {
         if let t = state.newestEventTime { lastEvaluation = max(lastEvaluation ?? t, t) }
-        let names = Set(rules.map(\.name))
-        for a in state.alerts where names.contains(a.rule) {
+        for a in state.alerts {
+            guard let ri = ruleIndex[a.rule] else { continue }
             let labels = Labels(a.labels)
             var s = AlertSeries(rule: a.rule, labels: labels)
             s.restore(from: a)
-            series[AlertKey(rule: a.rule, labels: labels)] = s
+            guard tables[ri].makeRoom(for: labels) else { continue }
+            tables[ri].store(s)
         }
-        for (rule, o) in state.thresholdOverrides where names.contains(rule) {
+        for (rule, o) in state.thresholdOverrides where ruleIndex[rule] != nil {
             thresholdOverrides[rule] = o
         }
+        markAllDue()
     }
 
     /// Restores from the engine's own journal (`journal.loadState()`); does nothing without a journal.
@@ -340,34 +515,81 @@ public struct RuleEngine: Sendable {
     /// Alerts that are not inactive, in the order of `AlertInstance.listedBefore` (firing first, then
     /// pending, acknowledged, snoozed, resolved; by severity within a state), with annotations rendered.
     public var alerts: [AlertInstance] {
-        let ruleByName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        return series.values.compactMap { s -> AlertInstance? in
-            guard s.displayState != .inactive, let rule = ruleByName[s.rule] else { return nil }
-            let annotations = rule.annotations.mapValues {
-                AlertTemplate.render($0, value: s.value, threshold: s.threshold, labels: s.labels)
+        var shown: [AlertInstance] = []
+        for (r, table) in tables.enumerated() {
+            let rule = rules[r]
+            // Every alert that is not inactive is live.
+            for labels in table.live {
+                guard let s = table[labels], s.displayState != .inactive else { continue }
+                let annotations = rule.annotations.mapValues {
+                    AlertTemplate.render($0, value: s.value, threshold: s.threshold, labels: s.labels)
+                }
+                shown.append(AlertInstance(
+                    rule: s.rule, labels: s.labels, state: s.displayState, severity: rule.severity, value: s.value,
+                    threshold: s.threshold, activeSince: s.activeSince, firedAt: s.firedAt, incident: s.displayIncident,
+                    summary: annotations["summary"] ?? "", acknowledgedBy: s.acknowledgement?.actor, note: s.note,
+                    snoozedUntil: s.snooze?.until, annotations: annotations))
             }
-            return AlertInstance(
-                rule: s.rule, labels: s.labels, state: s.displayState, severity: rule.severity, value: s.value,
-                threshold: s.threshold, activeSince: s.activeSince, firedAt: s.firedAt, incident: s.displayIncident,
-                summary: annotations["summary"] ?? "", acknowledgedBy: s.acknowledgement?.actor, note: s.note,
-                snoozedUntil: s.snooze?.until, annotations: annotations)
         }
-        .sorted(by: AlertInstance.listedBefore)
+        return shown.sorted(by: AlertInstance.listedBefore)
     }
 
     /// The threshold in force at the latest evaluation for one alert (learned, fixed, recovery or override).
     public func threshold(rule: String, labels: Labels) -> Double? {
-        series[AlertKey(rule: rule, labels: labels)]?.threshold
+        ruleIndex[rule].flatMap { tables[$0][labels]?.threshold }
     }
 
     /// The displayed state of one alert (`inactive` when it never appeared).
     public func state(rule: String, labels: Labels) -> AlertState {
-        series[AlertKey(rule: rule, labels: labels)]?.displayState ?? .inactive
+        ruleIndex[rule].flatMap { tables[$0][labels]?.displayState } ?? .inactive
     }
+
+    /// The thresholds each rule applies to the series among `metrics` it watches (learned, recovery or
+    /// overridden ones included), for the dashboard's markers.
+    /// - Complexity: O(m + Σ matching samples) for m metrics.
+    public func thresholds(for metrics: [MetricSample]) -> [MetricThreshold] {
+        var byName: [String: [Int]] = [:]
+        for (i, m) in metrics.enumerated() { byName[m.name, default: []].append(i) }
+        var out: [MetricThreshold] = []
+        for (r, rule) in rules.enumerated() {
+            for c in comparisons[r] {
+                for i in byName[c.selector.name] ?? [] where c.selector.matches(metrics[i]) {
+                    let m = metrics[i]
+                    let value: Double?
+                    if let learned = tables[r][m.labels]?.threshold {
+                        value = learned
+                    } else if case .fixed(let v) = c.threshold {
+                        value = v
+                    } else {
+                        value = nil
+                    }
+                    if let value {
+                        out.append(MetricThreshold(metric: m.name, labels: m.labels, value: value, rule: rule.name,
+                                                   op: c.op.rawValue))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Label sets each rule forgot or could not track to stay within `maxSeriesPerRule` (rules that did
+    /// neither are left out).
+    public var seriesLimit: AlertSeriesLimit {
+        var limit = AlertSeriesLimit(cap: maxSeriesPerRule)
+        for (r, table) in tables.enumerated() where table.forgotten > 0 || table.untracked > 0 {
+            limit.forgotten[rules[r].name] = table.forgotten
+            limit.untracked[rules[r].name] = table.untracked
+        }
+        return limit
+    }
+
+    /// Label sets kept per rule, in config order (for tests and the bound's checks).
+    var seriesCounts: [Int] { tables.map(\.series.count) }
 
     /// Broken state-machine invariants (empty when sound); for tests.
     func invariantViolations() -> [String] {
-        series.values.compactMap { s in
+        tables.flatMap(\.series.values).compactMap { s in
             s.invariantViolation(now: lastEvaluation ?? .infinity).map { "\(s.rule)\(s.labels): \($0)" }
         }
     }

@@ -44,7 +44,13 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible, E
     }
 
     public static func == (a: Labels, b: Labels) -> Bool {
-        a.pairs.count == b.pairs.count && zip(a.pairs, b.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        // An index loop: `zip(…).allSatisfy` instantiated generic metadata at every call, and label sets are
+        // compared at every dictionary lookup of the rule engine.
+        guard a.pairs.count == b.pairs.count else { return false }
+        for i in a.pairs.indices where a.pairs[i].key != b.pairs[i].key || a.pairs[i].value != b.pairs[i].value {
+            return false
+        }
+        return true
     }
 
     public func hash(into hasher: inout Hasher) {

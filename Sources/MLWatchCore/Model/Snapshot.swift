@@ -53,6 +53,8 @@ public struct Snapshot: Sendable {
     public var timeline: [AlertTransition]
     /// Thresholds that rules apply to the metrics above (for markers and colouring).
     public var thresholds: [MetricThreshold] = []
+    /// The bound on label sets per rule, when it made a rule forget or not track some (nil otherwise).
+    public var alertSeriesLimit: AlertSeriesLimit?
     /// Cumulative per-(model, version) counts and latency histogram since the engine started (`/metrics`).
     public var counters = PredictionCounters()
     /// Cumulative label-join outcomes since the engine started (`/metrics`).

@@ -18,7 +18,9 @@ struct EventWindow {
     /// Predictions ever accepted, and those dropped from the front: a count window's prediction with
     /// arrival number `s` is at index `s - droppedPredictions`.
     private(set) var acceptedPredictions = 0
-    private var droppedPredictions = 0
+    private(set) var droppedPredictions = 0
+    /// System samples dropped from the front (positions counted from the first sample ever kept).
+    private(set) var droppedSystems = 0
 
     init(spec: WindowSpec, lateness: Double) {
         self.spec = spec
@@ -93,7 +95,10 @@ struct EventWindow {
         } else {
             systems.append(e)
         }
-        if case .count(let size, _) = spec, systems.count > size { systems.removeFirst(systems.count - size) }
+        if case .count(let size, _) = spec, systems.count > size {
+            droppedSystems += systems.count - size
+            systems.removeFirst(systems.count - size)
+        }
         return true
     }
 
@@ -106,6 +111,7 @@ struct EventWindow {
         }
         while let first = systems.first, first.timestamp <= cutoff {
             systems.removeFirst()
+            droppedSystems += 1
         }
     }
 
@@ -150,6 +156,18 @@ struct EventWindow {
         let i = upperBound(predictionTimes, t) { $0 }
         return i < predictionTimes.count ? predictionTimes[i] : nil
     }
+
+    /// Event time of the first system sample after `t`.
+    func firstSystemTime(after t: Double) -> Double? {
+        let i = upperBound(systems, t) { $0.timestamp }
+        return i < systems.count ? systems[i].timestamp : nil
+    }
+
+    /// Event time of the prediction at `index`.
+    func predictionTime(at index: Int) -> Double { predictionTimes[index] }
+
+    /// Event time of the system sample at `index`.
+    func systemTime(at index: Int) -> Double { systems[index].timestamp }
 
     /// Index range of predictions with `from < t ≤ to`.
     func predictionRange(from: Double, to: Double) -> Range<Int> {

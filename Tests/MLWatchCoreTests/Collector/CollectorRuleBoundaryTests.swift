@@ -104,10 +104,10 @@ struct CollectorRuleBoundaryTests {
     func evaluationsSeeOnlyTheirWindow() throws {
         let s = MonitorState(options: CollectorOptions(window: .time(size: 60, slide: 10), lateness: 5), mode: .check)
         var seen: [(Double, Double)] = []
-        s.evaluationObserver = { time, metrics in
+        s.evaluationObserver = EvaluationObserver(evaluated: { time, metrics in
             let n = metrics.first { $0.name == "events_total" }?.value ?? 0
             seen.append((time - Self.t0, n))
-        }
+        }, repeated: { _ in })
         for line in Self.lines(count: 200, spikeFrom: 0, spikeTo: 0, jitter: 4, seed: 9) { s.ingestLine(line) }
         s.finish()
         #expect(!seen.isEmpty)
@@ -127,7 +127,7 @@ struct CollectorRuleBoundaryTests {
         // A window smaller than the lateness, and a gap longer than the window.
         let s = MonitorState(options: CollectorOptions(window: .time(size: 10, slide: 10), lateness: 30), mode: .check)
         var boundaries: [Double] = []
-        s.evaluationObserver = { time, _ in boundaries.append(time - Self.t0) }
+        s.evaluationObserver = EvaluationObserver(evaluated: { time, _ in boundaries.append(time - Self.t0) }, repeated: { _ in })
         let times: [Double] = [0, 55, 75, 80, 120, 200, 260, 300]
         for t in times { s.ingestLine(#"{"ts":\#(Self.t0 + t),"latency_ms":1}"#) }
         s.finish()
@@ -144,9 +144,9 @@ struct CollectorRuleBoundaryTests {
         let s = MonitorState(options: CollectorOptions(window: .count(size: 20, slide: 5), lateness: 30), mode: .check,
                              rules: RuleEngine(rules: [rule]))
         var seen: [(Double, Double)] = []
-        s.evaluationObserver = { time, metrics in
+        s.evaluationObserver = EvaluationObserver(evaluated: { time, metrics in
             seen.append((time - Self.t0, metrics.first { $0.name == "events_total" }?.value ?? 0))
-        }
+        }, repeated: { _ in })
         // Out of order by up to 3 s.
         let order = [0, 1, 2, 5, 3, 4, 6, 9, 7, 8, 10, 11, 14, 12, 13, 15, 16, 19, 17, 18, 20, 21, 24, 22, 23]
         for i in order { s.ingestLine(#"{"ts":\#(Self.t0 + Double(i)),"latency_ms":\#(i >= 20 ? 500 : 10)}"#) }

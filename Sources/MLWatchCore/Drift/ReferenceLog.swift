@@ -1,0 +1,94 @@
+/// A reference log, read once: its drift profile, and what the adaptive thresholds of a set of rules learn
+/// from it.
+///
+/// The adaptive part is the rules' metrics at every evaluation boundary of the reference, windowed as the
+/// run is (`CollectorOptions.window`), kept only for the metrics adaptive comparisons read and bounded per
+/// series (`AdaptiveReference`). The boundaries go through the same `EvaluationSchedule` as a run, so a
+/// sparse reference (a prediction every few minutes over months) costs what its events cost, not one
+/// evaluation per slide of its time span. Without adaptive rules, only the profile is built.
+public struct ReferenceLog: Sendable {
+    /// The reference's columns, for drift.
+    public let profile: ReferenceProfile
+    /// What adaptive thresholds learn from it; nil when no rule has one.
+    public let adaptive: AdaptiveReference?
+
+    /// Reads `path` (gzip allowed) with `options` (window, lateness, field mapping, categories kept).
+    /// - Parameter progress: called after each batch with the number of lines read so far.
+    /// - Throws: `ReferenceError.unreadable` when the log cannot be read, `.empty` without predictions.
+    /// - Complexity: O(n) in the log's events (evaluations at the boundaries where its windows change).
+    public static func read(path: String, options: CollectorOptions, rules: [AlertRule],
+                            progress: (Int) -> Void = { _ in }) throws(ReferenceError) -> ReferenceLog {
+        var builder = ReferenceProfileBuilder(maxCategories: options.metrics.maxCategories)
+        let learner = ReferenceLearner(rules: rules)
+        let state: MonitorState?
+        if learner.reference.isNeeded {
+            let s = MonitorState(options: options, sources: [path], mode: .check)
+            let names = learner.reference.metricNames
+            s.observeEvaluations(
+                demand: RuleDemand(metricNames: names, driftScope: .none,
+                                   featureStatistics: names.contains { $0.hasPrefix("feature_") }),
+                observer: EvaluationObserver(
+                    evaluated: { _, samples in learner.evaluated(samples) },
+                    repeated: { learner.repeated($0) }))
+            state = s
+        } else {
+            state = nil
+        }
+        let parser = EventParser(mapping: options.mapping, maxCategories: options.metrics.maxCategories)
+        do {
+            let tailer = try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
+            var lines = 0
+            try tailer.readToEnd { batch in
+                lines += batch.lines.count
+                defer { progress(lines) }
+                batch.bytes.withUnsafeBufferPointer { buf in
+                    for r in batch.lines {
+                        if case .event(let e) = parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {
+                            if case .prediction(let p) = e { builder.add(p) }
+                            state?.ingest(e)
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw .unreadable(path: path, reason: error.description)
+        }
+        state?.finish()
+        guard builder.events > 0 else { throw .empty(path) }
+        return ReferenceLog(profile: builder.build(sources: [path]), adaptive: learner.finish())
+    }
+}
+
+/// Collects a reference's evaluations into an `AdaptiveReference`, each counted for the boundaries it stood
+/// for (known only when the next one comes).
+private final class ReferenceLearner {
+    var reference: AdaptiveReference
+    private var latest: [MetricSample] = []
+    private var times = 0
+
+    init(rules: [AlertRule]) {
+        reference = AdaptiveReference(rules: rules)
+    }
+
+    func evaluated(_ samples: [MetricSample]) {
+        flush()
+        latest = samples
+        times = 1
+    }
+
+    func repeated(_ count: Int) {
+        times += count
+    }
+
+    private func flush() {
+        if times > 0 { reference.add(latest, times: times) }
+        times = 0
+    }
+
+    func finish() -> AdaptiveReference? {
+        guard reference.isNeeded else { return nil }
+        flush()
+        reference.finish()
+        return reference
+    }
+}

@@ -46,44 +46,27 @@ struct DashboardRunner {
             Console.error("mlwatch: \(error)\n")
             throw ExitCode(2)
         }
-        let session = TerminalSession(signals: [SIGINT, SIGTERM])
-        let signals = RunnerSignals(session: session)
-        let terminal: NCursesTerminal
-        do {
-            terminal = try NCursesTerminal(enableMouse: live.mouse)
-        } catch {
-            session.cancel()
-            signals.cancel()
-            Console.error("mlwatch: \(error)\n")
-            throw ExitCode(2)
-        }
-        tailer.start { batch in
-            // The tailer's thread reads and ingests (the host runs the batch on the caller's thread) at
-            // nice +5, so that a long backlog never takes the CPU from the UI thread on a busy machine
-            // (Linux: the nice value is per thread; one syscall per batch). See BENCHMARKS.md, ui-load.
-            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
-            host.ingest(batch)
-        }
-        host.start()
-        for warning in tailer.warnings { host.notice(warning, isError: true) }
         var state = DashboardState()
         state.rulesConfigured = !setup.config.rules.isEmpty
         state.footerHint = footerHint
         state.bellOnCritical = setup.config.notify.bell
-        let loop = DashboardLoop(backend: terminal, host: host, clock: .system, themes: themes, state: state,
-                                 mouse: live.mouse, signals: signals)
-        loop.run()
-        // After SIGINT/SIGTERM the rest of the shutdown is bounded too (the terminal is restored first).
-        if let status = session.exitStatus { ExitDeadline.arm(status: status, command: "mlwatch") }
-        terminal.shutdown()
-        session.cancel()
-        signals.cancel()
-        tailer.stop()
-        host.stop()
-        // At most a second for deliveries in flight, then they are abandoned: quitting never waits on a receiver.
-        notifier?.waitUntilIdle(seconds: 1)
-        fleet.stop()
-        if let status = session.exitStatus { throw ExitCode(status) }
+        try TerminalDashboard(host: host, themes: themes, state: state, mouse: live.mouse).run(start: {
+            tailer.start { batch in
+                // The tailer's thread reads and ingests (the host runs the batch on the caller's thread) at
+                // nice +5, so that a long backlog never takes the CPU from the UI thread on a busy machine
+                // (Linux: the nice value is per thread; one syscall per batch). See BENCHMARKS.md, ui-load.
+                setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
+                host.ingest(batch)
+            }
+            host.start()
+            for warning in tailer.warnings { host.notice(warning, isError: true) }
+        }, stop: {
+            tailer.stop()
+            host.stop()
+            // At most a second for deliveries in flight, then they are abandoned: quitting never waits on a receiver.
+            notifier?.waitUntilIdle(seconds: 1)
+            fleet.stop()
+        })
     }
 
     /// The chosen theme first, then the other available ones (for `T`).

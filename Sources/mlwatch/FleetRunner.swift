@@ -39,30 +39,11 @@ struct FleetRunner {
             throw ExitCode(2)
         }
         let host = makeHost()
-        let session = TerminalSession(signals: [SIGINT, SIGTERM])
-        let signals = RunnerSignals(session: session)
-        let terminal: NCursesTerminal
-        do {
-            terminal = try NCursesTerminal(enableMouse: live.mouse)
-        } catch {
-            session.cancel()
-            signals.cancel()
-            Console.error("mlwatch: \(error)\n")
-            throw ExitCode(2)
-        }
-        host.start()
         var state = DashboardState()
         // The fleet's rules live in Prometheus: "all clear" rather than "no rules" when nothing fires.
         state.rulesConfigured = true
         state.bellOnCritical = setup.config.notify.bell
-        let loop = DashboardLoop(backend: terminal, host: host, clock: .system, themes: themes, state: state, mouse: live.mouse,
-                                 signals: signals)
-        loop.run()
-        terminal.shutdown()
-        session.cancel()
-        signals.cancel()
-        host.stop()
-        if let status = session.exitStatus { throw ExitCode(status) }
+        try TerminalDashboard(host: host, themes: themes, state: state, mouse: live.mouse).run(start: host.start, stop: host.stop)
     }
 
     /// One JSON line (`SnapshotJSON`, with `fleet` and `connection`) every `interval` seconds on stdout,

@@ -79,29 +79,10 @@ struct ReplayRunner {
 
     /// The dashboard on a replay, until `q`, SIGINT or SIGTERM.
     static func show(host: EngineHost, themes: [Theme], rulesConfigured: Bool, bell: Bool, mouse: Bool) throws {
-        let session = TerminalSession(signals: [SIGINT, SIGTERM])
-        let signals = RunnerSignals(session: session)
-        let terminal: NCursesTerminal
-        do {
-            terminal = try NCursesTerminal(enableMouse: mouse)
-        } catch {
-            session.cancel()
-            signals.cancel()
-            Console.error("mlwatch: \(error)\n")
-            throw ExitCode(2)
-        }
-        host.start()
         var state = DashboardState()
         state.rulesConfigured = rulesConfigured
         state.bellOnCritical = bell
         state.footerHint = "Space pause  +/- speed  ←→ seek  n/N alerts  g/G start/end"
-        let loop = DashboardLoop(backend: terminal, host: host, clock: .system, themes: themes, state: state, mouse: mouse,
-                                 signals: signals)
-        loop.run()
-        terminal.shutdown()
-        session.cancel()
-        signals.cancel()
-        host.stop()
-        if let status = session.exitStatus { throw ExitCode(status) }
+        try TerminalDashboard(host: host, themes: themes, state: state, mouse: mouse).run(start: host.start, stop: host.stop)
     }
 }

@@ -3,28 +3,6 @@ import Testing
 
 /// `mlwatch baseline`, `rules check`, `journal`, `--on-fire` and SIGHUP reload, run as the real binary.
 @Suite(.serialized) struct CLICommandTests {
-    private struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs the binary to completion.
-    private static func mlwatch(_ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
-        p.arguments = args
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
     private static func tempDir() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -53,14 +31,14 @@ import Testing
         try FixtureLog.write(to: reference, count: 800)
         try FixtureLog.write(to: current, count: 600, spike: true)
 
-        let baseline = try Self.mlwatch(["baseline", reference, "-o", profile])
+        let baseline = try CLIProcess.run(["baseline", reference, "-o", profile])
         #expect(baseline.status == 0, "\(baseline.stderr)")
         #expect(baseline.stdout.contains("wrote \(profile): 800 events"), "\(baseline.stdout)")
         let head = try Data(contentsOf: URL(fileURLWithPath: profile)).prefix(8)
         #expect(Array(head) == [0x89, 0x4D, 0x4C, 0x57, 0x50, 0x0D, 0x0A, 0x1A], "not a binary profile")
 
-        let raw = try Self.mlwatch(["check", current, "--reference", reference, "--window", "all", "--format", "json"])
-        let saved = try Self.mlwatch(["check", current, "--reference", profile, "--window", "all", "--format", "json"])
+        let raw = try CLIProcess.run(["check", current, "--reference", reference, "--window", "all", "--format", "json"])
+        let saved = try CLIProcess.run(["check", current, "--reference", profile, "--window", "all", "--format", "json"])
         #expect(raw.status == 0 && saved.status == 0, "\(raw.stderr)\(saved.stderr)")
         let a = try Self.driftMetrics(raw.stdout)
         let b = try Self.driftMetrics(saved.stdout)
@@ -70,7 +48,7 @@ import Testing
         // The same profile named by the config (no .json suffix: recognised by its content).
         let config = dir.appendingPathComponent("mlwatch.yaml").path
         try "reference: {file: \(profile)}\nwindow: all\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let configured = try Self.mlwatch(["check", current, "--config", config, "--format", "json"])
+        let configured = try CLIProcess.run(["check", current, "--config", config, "--format", "json"])
         #expect(configured.status == 0, "\(configured.stderr)")
         #expect(try Self.driftMetrics(configured.stdout) == a)
 
@@ -78,14 +56,14 @@ import Testing
         let bytes = try Data(contentsOf: URL(fileURLWithPath: profile))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: profile))
         for args in [["--reference", profile], ["--config", config]] {
-            let cut = try Self.mlwatch(["check", current] + args)
+            let cut = try CLIProcess.run(["check", current] + args)
             #expect(cut.status == 2)
             #expect(cut.stderr.contains("truncated") && cut.stderr.contains("mlwatch baseline"), "\(cut.stderr)")
         }
 
         let empty = dir.appendingPathComponent("empty.jsonl").path
         try "".write(toFile: empty, atomically: true, encoding: .utf8)
-        let failed = try Self.mlwatch(["baseline", empty, "-o", dir.appendingPathComponent("p2.json").path])
+        let failed = try CLIProcess.run(["baseline", empty, "-o", dir.appendingPathComponent("p2.json").path])
         #expect(failed.status == 2)
         #expect(failed.stderr.contains("no prediction events"), "\(failed.stderr)")
     }
@@ -105,7 +83,7 @@ import Testing
                 expr: drift_psi{feature="amount"} > 0.2
                 labels: {severity: warning}
             """.write(toFile: good, atomically: true, encoding: .utf8)
-        let ok = try Self.mlwatch(["rules", "check", good])
+        let ok = try CLIProcess.run(["rules", "check", good])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("OK, 2 rules"))
         #expect(ok.stdout.contains("LatencyHigh [critical] latency_p99_ms > 250 for 2m"), "\(ok.stdout)")
@@ -124,7 +102,7 @@ import Testing
                 keep_firing: 1m
             theme: default
             """.write(toFile: bad, atomically: true, encoding: .utf8)
-        let errors = try Self.mlwatch(["rules", "check", bad])
+        let errors = try CLIProcess.run(["rules", "check", bad])
         #expect(errors.status == 2)
         let lines = errors.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("\(bad):4:") }, "\(errors.stderr)")
@@ -151,16 +129,11 @@ import Testing
             """
         try rules.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
-        p.arguments = ["watch", log, "--no-ui", "--from-start", "--config", config, "--journal", journal,
-                       "--emit-every", "0.2s", "--on-fire", "cat >> '\(fired)'"]
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
+        let watch = try CLIProcess.start(["watch", log, "--no-ui", "--from-start", "--config", config, "--journal", journal,
+                                          "--emit-every", "0.2s", "--on-fire", "cat >> '\(fired)'"])
+        let p = watch.process
         defer { if p.isRunning { p.terminate() } }
-        let stderr = StderrCollector(err.fileHandleForReading)
+        let stderr = watch.stderr
 
         // The alert fires and the command gets its JSON once.
         let notified = CLIBinary.poll { ((try? String(contentsOfFile: fired, encoding: .utf8)) ?? "").contains("\"LatencyHigh\"") }
@@ -187,76 +160,20 @@ import Testing
             #expect((json["annotations"] as? [String: String])?["summary"]?.hasPrefix("p99 ") == true)
         }
 
-        let text = try Self.mlwatch(["journal", "--journal", journal, "--since", "1h"])
+        let text = try CLIProcess.run(["journal", "--journal", journal, "--since", "1h"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("LatencyHigh"))
         #expect(text.stdout.contains("→ firing"), "\(text.stdout)")
         #expect(text.stdout.contains("notified"))
-        let json = try Self.mlwatch(["journal", "--journal", journal, "--format", "json"])
+        let json = try CLIProcess.run(["journal", "--journal", journal, "--format", "json"])
         let first = try #require(json.stdout.split(separator: "\n").first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
         #expect(object["rule"] as? String == "LatencyHigh")
 
-        let missing = try Self.mlwatch(["journal", "--journal", dir.appendingPathComponent("nope.sqlite").path])
+        let missing = try CLIProcess.run(["journal", "--journal", dir.appendingPathComponent("nope.sqlite").path])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no alert journal"))
     }
 }
 
 /// Finds the binary like the tmux tests do (`$MLWATCH_BIN`, else `.build/debug/mlwatch`).
-enum CLIBinary {
-    static var path: String? { TmuxSession.binary }
-
-    static var missing: String? {
-        path == nil ? "the mlwatch binary was not built (.build/debug/mlwatch; or set MLWATCH_BIN)" : nil
-    }
-
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-    static func poll(timeout: Double = 20, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !condition() {
-            if Date() > deadline { return false }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return true
-    }
-}
-
-/// Reads a pipe in the background, so the child never blocks on a full pipe.
-final class StderrCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected = Data()
-    private var closed = false
-
-    init(_ handle: FileHandle) {
-        handle.readabilityHandler = { [weak self] h in
-            let chunk = h.availableData
-            if chunk.isEmpty {
-                h.readabilityHandler = nil
-                self?.lock.lock()
-                self?.closed = true
-                self?.lock.unlock()
-                return
-            }
-            self?.lock.lock()
-            self?.collected.append(chunk)
-            self?.lock.unlock()
-        }
-    }
-
-    var text: String { String(decoding: data, as: UTF8.self) }
-
-    /// The bytes read so far.
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return collected
-    }
-
-    /// Whether the writer closed the pipe (everything has been read).
-    var isClosed: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return closed
-    }
-}

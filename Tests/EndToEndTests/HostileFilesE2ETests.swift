@@ -7,16 +7,9 @@ import Testing
 /// loaded machine delays any process), and every usage error exits 2.
 @Suite(.serialized, .enabled(if: CLIBinary.path != nil, "the mlwatch binary was not built (.build/debug/mlwatch; or set MLWATCH_BIN)"))
 struct HostileFilesE2ETests {
-    private static func start(_ args: [String]) throws -> (Process, StderrCollector, StderrCollector) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
-        p.arguments = args
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        return (p, StderrCollector(out.fileHandleForReading), StderrCollector(err.fileHandleForReading))
+    private static func start(_ args: [String]) throws -> (Process, PipeCollector, PipeCollector) {
+        let c = try CLIProcess.start(args)
+        return (c.process, c.stdout, c.stderr)
     }
 
     /// Sends SIGTERM and returns the seconds until the process ended (nil when it outlived `limit`; it is
@@ -35,10 +28,8 @@ struct HostileFilesE2ETests {
     }
 
     private static func run(_ args: [String]) throws -> (status: Int32, stderr: String) {
-        let (p, _, err) = try start(args)
-        p.waitUntilExit()
-        _ = CLIBinary.poll(timeout: 2) { err.isClosed }
-        return (p.terminationStatus, err.text)
+        let r = try CLIProcess.run(args)
+        return (r.status, r.stderr)
     }
 
     @Test func sigtermEndsCommandsBlockedOnAFIFO() throws {

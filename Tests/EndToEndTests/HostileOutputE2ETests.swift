@@ -14,29 +14,6 @@ struct HostileOutputE2ETests {
     static let category = #"DE\u001bP1$r\u001b\\\u0090q\u009c"#
     static let prediction = #"yes\u001b[1;31m\u007f"#
 
-    private struct Output {
-        var status: Int32
-        var stdout: Data
-        var stderr: Data
-    }
-
-    /// Runs the binary to completion, stdout and stderr as bytes.
-    private static func run(_ args: [String]) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
-        p.arguments = args
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let errors = StderrCollector(err.fileHandleForReading)
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        _ = CLIBinary.poll(timeout: 2) { errors.isClosed }
-        return Output(status: p.terminationStatus, stdout: o, stderr: errors.data)
-    }
-
     /// Offsets and surroundings of the control bytes in `data`: C0 but newline and tab, DEL, and C1
     /// (UTF-8 `C2 80`–`C2 9F`). Empty when the bytes are safe for a terminal.
     static func controls(in data: Data) -> [String] {
@@ -53,9 +30,9 @@ struct HostileOutputE2ETests {
         return found
     }
 
-    private static func expectClean(_ output: Output, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(controls(in: output.stdout).isEmpty, "\(what) stdout: \(controls(in: output.stdout).prefix(3))", sourceLocation: sourceLocation)
-        #expect(controls(in: output.stderr).isEmpty, "\(what) stderr: \(controls(in: output.stderr).prefix(3))", sourceLocation: sourceLocation)
+    private static func expectClean(_ output: CLIProcess.Result, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(controls(in: output.stdoutData).isEmpty, "\(what) stdout: \(controls(in: output.stdoutData).prefix(3))", sourceLocation: sourceLocation)
+        #expect(controls(in: output.stderrData).isEmpty, "\(what) stderr: \(controls(in: output.stderrData).prefix(3))", sourceLocation: sourceLocation)
     }
 
     /// 400 normal predictions with one hostile one every 20 lines, labels, and a malformed line of raw controls.
@@ -111,36 +88,36 @@ struct HostileOutputE2ETests {
         try Self.config.write(toFile: config, atomically: true, encoding: .utf8)
         try Self.badConfig.write(toFile: bad, atomically: true, encoding: .utf8)
 
-        let text = try Self.run(["check", log, "--config", config, "--format", "text"])
-        #expect(text.status == 0, "\(String(decoding: text.stderr, as: UTF8.self))")
-        #expect(String(decoding: text.stdout, as: UTF8.self).contains("aud"), "the hostile model is reported, sanitized")
+        let text = try CLIProcess.run(["check", log, "--config", config, "--format", "text"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("aud"), "the hostile model is reported, sanitized")
         Self.expectClean(text, "check --format text")
-        Self.expectClean(try Self.run(["check", log, "--config", config, "--format", "json"]), "check --format json")
+        Self.expectClean(try CLIProcess.run(["check", log, "--config", config, "--format", "json"]), "check --format json")
 
-        let rules = try Self.run(["rules", "check", config])
-        #expect(rules.status == 0, "\(String(decoding: rules.stderr, as: UTF8.self))")
+        let rules = try CLIProcess.run(["rules", "check", config])
+        #expect(rules.status == 0, "\(rules.stderr)")
         Self.expectClean(rules, "rules check (valid)")
-        let invalid = try Self.run(["rules", "check", bad])
+        let invalid = try CLIProcess.run(["rules", "check", bad])
         #expect(invalid.status == 2)
-        #expect(String(decoding: invalid.stderr, as: UTF8.self).contains("errors in"), "\(String(decoding: invalid.stderr, as: UTF8.self))")
+        #expect(invalid.stderr.contains("errors in"), "\(invalid.stderr)")
         Self.expectClean(invalid, "rules check (invalid)")
-        Self.expectClean(try Self.run(["check", log, "--config", bad]), "check --config bad")
-        let export = try Self.run(["export", "prometheus-rules", "--config", config])
-        #expect(export.status == 0, "\(String(decoding: export.stderr, as: UTF8.self))")
+        Self.expectClean(try CLIProcess.run(["check", log, "--config", bad]), "check --config bad")
+        let export = try CLIProcess.run(["export", "prometheus-rules", "--config", config])
+        #expect(export.status == 0, "\(export.stderr)")
         Self.expectClean(export, "export prometheus-rules")
-        Self.expectClean(try Self.run(["export", "prometheus-rules", "--config", bad]), "export prometheus-rules (invalid)")
+        Self.expectClean(try CLIProcess.run(["export", "prometheus-rules", "--config", bad]), "export prometheus-rules (invalid)")
 
-        let baseline = try Self.run(["baseline", log, "-o", profile])
-        #expect(baseline.status == 0, "\(String(decoding: baseline.stderr, as: UTF8.self))")
+        let baseline = try CLIProcess.run(["baseline", log, "-o", profile])
+        #expect(baseline.status == 0, "\(baseline.stderr)")
         Self.expectClean(baseline, "baseline")
-        Self.expectClean(try Self.run(["check", log, "--reference", profile, "--format", "text"]), "check --reference profile")
-        Self.expectClean(try Self.run(["replay", log, "--config", config, "--no-ui", "--speed", "max"]), "replay --no-ui")
+        Self.expectClean(try CLIProcess.run(["check", log, "--reference", profile, "--format", "text"]), "check --reference profile")
+        Self.expectClean(try CLIProcess.run(["replay", log, "--config", config, "--no-ui", "--speed", "max"]), "replay --no-ui")
 
         // Flags that quote what was given: mlwatch's own checks and ArgumentParser's.
-        let flag = try Self.run(["check", log, "--window", "\u{1B}[2J\u{7}10m"])
+        let flag = try CLIProcess.run(["check", log, "--window", "\u{1B}[2J\u{7}10m"])
         #expect(flag.status == 2)
         Self.expectClean(flag, "check --window hostile")
-        let parser = try Self.run(["check", log, "--format", "\u{1B}]0;x\u{7}\u{9B}1m"])
+        let parser = try CLIProcess.run(["check", log, "--format", "\u{1B}]0;x\u{7}\u{9B}1m"])
         #expect(parser.status == 2)
         Self.expectClean(parser, "check --format hostile")
 
@@ -151,18 +128,12 @@ struct HostileOutputE2ETests {
         let journal = dir.appendingPathComponent("journal.sqlite").path
         let stdinFile = dir.appendingPathComponent("fired.jsonl").path
         let envFile = dir.appendingPathComponent("env.txt").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
-        p.arguments = ["watch", log, "--no-ui", "--from-start", "--config", config, "--journal", journal,
-                       "--emit-every", "0.2s", "--on-fire", "cat >> '\(stdinFile)'; env | grep '^MLWATCH_' >> '\(envFile)'"]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
+        let watch = try CLIProcess.start(["watch", log, "--no-ui", "--from-start", "--config", config, "--journal", journal,
+                                          "--emit-every", "0.2s", "--on-fire",
+                                          "cat >> '\(stdinFile)'; env | grep '^MLWATCH_' >> '\(envFile)'"])
+        let p = watch.process
         defer { if p.isRunning { p.terminate() } }
-        let stdout = StderrCollector(out.fileHandleForReading)
-        let stderr = StderrCollector(err.fileHandleForReading)
+        let (stdout, stderr) = (watch.stdout, watch.stderr)
         let fired = CLIBinary.poll {
             ((try? String(contentsOfFile: envFile, encoding: .utf8)) ?? "").contains("aud") && stdout.text.contains("aud")
         }
@@ -186,10 +157,10 @@ struct HostileOutputE2ETests {
         }
         #expect(models.contains("fr\u{1B}]0;pwned\u{7}aud\u{1B}[2J\u{9B}31m\u{9B}2J\u{85}"), "\(models)")
 
-        let text = try Self.run(["journal", "--journal", journal])
+        let text = try CLIProcess.run(["journal", "--journal", journal])
         #expect(text.status == 0)
-        #expect(String(decoding: text.stdout, as: UTF8.self).contains("AnyErrors"))
+        #expect(text.stdout.contains("AnyErrors"))
         Self.expectClean(text, "journal")
-        Self.expectClean(try Self.run(["journal", "--journal", journal, "--format", "json"]), "journal --format json")
+        Self.expectClean(try CLIProcess.run(["journal", "--journal", journal, "--format", "json"]), "journal --format json")
     }
 }

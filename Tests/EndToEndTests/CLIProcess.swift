@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+enum CLIBinary {
+    static var path: String? { TmuxSession.binary }
+
+    static var missing: String? {
+        path == nil ? "the mlwatch binary was not built (.build/debug/mlwatch; or set MLWATCH_BIN)" : nil
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes.
+    static func poll(timeout: Double = 20, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
+}
+
+/// Reads a pipe in the background, so the child never blocks on a full pipe.
+final class PipeCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected = Data()
+    private var closed = false
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] h in
+            let chunk = h.availableData
+            if chunk.isEmpty {
+                h.readabilityHandler = nil
+                self?.lock.lock()
+                self?.closed = true
+                self?.lock.unlock()
+                return
+            }
+            self?.lock.lock()
+            self?.collected.append(chunk)
+            self?.lock.unlock()
+        }
+    }
+
+    var text: String { String(decoding: data, as: UTF8.self) }
+
+    /// The bytes read so far.
+    var data: Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return collected
+    }
+
+    /// Whether the writer closed the pipe (everything has been read).
+    var isClosed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return closed
+    }
+}
+
+/// The real binary as a child process, both pipes read in the background (so it never blocks on a full one).
+struct CLIProcess {
+    let process: Process
+    let stdout: PipeCollector
+    let stderr: PipeCollector
+
+    /// What a command printed and how it ended.
+    struct Result {
+        var status: Int32
+        var stdoutData: Data
+        var stderrData: Data
+        var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+        var stderr: String { String(decoding: stderrData, as: UTF8.self) }
+    }
+
+    /// Starts `mlwatch args` (the binary `CLIBinary.path` names).
+    static func start(_ args: [String]) throws -> CLIProcess {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
+        p.arguments = args
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        return CLIProcess(process: p, stdout: PipeCollector(out.fileHandleForReading), stderr: PipeCollector(err.fileHandleForReading))
+    }
+
+    /// Runs `mlwatch args` to completion.
+    static func run(_ args: [String]) throws -> Result {
+        let c = try start(args)
+        c.process.waitUntilExit()
+        // The pipes close when the process (and any child holding them) ends; bounded in case a child lingers.
+        _ = CLIBinary.poll(timeout: 5) { c.stdout.isClosed && c.stderr.isClosed }
+        return Result(status: c.process.terminationStatus, stdoutData: c.stdout.data, stderrData: c.stderr.data)
+    }
+}

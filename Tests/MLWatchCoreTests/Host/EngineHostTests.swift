@@ -95,6 +95,51 @@ import Testing
         #expect(host.published.messages.last?.text == "replay controls work only in a replay")
     }
 
+    /// A clock whose monotonic time moves `step` seconds at every read, so that building a snapshot (read
+    /// before and after) looks `step` seconds long.
+    final class SteppingClock: Sendable {
+        private let seconds = Mutex<Double>(0)
+        let step: Double
+        init(step: Double) { self.step = step }
+        var clock: HostClock {
+            HostClock(wall: { 1_800_000_000 }, monotonic: { self.seconds.withLock { s in defer { s += self.step }; return s } })
+        }
+    }
+
+    /// How many publications (`waitUntilIdle`) pass before the snapshot shows `events` (nil: not within 20).
+    static func publicationsUntil(_ host: EngineHost, shows events: Int) -> Int? {
+        for n in 1...20 {
+            host.waitUntilIdle()
+            if host.published.snapshot.events == events { return n }
+        }
+        return nil
+    }
+
+    @Test func newInputWaitsForTheSnapshotBudgetButACommandDoesNot() throws {
+        // Snapshots that look slow (each one spans a read of the clock): with a quarter of the host's time
+        // for them, new input waits about three rebuilds' worth before the next one; with all of it, none.
+        let budgeted = EngineHost(live: try Self.state(), options: .init(actor: "alice", snapshotShare: 0.25),
+                                  clock: SteppingClock(step: 1).clock)
+        let unbudgeted = EngineHost(live: try Self.state(), options: .init(actor: "alice", snapshotShare: 1),
+                                    clock: SteppingClock(step: 1).clock)
+        for host in [budgeted, unbudgeted] {
+            host.ingest(Self.batch(count: 10))
+            #expect(Self.publicationsUntil(host, shows: 10) == 1, "the first snapshot is built at once")
+            host.ingest(Self.batch(count: 10, from: 10))
+        }
+        #expect(Self.publicationsUntil(unbudgeted, shows: 20) == 1)
+        let waited = try #require(Self.publicationsUntil(budgeted, shows: 20), "new input is shown eventually")
+        #expect(waited > 1, "new input waited for the budget")
+
+        // A command's effect is shown at once, budget or not, with the input that came before it.
+        budgeted.ingest(Self.batch(count: 10, from: 20))
+        let alert = try #require(budgeted.published.snapshot.alerts.first)
+        budgeted.send(.acknowledge(rule: alert.rule, labels: alert.labels, note: nil))
+        budgeted.waitUntilIdle()
+        #expect(budgeted.published.snapshot.alerts.first?.state == .acknowledged)
+        #expect(budgeted.published.snapshot.events == 30)
+    }
+
     @Test func reloadRunsOffTheQueueWithProgressAndSwapsTheRules() throws {
         let clock = ManualClock(1_800_000_000)
         let sink = RecordingSink()

@@ -6,7 +6,7 @@
 /// position is the state `check` had there, and the final alert timeline is `check`'s.
 ///
 /// Wall time is passed in to every call (never read here): tests drive the engine with a manual clock.
-/// Not thread-safe: `ReplayDriver` confines one to its queue.
+/// Not thread-safe: an `EngineHost` confines one to its queue.
 public final class ReplayEngine {
     public let source: ReplaySource
     private let makeState: () -> MonitorState

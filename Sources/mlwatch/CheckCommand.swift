@@ -41,7 +41,9 @@ struct CheckCommand: ParsableCommand {
         if criticalFired { throw ExitCode(1) }
     }
 
-    /// Reads every log to its end through the real ingest path and returns the final snapshot.
+    /// Reads every log to its end through the real ingest path and returns the final snapshot. The logs are
+    /// read and parsed on a thread of their own while this one ingests (`ParallelIngest`: the same result as
+    /// reading them on one thread).
     static func evaluate(common: CommonOptions, logs: [String]) throws(SetupError) -> Snapshot {
         let setup = try EngineSetup(common: common, logs: logs)
         let state = try setup.makeState(mode: .check)
@@ -50,7 +52,8 @@ struct CheckCommand: ParsableCommand {
             tailer = try LogTailer(
                 paths: setup.logs,
                 options: TailerOptions(fromStart: true, maxLineBytes: common.maxLineBytes, follow: false))
-            try tailer.readToEnd { state.ingest($0) }
+            try ParallelIngest.readToEnd(tailer, mapping: setup.config.fieldMapping,
+                                         maxCategories: setup.config.maxCategories) { state.ingest($0) }
         } catch {
             throw .tailer(error)
         }

@@ -150,6 +150,24 @@ public final class MonitorState {
         }
     }
 
+    /// Ingests a batch parsed ahead (`EventParser.parse(_: LineBatch)`, on another thread in
+    /// `ParallelIngest`): the same events, counts and remembered lines as `ingest(_: LineBatch)` of the
+    /// same batch with this state's own parser.
+    public func ingest(_ parsed: ParsedBatch) {
+        for m in parsed.malformed { store.counts.malformed(m.reason, text: m.text) }
+        let hashes = parsed.requestIDHashes
+        for (i, e) in parsed.events.enumerated() {
+            // The joiner slot of a request id a few events ahead: its cache miss overlaps this event's work
+            // (what `requestIDSeen` does while the serial path parses a line).
+            if i + 4 < hashes.count, let h = hashes[i + 4] { mlwatch_prefetch(store.joiner.prefetchAddress(hash: h)) }
+            ingest(e, requestIDHash: hashes[i])
+        }
+        if parsed.skippedTooLong > 0 {
+            store.counts.malformed(.tooLong, count: parsed.skippedTooLong,
+                                     text: "(a line longer than the limit was skipped in \(parsed.source))")
+        }
+    }
+
     public func ingestLine(_ line: UnsafeBufferPointer<UInt8>) {
         apply(parser.parse(line), line: line)
     }
@@ -160,7 +178,7 @@ public final class MonitorState {
         case .blank:
             return
         case .malformed(let reason):
-            store.counts.malformed(reason, text: reason.rawValue + ": " + TextSanitizer.sanitize(line, maxCharacters: 160))
+            store.counts.malformed(reason, text: MalformedReason.shown(reason, line: line))
         case .event(let e):
             ingest(e, requestIDHash: parser.requestIDHash)
         }

@@ -1,0 +1,55 @@
+/// The lines of one `LineBatch`, parsed: what `MonitorState.ingest(_: ParsedBatch)` needs, without the
+/// bytes. Made by `EventParser.parse(_: LineBatch)`, so that parsing can run on another thread than the
+/// engine (`ParallelIngest`) and still hand the engine exactly what the serial path would, in log order.
+public struct ParsedBatch: Sendable {
+    /// The log the lines came from.
+    public let source: String
+    /// The events, in line order.
+    public internal(set) var events: [Event] = []
+    /// `requestIDHashes[i]`: the parser's `ByteHash` of `events[i]`'s request id, when it read one (the
+    /// label joiner uses it instead of hashing the id again).
+    var requestIDHashes: [UInt64?] = []
+    /// Malformed lines in line order: why, and the line as the engine shows it (sanitized, cut).
+    public internal(set) var malformed: [(reason: MalformedReason, text: String)] = []
+    /// Lines over the length limit the tailer skipped.
+    public let skippedTooLong: Int
+
+    init(source: String, skippedTooLong: Int, capacity: Int) {
+        self.source = source
+        self.skippedTooLong = skippedTooLong
+        events.reserveCapacity(capacity)
+        requestIDHashes.reserveCapacity(capacity)
+    }
+}
+
+extension EventParser {
+    /// Parses every line of a batch, in order.
+    /// - Complexity: O(n) in the bytes of the batch.
+    public func parse(_ batch: LineBatch) -> ParsedBatch {
+        var out = ParsedBatch(source: batch.source, skippedTooLong: batch.skippedTooLong, capacity: batch.lines.count)
+        batch.bytes.withUnsafeBufferPointer { buf in
+            for r in batch.lines {
+                let line = UnsafeBufferPointer(rebasing: buf[r])
+                let outcome = parse(line)
+                // Consumed, so that the event moves into the array (a copy retains and releases each field).
+                switch consume outcome {
+                case .blank:
+                    continue
+                case .malformed(let reason):
+                    out.malformed.append((reason, MalformedReason.shown(reason, line: line)))
+                case .event(let e):
+                    out.events.append(consume e)
+                    out.requestIDHashes.append(requestIDHash)
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension MalformedReason {
+    /// How a malformed line is remembered for display: the reason, then the line sanitized and cut.
+    static func shown(_ reason: MalformedReason, line: UnsafeBufferPointer<UInt8>) -> String {
+        reason.rawValue + ": " + TextSanitizer.sanitize(line, maxCharacters: 160)
+    }
+}

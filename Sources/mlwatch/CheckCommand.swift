@@ -43,10 +43,11 @@ struct CheckCommand: ParsableCommand {
 
     /// Reads every log to its end through the real ingest path and returns the final snapshot. The logs are
     /// read and parsed on a thread of their own while this one ingests (`ParallelIngest`: the same result as
-    /// reading them on one thread).
+    /// reading them on one thread), and a reference log on a third (`PendingReference`).
     static func evaluate(common: CommonOptions, logs: [String]) throws(SetupError) -> Snapshot {
         let setup = try EngineSetup(common: common, logs: logs)
-        let state = try setup.makeState(mode: .check)
+        let reference = try setup.prepareReference(concurrently: true)
+        let state = try setup.makeState(mode: .check, reference: reference)
         let tailer: LogTailer
         do {
             tailer = try LogTailer(
@@ -58,6 +59,8 @@ struct CheckCommand: ParsableCommand {
             throw .tailer(error)
         }
         state.finish()
-        return state.snapshot()
+        let snapshot = state.snapshot()
+        if case .failure(let error) = reference.pending?.wait() { throw .reference(error.description) }
+        return snapshot
     }
 }

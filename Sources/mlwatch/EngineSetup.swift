@@ -76,9 +76,14 @@ struct EngineSetup {
     struct PreparedReference {
         let makeDrift: () -> DriftMonitor?
         let adaptive: AdaptiveReference?
+        /// A reference log still being read on another thread (`prepareReference(concurrently: true)`).
+        var pending: PendingReference?
     }
 
-    func prepareReference() throws(SetupError) -> PreparedReference {
+    /// - Parameter concurrently: read a reference log on a thread of its own while the caller goes on (the
+    ///   first drift test waits for it), when no adaptive rule needs it before the first evaluation. The
+    ///   caller then reports a failure to read it from `pending`.
+    func prepareReference(concurrently: Bool = false) throws(SetupError) -> PreparedReference {
         let drift = config.drift
         func monitor(_ source: DriftMonitor.Source) -> () -> DriftMonitor? {
             { [maxCategories = config.maxCategories] in
@@ -102,6 +107,15 @@ struct EngineSetup {
             } catch {
                 throw .reference(error.description)
             }
+        case .file(let path) where concurrently && !AdaptiveReference(rules: config.rules).isNeeded:
+            guard FileManager.default.fileExists(atPath: path) || path == "-" else {
+                throw .reference(ReferenceError.unreadable(path: path, reason: "no such file").description)
+            }
+            let options = options
+            let pending = PendingReference { () throws(ReferenceError) in
+                try ReferenceLog.read(path: path, options: options, rules: []).profile
+            }
+            return PreparedReference(makeDrift: monitor(.pending(pending)), adaptive: nil, pending: pending)
         case .file(let path):
             let log = try EngineSetup.readReference(path: path, options: options, rules: config.rules)
             return PreparedReference(makeDrift: monitor(.profile(log.profile)), adaptive: log.adaptive)
@@ -132,9 +146,15 @@ struct EngineSetup {
     /// The monitor state for a run, with drift against the reference and the rules (restored from the
     /// journal when one is given).
     func makeState(mode: SourceMode, journal: (any AlertJournal)? = nil) throws(SetupError) -> MonitorState {
-        let reference = try prepareReference()
-        return MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(),
-                            rules: try makeRules(reference: reference, journal: journal))
+        try makeState(mode: mode, journal: journal, reference: try prepareReference())
+    }
+
+    /// The monitor state for a run with a reference already prepared.
+    func makeState(mode: SourceMode, journal: (any AlertJournal)? = nil, reference: PreparedReference) throws(SetupError)
+        -> MonitorState
+    {
+        MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(),
+                     rules: try makeRules(reference: reference, journal: journal))
     }
 
     /// Fresh monitor states without a journal, the reference read once (replay: replayed transitions are

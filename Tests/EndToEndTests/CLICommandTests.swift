@@ -66,6 +66,12 @@ import Testing
         let failed = try CLIProcess.run(["baseline", empty, "-o", dir.appendingPathComponent("p2.json").path])
         #expect(failed.status == 2)
         #expect(failed.stderr.contains("no prediction events"), "\(failed.stderr)")
+        // `check` reads a reference log while it reads the current one: its failure is still exit 2.
+        let emptyReference = try CLIProcess.run(["check", current, "--reference", empty])
+        #expect(emptyReference.status == 2)
+        #expect(emptyReference.stderr.contains("no prediction events"), "\(emptyReference.stderr)")
+        let missing = try CLIProcess.run(["check", current, "--reference", dir.appendingPathComponent("nope.jsonl").path])
+        #expect(missing.status == 2 && missing.stderr.contains("nope.jsonl"), "\(missing.stderr)")
     }
 
     @Test(.needsBinary) func rulesCheckPrintsASummaryOrEveryErrorWithItsPosition() throws {

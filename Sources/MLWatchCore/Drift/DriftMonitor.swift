@@ -1,14 +1,37 @@
 /// Drift of the current window against the reference, per column, with the per-feature test and
-/// threshold overrides of the config. The reference is a fixed profile (a file or a saved profile) or is
-/// learned from the stream itself: its first N events, or an event-time range.
+/// threshold overrides of the config. The reference is a fixed profile (a file or a saved profile, possibly
+/// still being read), or is learned from the stream itself: its first N events, or an event-time range.
 public final class DriftMonitor: DriftEvaluating {
     public enum Source: Sendable, Equatable {
         case profile(ReferenceProfile)
+        /// A profile read on another thread: the first drift test waits for it (no drift if it fails; the
+        /// caller reports the failure from `PendingReference.wait()`).
+        case pending(PendingReference)
         case firstEvents(Int)
         case timeRange(from: Double, to: Double)
+
+        public static func == (a: Source, b: Source) -> Bool {
+            switch (a, b) {
+            case (.profile(let x), .profile(let y)): return x == y
+            case (.pending(let x), .pending(let y)): return x === y
+            case (.firstEvents(let x), .firstEvents(let y)): return x == y
+            case (.timeRange(let f1, let t1), .timeRange(let f2, let t2)): return f1 == f2 && t1 == t2
+            default: return false
+            }
+        }
     }
 
-    private var profile: ReferenceProfile?
+    private var loaded: ReferenceProfile?
+    /// Set until the pending profile has been waited for.
+    private var pending: PendingReference?
+    /// The reference profile: fixed, learned, or (waiting for it the first time) read on another thread.
+    private var profile: ReferenceProfile? {
+        get {
+            if let p = pending.take() { loaded = try? p.wait().get() }
+            return loaded
+        }
+        set { loaded = newValue }
+    }
     private var learning: ReferenceProfileBuilder?
     /// Categorical reference columns as lengths, for windows where the feature turned out to be free text.
     private var lengthReferences: [String: NumericReference] = [:]
@@ -28,10 +51,10 @@ public final class DriftMonitor: DriftEvaluating {
         self.defaults = defaults
         self.shareThreshold = shareThreshold
         self.maxCategories = maxCategories
-        if case .profile(let p) = source {
-            profile = p
-        } else {
-            learning = ReferenceProfileBuilder(maxCategories: maxCategories)
+        switch source {
+        case .profile(let p): loaded = p
+        case .pending(let p): pending = p
+        case .firstEvents, .timeRange: learning = ReferenceProfileBuilder(maxCategories: maxCategories)
         }
     }
 
@@ -40,7 +63,8 @@ public final class DriftMonitor: DriftEvaluating {
     public func copy() -> any DriftEvaluating {
         let c = DriftMonitor(source: source, overrides: overrides, defaults: defaults, shareThreshold: shareThreshold,
                              maxCategories: maxCategories)
-        c.profile = profile
+        c.loaded = loaded
+        c.pending = pending
         c.learning = learning
         c.lengthReferences = lengthReferences
         c.fleetReferences = fleetReferences
@@ -70,7 +94,7 @@ public final class DriftMonitor: DriftEvaluating {
                 profile = builder.build(sources: ["events from \(TimestampParser.format(from)) to \(TimestampParser.format(to))"])
                 return
             }
-        case .profile:
+        case .profile, .pending:
             return
         }
         learning = builder

@@ -60,6 +60,9 @@ struct CheckCommand: ParsableCommand {
         }
         state.finish()
         let snapshot = state.snapshot()
+        // The process ends right after printing the snapshot: the window's events are left to the OS instead
+        // of being freed one by one (a 300,000-event window took 0.24 G instructions, 3 % of the run, to free).
+        _ = Unmanaged.passRetained(state)
         if case .failure(let error) = reference.pending?.wait() { throw .reference(error.description) }
         return snapshot
     }

@@ -153,14 +153,16 @@ public final class MonitorState {
     /// Ingests a batch parsed ahead (`EventParser.parse(_: LineBatch)`, on another thread in
     /// `ParallelIngest`): the same events, counts and remembered lines as `ingest(_: LineBatch)` of the
     /// same batch with this state's own parser.
-    public func ingest(_ parsed: ParsedBatch) {
+    public func ingest(_ parsed: consuming ParsedBatch) {
         for m in parsed.malformed { store.counts.malformed(m.reason, text: m.text) }
         let hashes = parsed.requestIDHashes
-        for (i, e) in parsed.events.enumerated() {
+        var i = 0
+        while let e = parsed.events.popFirst() {
             // The joiner slot of a request id a few events ahead: its cache miss overlaps this event's work
             // (what `requestIDSeen` does while the serial path parses a line).
             if i + 4 < hashes.count, let h = hashes[i + 4] { mlwatch_prefetch(store.joiner.prefetchAddress(hash: h)) }
             ingest(e, requestIDHash: hashes[i])
+            i += 1
         }
         if parsed.skippedTooLong > 0 {
             store.counts.malformed(.tooLong, count: parsed.skippedTooLong,

@@ -14,6 +14,8 @@ public struct SortedColumn: Sendable {
     private var removed: [Double] = []
     /// The previous buffer, reused by the next merge.
     private var spare: [Double] = []
+    /// Largest pending-change buffer kept for reuse after a merge (a slide's worth of changes).
+    private static var keptBacklog: Int { 1 << 16 }
 
     public init() {}
 
@@ -34,9 +36,15 @@ public struct SortedColumn: Sendable {
 
     /// A column nobody reads for a while (one no rule looks at) must not buffer changes without bound:
     /// merging once the backlog reaches the column's size keeps memory at O(n) and costs O(1) amortized.
+    /// A column being filled from empty (no value held, nothing removed) is not merged on the way: its
+    /// backlog is then exactly its values, unsorted, and one sort when it is read costs less than the
+    /// doubling merges (a window of 300,000 events built for a snapshot merged 5 times per column, and kept
+    /// a spare buffer of its size afterwards: ~100 bytes per event over 8 columns).
     @inline(__always)
     private mutating func settleIfBacklogged() {
-        if added.count + removed.count > Swift.max(16_384, values.count) { settle() }
+        if added.count + removed.count > Swift.max(16_384, values.count), !(values.isEmpty && removed.isEmpty) {
+            settle()
+        }
     }
 
     /// Drops the spare merge buffer (the next merge allocates one).
@@ -55,8 +63,9 @@ public struct SortedColumn: Sendable {
         if added.isEmpty && removed.isEmpty { return }
         let adds = sortSmall(added)
         let rems = sortSmall(removed)
-        added.removeAll(keepingCapacity: true)
-        removed.removeAll(keepingCapacity: true)
+        // Buffers that held a first fill or a long backlog are freed rather than kept at that size.
+        if added.capacity > Self.keptBacklog { added = [] } else { added.removeAll(keepingCapacity: true) }
+        if removed.capacity > Self.keptBacklog { removed = [] } else { removed.removeAll(keepingCapacity: true) }
         if values.isEmpty && rems.isEmpty {
             values = adds
             return

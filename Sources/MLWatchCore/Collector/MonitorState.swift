@@ -154,15 +154,25 @@ public final class MonitorState {
     /// `ParallelIngest`): the same events, counts and remembered lines as `ingest(_: LineBatch)` of the
     /// same batch with this state's own parser.
     public func ingest(_ parsed: consuming ParsedBatch) {
-        for m in parsed.malformed { store.counts.malformed(m.reason, text: m.text) }
         let hashes = parsed.requestIDHashes
+        let malformed = parsed.malformed
+        var m = 0
         var i = 0
         while let e = parsed.events.popFirst() {
+            // Malformed lines are counted where they were in the log, between the same events.
+            while m < malformed.count && malformed[m].afterEvents == i {
+                store.counts.malformed(malformed[m].reason, text: malformed[m].text)
+                m += 1
+            }
             // The joiner slot of a request id a few events ahead: its cache miss overlaps this event's work
             // (what `requestIDSeen` does while the serial path parses a line).
             if i + 4 < hashes.count, let h = hashes[i + 4] { mlwatch_prefetch(store.joiner.prefetchAddress(hash: h)) }
             ingest(e, requestIDHash: hashes[i])
             i += 1
+        }
+        while m < malformed.count {
+            store.counts.malformed(malformed[m].reason, text: malformed[m].text)
+            m += 1
         }
         if parsed.skippedTooLong > 0 {
             store.counts.malformed(.tooLong, count: parsed.skippedTooLong,

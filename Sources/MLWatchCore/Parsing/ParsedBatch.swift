@@ -13,8 +13,10 @@ public struct ParsedBatch: Sendable {
     /// `requestIDHashes[i]`: the parser's `ByteHash` of `events[i]`'s request id, when it read one (the
     /// label joiner uses it instead of hashing the id again).
     var requestIDHashes: [UInt64?] = []
-    /// Malformed lines in line order: why, and the line as the engine shows it (sanitized, cut).
-    public internal(set) var malformed: [(reason: MalformedReason, text: String)] = []
+    /// Malformed lines in line order: why, the line as the engine shows it (sanitized, cut), and how many
+    /// events came before it in the batch (the engine counts it there: a rule on `malformed_lines_total`
+    /// evaluated between two events of the batch must see what the serial path sees).
+    public internal(set) var malformed: [(reason: MalformedReason, text: String, afterEvents: Int)] = []
     /// Lines over the length limit the tailer skipped.
     public let skippedTooLong: Int
 
@@ -40,7 +42,7 @@ extension EventParser {
                 case .blank:
                     continue
                 case .malformed(let reason):
-                    out.malformed.append((reason, MalformedReason.shown(reason, line: line)))
+                    out.malformed.append((reason, MalformedReason.shown(reason, line: line), out.events.count))
                 case .event(let e):
                     out.events.append(consume e)
                     out.requestIDHashes.append(requestIDHash)

@@ -36,7 +36,11 @@ import Testing
             try AlertRule(name: "Errors", expr: "error_rate > 0.08"),
             try AlertRule(name: "XDrift", expr: "drift_psi{feature=\"x\"} > 0.05"),
             try AlertRule(name: "NoteDrift", expr: "drift_ks_stat{feature=\"note\"} > 0.2"),
-        ]) : nil
+        ] + (try (0..<8).map { k in
+            // Each fires at the first boundary where its number of malformed lines has been counted: malformed
+            // lines must be counted between the same events as in the serial path, not at their batch's start.
+            try AlertRule(name: "Broken\(k)", expr: "malformed_lines_total > \(4 + 5 * k)")
+        })) : nil
         return MonitorState(options: options, mode: .check,
                             drift: DriftMonitor(source: .firstEvents(300), maxCategories: 25), rules: engine)
     }

@@ -80,6 +80,32 @@ import Testing
         #expect(help == ["Versions side by side", "Fairness across groups"])
     }
 
+    @Test func versionColumnsThatDoNotFitScrollWithTheArrows() throws {
+        let (snapshot, base) = try VersionsFixture.built.get()
+        var state = base
+        // In a replay too: while the view is open, ← → scroll it instead of seeking.
+        state.replay = ReplayStatus(speed: .factor(60), count: 100)
+        _ = state.reduce(.key(.char("v")))
+        func header() -> String { text(render(snapshot, state, width: 40, height: 10)).split(separator: "\n")[2].description }
+        #expect(header().contains("v1") && header().contains("v2") && !header().contains("v3"))
+        #expect(text(render(snapshot, state, width: 40, height: 10)).contains("version 2 of 3 shown · ← → scroll"))
+        #expect(state.reduce(.key(.right)).isEmpty, "a scroll is not a seek")
+        #expect(header().contains("v1") && header().contains("v3") && !header().contains("v2"), "the baseline stays first")
+        #expect(text(render(snapshot, state, width: 40, height: 10)).contains("version 3 of 3 shown"))
+        _ = state.reduce(.key(.right))
+        #expect(state.comparisonScroll == 1, "not past the last version")
+        _ = state.reduce(.key(.left))
+        _ = state.reduce(.key(.left))
+        #expect(state.comparisonScroll == 0)
+        #expect(header().contains("v2"))
+        // Closed, ← → seek the replay again; reopened, the view starts from the left.
+        _ = state.reduce(.key(.right))
+        _ = state.reduce(.key(.escape))
+        #expect(state.reduce(.key(.right)) == [.send(.replay(.seek(by: 60)))])
+        _ = state.reduce(.key(.char("v")))
+        #expect(state.comparisonScroll == 0)
+    }
+
     @Test func withoutConfigurationTheViewsSayWhatToAdd() throws {
         let (snapshot, base) = try VersionsFixture.make(config: "window: {size: 10m, slide: 30s}\nlateness: 5s\n")
         var state = base

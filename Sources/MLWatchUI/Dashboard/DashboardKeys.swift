@@ -13,6 +13,9 @@ public enum DashboardKeys {
     /// (`mlwatch watch --prometheus`).
     public static let fleetContext = "Fleet"
 
+    /// The context of the versions view's keys: bound, and listed in the help, while it is open.
+    public static let versionsContext = "Versions"
+
     /// The context of the mouse entries.
     public static let mouseContext = "Mouse"
 
@@ -51,6 +54,8 @@ public enum DashboardKeys {
         KeyBinding([.char("s")], .cycleSort, help: "Cycle sort: drift/name/missing", context: "Input"),
         KeyBinding([.char("v")], .openComparison(.versions), help: "Versions side by side", context: "Output"),
         KeyBinding([.char("f")], .openComparison(.fairness), help: "Fairness across groups", context: "Output"),
+        KeyBinding([.init(.left, .scrollComparison(-1)), .init(.right, .scrollComparison(1))], keyDescription: "← →",
+                   help: "Scroll the version columns", context: versionsContext),
         KeyBinding([.char("a")], .acknowledge, help: "Acknowledge the selected alert", context: "Alerts"),
         KeyBinding([.char("A")], .acknowledgeWithNote, help: "Acknowledge with a note", context: "Alerts"),
         KeyBinding([.char("s")], .openSnoozeMenu, help: "Snooze: 15m 1h 4h 24h or typed", context: "Alerts"),

@@ -70,6 +70,8 @@ extension DashboardState {
             if isFleet { contexts.insert(DashboardKeys.fleetContext, at: 0) }
             // The Instances view takes the keys of the panel under it.
             if !instancesVisible { contexts.insert(focus.title, at: 0) }
+            // The open versions view's keys come first (← → scroll its columns, also in a replay).
+            if !instancesVisible, comparisonView == .versions { contexts.insert(DashboardKeys.versionsContext, at: 0) }
             guard let action = map.action(for: key, in: contexts) else { return [] }
             return perform(action)
         case .help(let scroll):
@@ -149,9 +151,14 @@ extension DashboardState {
             message = "Sorted by \(sort.rawValue)"
         case .openComparison(let view):
             comparisonView = comparisonView == view ? nil : view
+            comparisonScroll = 0
             instancesVisible = false
             detailFeature = nil
             detailAlert = nil
+        case .scrollComparison(let delta):
+            let model = group(in: snapshot)?["model"] ?? snapshot.outputs.first?.labels["model"]
+            let columns = model.map { VersionsView.columns(in: snapshot, model: $0).count } ?? 0
+            comparisonScroll = max(0, min(max(0, columns - 2), comparisonScroll + delta))
         case .cycleTheme:
             guard !themeNames.isEmpty else { return [] }
             themeIndex = (themeIndex + 1) % themeNames.count

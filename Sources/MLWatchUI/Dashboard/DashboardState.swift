@@ -16,6 +16,8 @@ public struct DashboardState: Sendable {
     public var detailAlert: AlertKey?
     /// The versions or fairness view, when open (from the Output panel).
     public var comparisonView: ComparisonView?
+    /// How many versions the versions view's columns are scrolled past (its first column stays).
+    public var comparisonScroll = 0
     /// Whether the Instances view of a fleet is open (`i`), and its selected row.
     public var instancesVisible = false
     public var instanceSelection = 0

@@ -24,6 +24,8 @@ public enum DashboardAction: Hashable, Sendable {
     case cycleSort
     /// Open (or, when it is open, close) the versions or fairness view.
     case openComparison(ComparisonView)
+    /// Scroll the versions view's columns by this many versions (the first column stays).
+    case scrollComparison(Int)
     case acknowledge
     case acknowledgeWithNote
     case openSnoozeMenu

@@ -55,17 +55,16 @@ struct VersionsView {
             return
         }
 
-        // Columns: the baseline first, then the others by name (the comparison's order when there is one).
         let outputs = snapshot.outputs.filter { $0.labels["model"] == model && $0.labels["segment"] == nil }
-        var versions = summary?.versions.map(\.version) ?? []
-        for o in outputs.sorted(by: { ($0.labels["version"] ?? "") < ($1.labels["version"] ?? "") }) {
-            if let v = o.labels["version"], !versions.contains(v) { versions.append(v) }
-        }
+        let all = Self.columns(in: snapshot, model: model)
         let labelWidth = min(15, max(12, inner.width / 5))
-        let columnWidth = max(9, min(22, (inner.width - labelWidth) / max(1, versions.count)))
-        let shown = max(1, min(versions.count, (inner.width - labelWidth) / columnWidth))
-        let hidden = versions.count - shown
-        versions = Array(versions.prefix(shown))
+        let columnWidth = max(9, min(22, (inner.width - labelWidth) / max(1, all.count)))
+        let shown = max(1, min(all.count, (inner.width - labelWidth) / columnWidth))
+        // The first column stays; the others scroll (← →) when they do not all fit.
+        let scroll = max(0, min(c.state.comparisonScroll, all.count - shown))
+        var versions = Array(all.prefix(1))
+        if shown > 1 { versions += all.dropFirst(1 + scroll).prefix(shown - 1) }
+        let hidden = all.count - versions.count
 
         func labels(_ version: String) -> Labels { Labels(["model": model, "version": version]) }
         func metric(_ name: String, _ version: String) -> Double? {
@@ -155,7 +154,12 @@ struct VersionsView {
         // The lines under the table: disagreeing request ids of each shadow, and the legend. Warnings and
         // versions left out for want of width are essential: room is kept for them first.
         var essential: [(String, ThemeRole)] = snapshot.warnings.filter { $0.topic == "compare" }.map { ($0.message, .warning) }
-        if hidden > 0 { essential.append(("+\(hidden) more version\(hidden == 1 ? "" : "s"): widen the terminal", .dimText)) }
+        if hidden > 0 {
+            let first = 2 + scroll
+            let range = shown == 2 ? "version \(first)" : "versions \(first)–\(first + shown - 2)"
+            essential.append((shown > 1 ? "\(range) of \(all.count) shown · ← → scroll"
+                                        : "+\(hidden) more version\(hidden == 1 ? "" : "s"): widen the terminal", .dimText))
+        }
         var notes: [(String, ThemeRole)] = []
         for v in versions {
             guard let s = compared(v)?.shadow, !s.disagreements.isEmpty, let base = summary?.baseline else { continue }
@@ -205,6 +209,17 @@ struct VersionsView {
                            maxWidth: inner.width)
             y += 1
         }
+    }
+
+    /// The view's columns for `model`: the `compare` baseline first, then the comparison's versions, then
+    /// any other version with predictions in the window, by name.
+    static func columns(in snapshot: Snapshot, model: String) -> [String] {
+        var versions = snapshot.versions.first { $0.model == model }?.versions.map(\.version) ?? []
+        let outputs = snapshot.outputs.filter { $0.labels["model"] == model && $0.labels["segment"] == nil }
+        for o in outputs.sorted(by: { ($0.labels["version"] ?? "") < ($1.labels["version"] ?? "") }) {
+            if let v = o.labels["version"], !versions.contains(v) { versions.append(v) }
+        }
+        return versions
     }
 
     /// A prediction as a short text for the disagreement list.

@@ -73,8 +73,24 @@ struct CLIProcess {
         var stderr: String { String(decoding: stderrData, as: UTF8.self) }
     }
 
-    /// Starts `mlwatch args` (the binary `CLIBinary.path` names).
+    /// Starts `mlwatch args` (the binary `CLIBinary.path` names), both pipes read in the background.
     static func start(_ args: [String]) throws -> CLIProcess {
+        let (p, out, err) = try launch(args)
+        return CLIProcess(process: p, stdout: PipeCollector(out.fileHandleForReading), stderr: PipeCollector(err.fileHandleForReading))
+    }
+
+    /// Runs `mlwatch args` to completion: stdout read to its end on this thread (all of it, however slow
+    /// the machine), stderr in the background.
+    static func run(_ args: [String]) throws -> Result {
+        let (p, out, err) = try launch(args)
+        let errors = PipeCollector(err.fileHandleForReading)
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        _ = CLIBinary.poll(timeout: 10) { errors.isClosed }
+        return Result(status: p.terminationStatus, stdoutData: output, stderrData: errors.data)
+    }
+
+    private static func launch(_ args: [String]) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLIBinary.path!)
         p.arguments = args
@@ -83,15 +99,6 @@ struct CLIProcess {
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        return CLIProcess(process: p, stdout: PipeCollector(out.fileHandleForReading), stderr: PipeCollector(err.fileHandleForReading))
-    }
-
-    /// Runs `mlwatch args` to completion.
-    static func run(_ args: [String]) throws -> Result {
-        let c = try start(args)
-        c.process.waitUntilExit()
-        // The pipes close when the process (and any child holding them) ends; bounded in case a child lingers.
-        _ = CLIBinary.poll(timeout: 5) { c.stdout.isClosed && c.stderr.isClosed }
-        return Result(status: c.process.terminationStatus, stdoutData: c.stdout.data, stderrData: c.stderr.data)
+        return (p, out, err)
     }
 }

@@ -58,7 +58,7 @@ struct InMemoryTerminalTests {
 
     @Test func keyMapDescribesBindings() {
         let map = DashboardKeys.map.adding([KeyBinding([.char("x")], .quit, help: "Extra", context: "Extra")])
-        #expect(map.contexts == ["Global", "Input", "Output", "Alerts", "Fleet", "Replay", "Extra"])
+        #expect(map.contexts == ["Global", "Input", "Output", "Versions", "Alerts", "Fleet", "Replay", "Extra"])
         #expect(map.binding(for: .char("a"), in: "Alerts")?.help == "Acknowledge the selected alert")
         #expect(map.binding(for: .char("x"), in: "Extra")?.help == "Extra")
         // Context first, then the global table.

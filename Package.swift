@@ -20,6 +20,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // https for the outgoing HTTP client (Debian's libssl-dev), over mlwatch's own sockets.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(name: "CPrefetch"),
         .target(
             name: "MLWatchCore",
@@ -40,6 +42,7 @@ let package = Package(
             name: "MLWatchExport",
             dependencies: [
                 "MLWatchCore",
+                "COpenSSL",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]
@@ -59,7 +62,7 @@ let package = Package(
         .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore", "MLWatchFuzzTargets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MLWatchStoreTests", dependencies: ["MLWatchStore", "MLWatchCore"]),
         .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "MLWatchExportTests", dependencies: ["MLWatchExport", "MLWatchCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MLWatchExportTests", dependencies: ["MLWatchExport", "MLWatchCore", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MLWatchCore"]),
     ]
 )

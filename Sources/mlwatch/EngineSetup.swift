@@ -3,7 +3,8 @@ import MLWatchCore
 
 /// Builds the engine a command runs: config + flags → collector options, reference drift, alert rules.
 struct EngineSetup {
-    let config: MLWatchConfig
+    /// The config (commands that call https peers apply `--ca-file` to it: `TLSFlags`).
+    var config: MLWatchConfig
     let logs: [String]
     let options: CollectorOptions
     let common: CommonOptions

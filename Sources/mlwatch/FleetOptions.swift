@@ -50,7 +50,7 @@ struct FleetSetup {
             throw .badFlag("--prometheus", "", "Prometheus' base URL, e.g. http://127.0.0.1:9090")
         }
         switch PrometheusQueryClient.baseURL(text) {
-        case .success(let url): client = PrometheusQueryClient(base: url)
+        case .success(let url): client = PrometheusQueryClient(base: url, tls: config.tls)
         case .failure(let f): throw .badValue(urlFlag, text, f.description)
         }
         let selector = options.match ?? config.prometheus.match ?? ""
@@ -69,7 +69,7 @@ struct FleetSetup {
         }
         if let text = flag ?? config.notify.alertmanager {
             switch PrometheusQueryClient.baseURL(text) {
-            case .success(let url): alertmanager = FleetAlertmanager(base: url)
+            case .success(let url): alertmanager = FleetAlertmanager(base: url, tls: config.tls)
             case .failure(let f): throw .badValue(flag != nil ? "--alertmanager" : "notify.alertmanager", text, f.description)
             }
         } else {

@@ -15,13 +15,13 @@ final class FleetServices: Sendable {
     /// - Parameter engine: the engine host once it exists: its published snapshot is read on the services'
     ///   own threads, and teammates' silences come back to it as acknowledgements.
     init(live: LiveOptions, config: MLWatchConfig, engine: LatestSnapshot, actor: String) throws(SetupError) {
-        let delivery = HTTPDeliveryQueue()
+        let delivery = HTTPDeliveryQueue(client: BoundedHTTPClient(tls: config.tls))
         self.delivery = delivery
         let latest: @Sendable () -> Snapshot? = { engine.host?.published.snapshot }
         if let text = live.alertmanager ?? config.notify.alertmanager {
             let flag = live.alertmanager != nil ? "--alertmanager" : "notify.alertmanager"
             guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), BoundedHTTPClient.check(url) == nil else {
-                throw .badFlag(flag, text, "Alertmanager's base URL, e.g. http://127.0.0.1:9093 (http only)")
+                throw .badFlag(flag, text, "Alertmanager's base URL, e.g. http://127.0.0.1:9093 or https://alertmanager.example")
             }
             alertmanager = AlertmanagerNotifier(
                 base: url, delivery: delivery, rules: config.rules, actor: actor, latest: latest,

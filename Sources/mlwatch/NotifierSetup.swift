@@ -10,7 +10,7 @@ extension LiveOptions {
         var url: URL?
         if let webhook {
             guard let u = URL(string: webhook), BoundedHTTPClient.check(u) == nil else {
-                throw .badFlag("--webhook", webhook, "an http:// URL, e.g. http://alertmanager:9093/api/v2/alerts (https is not supported: put a TLS proxy in front)")
+                throw .badFlag("--webhook", webhook, "an http:// or https:// URL, e.g. https://hooks.slack.com/services/… or http://alertmanager:9093/api/v2/alerts")
             }
             url = u
         }

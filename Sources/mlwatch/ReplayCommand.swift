@@ -25,6 +25,7 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup(title: "Fleet (the past of many servers, read from Prometheus)") var fleet: FleetOptions
+    @OptionGroup(title: "TLS (an https:// Prometheus)") var tls: TLSFlags
 
     @Option(name: .long, help: ArgumentHelp(
         "With --prometheus: seconds between two frames of the range (default: 15s, coarser beyond 8h).", valueName: "duration"))
@@ -55,7 +56,9 @@ struct ReplayCommand: ParsableCommand {
         }
         let setup: EngineSetup
         do {
-            setup = try EngineSetup(common: common, logs: logs, requireLogs: false)
+            var engine = try EngineSetup(common: common, logs: logs, requireLogs: false)
+            engine.config = try tls.apply(to: engine.config)
+            setup = engine
             if FleetSetup.wanted(fleet, logs: logs, config: setup.config) {
                 return try runFleet(config: setup.config, speed: speed)
             }

@@ -18,6 +18,7 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var live: LiveOptions
     @OptionGroup(title: "Fleet (a dashboard over many servers, read from Prometheus)") var fleet: FleetOptions
+    @OptionGroup(title: "TLS (https:// webhooks, Alertmanager, Prometheus)") var tls: TLSFlags
 
     @Flag(name: .long, help: "Print one JSON snapshot per tick instead of the dashboard.")
     var noUI = false
@@ -28,7 +29,9 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         let setup: EngineSetup
         do {
-            setup = try EngineSetup(common: common, logs: logs, requireLogs: false)
+            var engine = try EngineSetup(common: common, logs: logs, requireLogs: false)
+            engine.config = try tls.apply(to: engine.config)
+            setup = engine
             if FleetSetup.wanted(fleet, logs: logs, config: setup.config) {
                 return try runFleet(config: setup.config)
             }

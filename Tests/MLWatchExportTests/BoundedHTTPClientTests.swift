@@ -3,16 +3,28 @@ import Testing
 @testable import MLWatchCore
 @testable import MLWatchExport
 
-/// Outgoing HTTP against well-behaved and hostile local receivers: every call ends by its deadline, reads
-/// at most its limit, and is abandoned at once on `cancel()`.
+/// Outgoing HTTP against well-behaved and hostile local receivers, over plain TCP and over TLS (the same
+/// bounds for both): every call ends by its deadline, reads at most its limit, and is abandoned at once
+/// on `cancel()`.
 @Suite struct BoundedHTTPClientTests {
     private func url(_ server: LoopbackHTTPServer, _ path: String = "/x") -> URL { URL(string: server.url + path)! }
 
-    @Test func postsAndReadsASmallAnswer() throws {
-        let server = try LoopbackHTTPServer(.answer(200, #"{"silenceID":"abc"}"#))
+    /// A server for `behaviour`, over TLS when `secure` (its certificate signed by the test CA).
+    private func server(_ behaviour: LoopbackHTTPServer.Behaviour, secure: Bool) throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer(behaviour, tls: secure ? .server : nil)
+    }
+
+    /// A client trusting the test CA.
+    private func client(connectTimeout: Double = 2, totalTimeout: Double = 5, maxResponseBytes: Int = 64 * 1024) -> BoundedHTTPClient {
+        BoundedHTTPClient(connectTimeout: connectTimeout, totalTimeout: totalTimeout, maxResponseBytes: maxResponseBytes,
+                          tls: TLSSettings(caFile: LoopbackHTTPServer.testCA))
+    }
+
+    @Test(arguments: [false, true]) func postsAndReadsASmallAnswer(secure: Bool) throws {
+        let server = try server(.answer(200, #"{"silenceID":"abc"}"#), secure: secure)
         defer { server.close() }
-        let result = BoundedHTTPClient().send(method: "POST", url: url(server, "/api/v2/silences"),
-                                              headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+        let result = client().send(method: "POST", url: url(server, "/api/v2/silences"),
+                                   headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
         let response = try result.get()
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == #"{"silenceID":"abc"}"#)
@@ -22,31 +34,34 @@ import Testing
         #expect(request.body == Data("{}".utf8))
     }
 
-    @Test func aHugeBodyIsCutAtTheLimit() throws {
-        let server = try LoopbackHTTPServer(.hugeBody)
+    @Test(arguments: [false, true]) func aHugeBodyIsCutAtTheLimit(secure: Bool) throws {
+        let server = try server(.hugeBody, secure: secure)
         defer { server.close() }
         let start = Date()
-        let response = try BoundedHTTPClient(maxResponseBytes: 1000).send(method: "GET", url: url(server)).get()
+        let response = try client(maxResponseBytes: 1000).send(method: "GET", url: url(server)).get()
         #expect(response.status == 200)
         #expect(response.body.count == 1000)
         #expect(response.truncated)
         #expect(Date().timeIntervalSince(start) < 5)
+        // What the server managed to send before the client closed: socket buffers, not the 10 GB.
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(server.bytesSent.load(ordering: .relaxed) < 16 << 20)
     }
 
-    @Test func anEndlessChunkedBodyIsCutAtTheLimit() throws {
-        let server = try LoopbackHTTPServer(.endlessChunks)
+    @Test(arguments: [false, true]) func anEndlessChunkedBodyIsCutAtTheLimit(secure: Bool) throws {
+        let server = try server(.endlessChunks, secure: secure)
         defer { server.close() }
-        let response = try BoundedHTTPClient(maxResponseBytes: 100_000).send(method: "GET", url: url(server)).get()
+        let response = try client(maxResponseBytes: 100_000).send(method: "GET", url: url(server)).get()
         #expect(response.body.count == 100_000)
         #expect(response.body.allSatisfy { $0 == UInt8(ascii: "x") })
         #expect(response.truncated)
     }
 
-    @Test func aSilentPeerTimesOut() throws {
-        let server = try LoopbackHTTPServer(.silent)
+    @Test(arguments: [false, true]) func aSilentPeerTimesOut(secure: Bool) throws {
+        let server = try server(.silent, secure: secure)
         defer { server.close() }
         let start = Date()
-        let result = BoundedHTTPClient(totalTimeout: 0.5).send(method: "POST", url: url(server))
+        let result = client(totalTimeout: 0.5).send(method: "POST", url: url(server))
         let elapsed = Date().timeIntervalSince(start)
         guard case .failure(.timeout) = result else {
             Issue.record("expected a timeout, got \(result)")
@@ -55,19 +70,19 @@ import Testing
         #expect(elapsed >= 0.45 && elapsed < 3)
     }
 
-    @Test func aDrippingPeerIsBoundedByTheTotalDeadline() throws {
-        let server = try LoopbackHTTPServer(.drip)
+    @Test(arguments: [false, true]) func aDrippingPeerIsBoundedByTheTotalDeadline(secure: Bool) throws {
+        let server = try server(.drip, secure: secure)
         defer { server.close() }
         let start = Date()
-        let response = try BoundedHTTPClient(totalTimeout: 1.2).send(method: "GET", url: url(server)).get()
+        let response = try client(totalTimeout: 1.2).send(method: "GET", url: url(server)).get()
         #expect(response.truncated)
         #expect(Date().timeIntervalSince(start) < 4)
     }
 
-    @Test func cancelAbandonsACallInProgress() throws {
-        let server = try LoopbackHTTPServer(.silent)
+    @Test(arguments: [false, true]) func cancelAbandonsACallInProgress(secure: Bool) throws {
+        let server = try server(.silent, secure: secure)
         defer { server.close() }
-        let client = BoundedHTTPClient(totalTimeout: 60)
+        let client = client(totalTimeout: 60)
         let start = Date()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { client.cancel() }
         let result = client.send(method: "GET", url: url(server))
@@ -84,7 +99,9 @@ import Testing
             Issue.record("expected a connection failure, got \(refused)")
             return
         }
-        #expect(BoundedHTTPClient.check(URL(string: "https://example.invalid/")!) != nil)
+        #expect(BoundedHTTPClient.check(URL(string: "https://example.invalid/")!) == nil)
+        #expect(BoundedHTTPClient.check(URL(string: "ftp://example.invalid/")!) != nil)
+        #expect(BoundedHTTPClient.check(URL(string: "file:///etc/passwd")!) != nil)
     }
 
     @Test func responsesParseIncrementally() {
@@ -97,6 +114,8 @@ import Testing
         #expect(parser.response(complete: true) == .init(status: 201, body: Array("abcde".utf8), truncated: false))
         var bad = ResponseParser(limit: 10)
         #expect(bad.feed(Array("SSH-2.0-OpenSSH\r\n\r\n".utf8)[...]) != nil)
+        var tls = ResponseParser(limit: 10)
+        #expect(tls.feed([0x15, 3, 3, 0, 2, 2, 70][...])?.contains("use https://") == true)
     }
 
     @Test func theDeliveryQueueIsBoundedAndCountsFailures() throws {

@@ -40,12 +40,14 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var fairness: FairnessOptions?
     /// `prometheus:` — where the fleet dashboard reads the fleet from.
     public var prometheus = PrometheusSettings()
+    /// `tls: {ca_file:}` — extra certificate authorities for `https://` peers.
+    public var tls = TLSSettings()
 
     /// The top-level keys of the format.
     public static let topLevelKeys = [
         "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "max_groups",
         "max_features", "join", "fields", "drift", "notify", "rules", "metrics_listen", "latency_buckets", "compare", "fairness",
-        "prometheus",
+        "prometheus", "tls",
     ]
 
     public init(
@@ -237,8 +239,8 @@ public struct MLWatchConfig: Sendable, Equatable {
                 case "bell": config.notify.bell = try v.bool()
                 case "alertmanager":
                     let url = try v.string()
-                    guard url.lowercased().hasPrefix("http://") else {
-                        throw v.invalid("expected Alertmanager's base URL, e.g. http://alertmanager:9093")
+                    guard Self.isHTTPURL(url) else {
+                        throw v.invalid("expected Alertmanager's base URL, e.g. http://alertmanager:9093 or https://…")
                     }
                     config.notify.alertmanager = url
                 default: config.notify.command = try v.string()
@@ -268,8 +270,8 @@ public struct MLWatchConfig: Sendable, Equatable {
                 switch k {
                 case "url":
                     let url = try v.string()
-                    guard url.lowercased().hasPrefix("http://") else {
-                        throw v.invalid("expected Prometheus' base URL, e.g. http://prometheus:9090 (http only)")
+                    guard Self.isHTTPURL(url) else {
+                        throw v.invalid("expected Prometheus' base URL, e.g. http://prometheus:9090 or https://…")
                     }
                     config.prometheus.url = url
                 case "match": config.prometheus.match = try v.string()
@@ -285,8 +287,20 @@ public struct MLWatchConfig: Sendable, Equatable {
                     config.prometheus.rateWindow = d
                 }
             }
+        case "tls":
+            for (_, v) in try value.mapping(allowed: ["ca_file"]) {
+                let path = try v.string()
+                guard !path.isEmpty else { throw v.invalid("expected the path of a PEM file of CA certificates") }
+                config.tls.caFile = path
+            }
         default: break
         }
+    }
+
+    /// Whether a URL of the config is one mlwatch can call (`http://` or `https://`).
+    static func isHTTPURL(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
     }
 
     /// Most predictions waiting for their label that `join: {max_pending}` may ask for.

@@ -9,9 +9,9 @@ public final class FleetAlertmanager: Sendable {
     public let base: URL
     private let http: BoundedHTTPClient
 
-    public init(base: URL, timeout: Double = 5) {
+    public init(base: URL, timeout: Double = 5, tls: TLSSettings = TLSSettings()) {
         self.base = base
-        http = BoundedHTTPClient(connectTimeout: min(2, timeout), totalTimeout: timeout, maxResponseBytes: 8 * 1_048_576)
+        http = BoundedHTTPClient(connectTimeout: min(2, timeout), totalTimeout: timeout, maxResponseBytes: 8 * 1_048_576, tls: tls)
     }
 
     /// Why a request failed, in words for the footer.

@@ -1,18 +1,21 @@
 import Foundation
+import MLWatchCore
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A small blocking HTTP/1.1 client (plain `http://` only) whose every call is bounded: a connect
-/// timeout, a total deadline for the whole exchange, and at most `maxResponseBytes` of body read — the
-/// rest is never read (the connection is closed). Used for every outgoing request (webhook, Alertmanager).
+/// A small blocking HTTP/1.1 client (`http://` and `https://`) whose every call is bounded: a connect
+/// timeout (name lookup, TCP connect and TLS handshake), a total deadline for the whole exchange, and at
+/// most `maxResponseBytes` of body read — the rest is never read (the connection is closed). Used for
+/// every outgoing request (webhook, Alertmanager, the fleet dashboard's Prometheus queries).
 ///
 /// Why not URLSession: on Linux it read a hostile receiver's endless body whole (4.5 GB after 20 s, its
 /// timeout not enforced), crashed on a huge chunked answer, and could not be abandoned at shutdown. Here
 /// each wait is a `poll(2)` of at most 100 ms against the deadline and the client's `cancel()` flag, so a
-/// call returns within ~100 ms of either, whatever the peer does.
+/// call returns within ~100 ms of either, whatever the peer does. https is OpenSSL over the same socket
+/// (`HTTPConnection`, `TLSContext`): the same waits, the same bounds.
 ///
 /// Blocking: call it from a worker thread (`HTTPDeliveryQueue`), never from the engine's queue or the UI.
 public final class BoundedHTTPClient: Sendable {
@@ -29,6 +32,8 @@ public final class BoundedHTTPClient: Sendable {
         case connect(String)
         case timeout(String)
         case malformedResponse(String)
+        /// The TLS handshake or session failed (certificate not trusted, wrong name, not a TLS server).
+        case tls(String)
         case cancelled
 
         public var description: String {
@@ -37,6 +42,7 @@ public final class BoundedHTTPClient: Sendable {
             case .connect(let m): return "cannot connect: \(m)"
             case .timeout(let m): return "timed out \(m)"
             case .malformedResponse(let m): return "bad HTTP response: \(m)"
+            case .tls(let m): return "TLS: \(m)"
             case .cancelled: return "cancelled (shutting down)"
             }
         }
@@ -45,24 +51,46 @@ public final class BoundedHTTPClient: Sendable {
     public let connectTimeout: Double
     public let totalTimeout: Double
     public let maxResponseBytes: Int
+    /// Trust for `https://` peers.
+    public let tls: TLSSettings
     private let cancelled = Atomic<Bool>(false)
+    private let resolver: NameResolver
+    /// The TLS context, made on the first https call (a client that only speaks http never loads the
+    /// system's certificate store).
+    private let tlsContext = Mutex<Result<TLSContext, TLSContext.SetupError>?>(nil)
 
-    public init(connectTimeout: Double = 2, totalTimeout: Double = 5, maxResponseBytes: Int = 64 * 1024) {
+    public convenience init(connectTimeout: Double = 2, totalTimeout: Double = 5, maxResponseBytes: Int = 64 * 1024,
+                            tls: TLSSettings = TLSSettings()) {
+        self.init(connectTimeout: connectTimeout, totalTimeout: totalTimeout, maxResponseBytes: maxResponseBytes, tls: tls,
+                  resolver: NameResolver())
+    }
+
+    init(connectTimeout: Double, totalTimeout: Double, maxResponseBytes: Int, tls: TLSSettings, resolver: NameResolver) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.tls = tls
+        self.resolver = resolver
     }
 
     /// Makes every call in progress and every later one return `.cancelled` at once (shutdown).
     public func cancel() { cancelled.store(true, ordering: .releasing) }
 
-    /// Whether `url` is one this client can call (`http://host[:port]/path`).
+    private var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    /// Whether `url` is one this client can call (`http://host[:port]/path` or `https://…`).
     public static func check(_ url: URL) -> Failure? {
-        guard url.scheme?.lowercased() == "http" else {
-            return .badURL("\(url.absoluteString): only http:// URLs are supported (put a TLS proxy in front for https)")
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            return .badURL("\(url.absoluteString): only http:// and https:// URLs are supported")
         }
         guard let host = url.host, !host.isEmpty else { return .badURL("\(url.absoluteString): no host") }
         return nil
+    }
+
+    /// Whether `settings` can be used for https (an unreadable or invalid CA file is reported at startup
+    /// rather than at the first alert); nil when they can.
+    public static func check(_ settings: TLSSettings) -> String? {
+        TLSContext.check(settings)?.description
     }
 
     /// One request; blocks until the answer, the deadline, or `cancel()`.
@@ -70,20 +98,30 @@ public final class BoundedHTTPClient: Sendable {
     public func send(method: String, url: URL, headers: [(String, String)] = [], body: [UInt8] = [],
                      maxResponseBytes: Int? = nil) -> Result<Response, Failure> {
         if let problem = Self.check(url) { return .failure(problem) }
+        let secure = url.scheme?.lowercased() == "https"
+        guard secure else { return exchange(method: method, url: url, headers: headers, body: body, maxResponseBytes: maxResponseBytes) }
+        return HTTPConnection.withoutSIGPIPE {
+            exchange(method: method, url: url, headers: headers, body: body, maxResponseBytes: maxResponseBytes)
+        }
+    }
+
+    private func exchange(method: String, url: URL, headers: [(String, String)], body: [UInt8], maxResponseBytes: Int?)
+        -> Result<Response, Failure>
+    {
+        let secure = url.scheme?.lowercased() == "https"
         let host = url.host!.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let port = url.port ?? 80
+        let port = url.port ?? (secure ? 443 : 80)
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
         let start = Self.now()
-        let connectDeadline = start + connectTimeout
+        let connectDeadline = min(start + connectTimeout, start + totalTimeout)
         let deadline = start + totalTimeout
 
-        let fd: Int32
-        switch connect(host: host, port: port, deadline: min(connectDeadline, deadline)) {
-        case .success(let s): fd = s
+        let connection: HTTPConnection
+        switch open(host: host, port: port, secure: secure, deadline: connectDeadline) {
+        case .success(let c): connection = c
         case .failure(let f): return .failure(f)
         }
-        defer { close(fd) }
 
         var request = "\(method) \(path) HTTP/1.1\r\nHost: \(url.host!)\(url.port.map { ":\($0)" } ?? "")\r\n"
         request += "User-Agent: mlwatch\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
@@ -92,40 +130,40 @@ public final class BoundedHTTPClient: Sendable {
         var out = Array(request.utf8) + body
         var sent = 0
         while sent < out.count {
-            switch wait(fd, events: Int16(POLLOUT), deadline: deadline) {
-            case .ready: break
-            case .failed(let f):
-                if case .timeout = f { return .failure(.timeout("sending the request")) }
-                return .failure(f)
+            let step = out.withUnsafeBytes { connection.send(UnsafeRawBufferPointer(rebasing: $0[sent...])) }
+            switch step {
+            case .done(let n): sent += n
+            case .wait(let events):
+                if case .failed(let f) = wait(connection.fd, events: events, deadline: deadline) {
+                    if case .timeout = f { return .failure(.timeout("sending the request")) }
+                    return .failure(f)
+                }
+            case .closed: return .failure(.connect("the connection closed while sending the request"))
+            case .failed(let f): return .failure(f)
             }
-            let n = out.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EAGAIN || errno == EINTR { continue }
-                return .failure(.connect(String(cString: strerror(errno))))
-            }
-            sent += n
         }
         out = []
         var parser = ResponseParser(limit: maxResponseBytes ?? self.maxResponseBytes)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while !parser.isDone {
-            switch wait(fd, events: Int16(POLLIN), deadline: deadline) {
-            case .ready: break
-            case .failed(let f):
-                if case .timeout = f {
-                    // A body read up to its limit (or a header) is enough; an answer without a status is not.
-                    if let r = parser.response(complete: false) { return .success(r) }
-                    return .failure(.timeout("waiting for the answer (\(Int(totalTimeout)) s)"))
+        reading: while !parser.isDone {
+            let step = buffer.withUnsafeMutableBytes { connection.receive($0) }
+            switch step {
+            case .done(let n):
+                if let problem = parser.feed(buffer[0..<n]) { return .failure(.malformedResponse(problem)) }
+            case .wait(let events):
+                if case .failed(let f) = wait(connection.fd, events: events, deadline: deadline) {
+                    if case .timeout = f {
+                        // A body read up to its limit (or a header) is enough; an answer without a status is not.
+                        if let r = parser.response(complete: false) { return .success(r) }
+                        return .failure(.timeout("waiting for the answer (\(Self.seconds(totalTimeout)))"))
+                    }
+                    return .failure(f)
                 }
+            case .closed:
+                break reading  // the peer closed: the body ends here (or was cut short)
+            case .failed(let f):
                 return .failure(f)
             }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
-            if n < 0 {
-                if errno == EAGAIN || errno == EINTR { continue }
-                return .failure(.connect(String(cString: strerror(errno))))
-            }
-            if n == 0 { break }  // the peer closed: the body ends here (or was cut short)
-            if let problem = parser.feed(buffer[0..<n]) { return .failure(.malformedResponse(problem)) }
         }
         guard let response = parser.response(complete: true) else {
             return .failure(.malformedResponse("the connection closed before a status line"))
@@ -143,7 +181,7 @@ public final class BoundedHTTPClient: Sendable {
     /// Polls in slices of at most 100 ms, so that `cancel()` is noticed promptly.
     private func wait(_ fd: Int32, events: Int16, deadline: Double) -> Wait {
         while true {
-            if cancelled.load(ordering: .acquiring) { return .failed(.cancelled) }
+            if isCancelled { return .failed(.cancelled) }
             let left = deadline - Self.now()
             if left <= 0 { return .failed(.timeout("")) }
             var p = pollfd(fd: fd, events: events, revents: 0)
@@ -156,27 +194,66 @@ public final class BoundedHTTPClient: Sendable {
         }
     }
 
-    private func connect(host: String, port: Int, deadline: Double) -> Result<Int32, Failure> {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        // Name resolution is the one step without a deadline of ours (getaddrinfo blocks); numeric hosts
-        // and /etc/hosts names resolve at once, and shutdown never waits for this thread.
-        let rc = getaddrinfo(host, String(port), &hints, &list)
-        guard rc == 0, let first = list else {
-            return .failure(.connect("\(host): \(String(cString: gai_strerror(rc)))"))
+    /// Name lookup, TCP connect and (https) TLS handshake, all by `deadline`.
+    private func open(host: String, port: Int, secure: Bool, deadline: Double) -> Result<HTTPConnection, Failure> {
+        let context: TLSContext?
+        if secure {
+            switch tlsContext.withLock({ cached -> Result<TLSContext, TLSContext.SetupError> in
+                if let cached { return cached }
+                let made: Result<TLSContext, TLSContext.SetupError>
+                do throws(TLSContext.SetupError) { made = .success(try TLSContext(tls)) } catch { made = .failure(error) }
+                cached = made
+                return made
+            }) {
+            case .success(let c): context = c
+            case .failure(let e): return .failure(.tls(e.description))
+            }
+        } else {
+            context = nil
         }
-        defer { freeaddrinfo(list) }
+        let fd: Int32
+        switch connect(host: host, port: port, deadline: deadline) {
+        case .success(let s): fd = s
+        case .failure(let f): return .failure(f)
+        }
+        guard let context else { return .success(HTTPConnection(plain: fd)) }
+        let connection: HTTPConnection
+        do throws(Failure) {
+            connection = try HTTPConnection(tls: fd, context: context, host: host)
+        } catch {
+            return .failure(error)
+        }
+        while true {
+            switch connection.handshake() {
+            case .done: return .success(connection)
+            case .wait(let events):
+                if case .failed(let f) = wait(fd, events: events, deadline: deadline) {
+                    if case .timeout = f {
+                        return .failure(.timeout("in the TLS handshake with \(host):\(port) (\(Self.seconds(connectTimeout)))"))
+                    }
+                    return .failure(f)
+                }
+            case .closed: return .failure(.tls("\(host) closed the connection during the TLS handshake"))
+            case .failed(let f): return .failure(f)
+            }
+        }
+    }
+
+    private func connect(host: String, port: Int, deadline: Double) -> Result<Int32, Failure> {
+        let addresses: [NameResolver.Address]
+        switch resolver.resolve(host, port: port, deadline: deadline, isCancelled: { isCancelled }) {
+        case .success(let a): addresses = a
+        case .failure(let f): return .failure(f)
+        }
         var lastError = "no address"
-        var ai: UnsafeMutablePointer<addrinfo>? = first
-        while let a = ai {
-            ai = a.pointee.ai_next
-            let fd = socket(a.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        for a in addresses {
+            let fd = socket(a.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             if fd < 0 { lastError = String(cString: strerror(errno)); continue }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let r = Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen)
+            let r = a.bytes.withUnsafeBytes {
+                Glibc.connect(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
+            }
             if r == 0 { return .success(fd) }
             guard errno == EINPROGRESS else {
                 lastError = String(cString: strerror(errno))
@@ -193,11 +270,16 @@ public final class BoundedHTTPClient: Sendable {
                 close(fd)
             case .failed(let f):
                 close(fd)
-                if case .timeout = f { return .failure(.timeout("connecting to \(host):\(port) (\(Int(connectTimeout)) s)")) }
+                if case .timeout = f { return .failure(.timeout("connecting to \(host):\(port) (\(Self.seconds(connectTimeout)))")) }
                 return .failure(f)
             }
         }
         return .failure(.connect("\(host):\(port): \(lastError)"))
+    }
+
+    /// A timeout as the messages print it ("2 s", "0.3 s").
+    static func seconds(_ t: Double) -> String {
+        t == t.rounded() ? "\(Int(t)) s" : "\(t) s"
     }
 
     static func now() -> Double {
@@ -259,6 +341,10 @@ struct ResponseParser {
             case .done:
                 return nil
             case .head:
+                if let first = pending.first, first == 0x15 || first == 0x16 {
+                    // A TLS record (alert or handshake): the server speaks https.
+                    return "a TLS answer to plain http (use https://)"
+                }
                 guard let end = find([13, 10, 13, 10]) else {
                     return pending.count > Self.maxHead ? "headers longer than \(Self.maxHead) bytes" : nil
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import MLWatchCore
 import Synchronization
 
 /// Runs PromQL against Prometheus' HTTP API (`POST /api/v1/query` and `/api/v1/query_range`, form-encoded,
@@ -19,11 +20,13 @@ public final class PrometheusQueryClient: Sendable {
     /// - Parameters:
     ///   - timeout: seconds a query may take, connection included.
     ///   - maxResponseBytes: the most of one answer that is read (larger answers fail with `.tooLarge`).
+    ///   - tls: trust for an `https://` Prometheus.
     public init(base: URL, timeout: Double = 10, connectTimeout: Double = 2, maxResponseBytes: Int = 32 * 1_048_576,
-                maxSeries: Int = 10_000) {
+                maxSeries: Int = 10_000, tls: TLSSettings = TLSSettings()) {
         self.base = base
         self.maxSeries = maxSeries
-        http = BoundedHTTPClient(connectTimeout: min(connectTimeout, timeout), totalTimeout: timeout, maxResponseBytes: maxResponseBytes)
+        http = BoundedHTTPClient(connectTimeout: min(connectTimeout, timeout), totalTimeout: timeout, maxResponseBytes: maxResponseBytes,
+                                 tls: tls)
     }
 
     /// A base URL as given on the command line: `http://host:port` with an optional path; a trailing `/`

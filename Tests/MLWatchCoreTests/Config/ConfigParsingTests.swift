@@ -174,6 +174,21 @@ import Testing
         if case .syntax = dup {} else { Issue.record("expected a duplicate-key error, got \(String(describing: dup))") }
     }
 
+    @Test func httpsPeersAndTheirCAFile() throws {
+        let config = try MLWatchConfig.parse(yaml: """
+            notify: {alertmanager: "https://am.example:9093"}
+            prometheus: {url: "HTTPS://prometheus.example"}
+            tls: {ca_file: /etc/mlwatch/ca.pem}
+            """)
+        #expect(config.notify.alertmanager == "https://am.example:9093")
+        #expect(config.prometheus.url == "HTTPS://prometheus.example")
+        #expect(config.tls == TLSSettings(caFile: "/etc/mlwatch/ca.pem"))
+        #expect(try MLWatchConfig.parse(yaml: "theme: light\n").tls.caFile == nil)
+        for bad in ["notify: {alertmanager: \"ftp://am\"}\n", "tls: {ca_file: \"\"}\n", "tls: {cafile: x.pem}\n"] {
+            #expect(error(bad) != nil, "\(bad)")
+        }
+    }
+
     @Test func loadReadsAFileAndReportsAMissingOne() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

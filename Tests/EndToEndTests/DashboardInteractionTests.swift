@@ -15,7 +15,7 @@ import Testing
     }
 
     private func paneTitle(_ t: TmuxSession) -> String {
-        ((try? TmuxSession.run(["display-message", "-p", "-t", t.name, "#{pane_title}"]))?.output ?? "")
+        ((try? t.tmux(["display-message", "-p", "-t", t.name, "#{pane_title}"]))?.output ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

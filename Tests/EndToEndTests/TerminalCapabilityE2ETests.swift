@@ -121,7 +121,7 @@ import Testing
         #expect(exit.ok, "\(setting.name): q did not end the process with status 0:\n\(exit.screen)")
         if setting.alternateScreen {
             // The dashboard ran on the alternate screen and left it: the shell's screen is back.
-            let alternate = (try? TmuxSession.run(["display-message", "-p", "-t", tmux.name, "#{alternate_on}"]))?.output ?? ""
+            let alternate = (try? tmux.tmux(["display-message", "-p", "-t", tmux.name, "#{alternate_on}"]))?.output ?? ""
             #expect(alternate.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(setting.name): still on the alternate screen")
         }
         if setting.alternateScreen {

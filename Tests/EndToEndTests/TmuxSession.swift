@@ -53,7 +53,7 @@ final class TmuxSession {
                     "-e", "NO_COLOR="]
         for (k, v) in environment { args += ["-e", "\(k)=\(v)"] }
         args.append("cd \(TmuxSession.shellQuote(TmuxSession.packageRoot.path)) && \(command); echo MLWATCH_EXITED $?; sleep 600")
-        let r = try TmuxSession.run(args)
+        let r = try tmux(args)
         guard r.status == 0 else { throw TmuxError.failed("tmux new-session: \(r.output)") }
     }
 
@@ -64,26 +64,30 @@ final class TmuxSession {
     func kill() {
         guard alive else { return }
         alive = false
-        _ = try? TmuxSession.run(["kill-session", "-t", name])
+        // Its server, which has no other session, exits with it (`kill-server` was seen to leave it running
+        // with tmux 3.3a); its socket file is left behind, so it is removed.
+        _ = try? tmux(["kill-session", "-t", name])
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(directory)/tmux-\(getuid())/\(name)")
     }
 
     /// Types keys: tmux key names (`Enter`, `Escape`, `Tab`, `BTab`, `Up`, `C-c`) or literal text.
     func send(_ keys: String...) {
-        _ = try? TmuxSession.run(["send-keys", "-t", name] + keys)
+        _ = try? tmux(["send-keys", "-t", name] + keys)
     }
 
     /// Types text literally (no key-name lookup).
     func type(_ text: String) {
-        _ = try? TmuxSession.run(["send-keys", "-t", name, "-l", text])
+        _ = try? tmux(["send-keys", "-t", name, "-l", text])
     }
 
     func resize(width: Int, height: Int) {
-        _ = try? TmuxSession.run(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
+        _ = try? tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
     }
 
     /// The visible screen as text (`escapes`: with colour escape sequences, as `capture-pane -e`).
     func capture(escapes: Bool = false) -> String {
-        (try? TmuxSession.run(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : [])))?.output ?? ""
+        (try? tmux(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : [])))?.output ?? ""
     }
 
     /// Polls the screen until `predicate` holds or the deadline passes; returns the last screen either way.
@@ -103,6 +107,14 @@ final class TmuxSession {
     @discardableResult
     func waitFor(_ texts: String..., timeout: Double = 20) -> (ok: Bool, screen: String) {
         waitFor(timeout: timeout) { screen in texts.allSatisfy { screen.contains($0) } }
+    }
+
+    /// Runs tmux against this session's own server (`-L name`): sessions of tests running in parallel, or of
+    /// other test runs on the machine, never share a server, so one ending never takes another's down
+    /// ("server exited unexpectedly" when a session started just as the shared server's last one ended).
+    @discardableResult
+    func tmux(_ args: [String]) throws -> (status: Int32, output: String) {
+        try TmuxSession.run(["-L", name] + args)
     }
 
     static func shellQuote(_ s: String) -> String {

@@ -1,15 +1,13 @@
-import DequeModule
-
 /// The lines of one `LineBatch`, parsed: what `MonitorState.ingest(_: ParsedBatch)` needs, without the
 /// bytes. Made by `EventParser.parse(_: LineBatch)`, so that parsing can run on another thread than the
 /// engine (`ParallelIngest`) and still hand the engine exactly what the serial path would, in log order.
 public struct ParsedBatch: Sendable {
     /// The log the lines came from.
     public let source: String
-    /// The events, in line order. A `Deque` so that the engine takes them out from the front without
-    /// copying them (copying each event out of an array retained and released every field: a quarter of
-    /// the engine thread's work in `mlwatch check`).
-    public internal(set) var events: Deque<Event> = []
+    /// The events, in line order, taken out from the front by the engine without copying them (copying
+    /// each event out of an array retained and released every field: a quarter of the engine thread's work
+    /// in `mlwatch check`; see `ParsedEvents`).
+    public let events: ParsedEvents
     /// `requestIDHashes[i]`: the parser's `ByteHash` of `events[i]`'s request id, when it read one (the
     /// label joiner uses it instead of hashing the id again).
     var requestIDHashes: [UInt64?] = []
@@ -23,7 +21,7 @@ public struct ParsedBatch: Sendable {
     init(source: String, skippedTooLong: Int, capacity: Int) {
         self.source = source
         self.skippedTooLong = skippedTooLong
-        events.reserveCapacity(capacity)
+        events = ParsedEvents(capacity: capacity)
         requestIDHashes.reserveCapacity(capacity)
     }
 }

@@ -14,7 +14,15 @@ enum CheckReport {
         if !s.malformed.byReason.isEmpty {
             counts += " (" + s.malformed.byReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
         }
+        if s.future.total > 0 {
+            counts += ", future \(s.future.total) (more than \(DurationText.format(s.future.maxFuture)) ahead: "
+                + s.future.bySource.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }
         out.append(counts)
+        if let limit = s.alertSeriesLimit, limit.wasHit {
+            let rules = limit.forgotten.merging(limit.untracked, uniquingKeysWith: +).sorted { $0.key < $1.key }
+            out.append("rule label sets capped at \(limit.cap) per rule: " + rules.map { "\($0.key) \($0.value) dropped" }.joined(separator: ", "))
+        }
         out.append("window \(s.windowFrom.map(TimestampParser.format) ?? "-") .. \(s.windowTo.map(TimestampParser.format) ?? "-")")
         let c = s.cardinality
         if c.overflowGroups > 0 {

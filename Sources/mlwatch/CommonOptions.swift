@@ -15,6 +15,11 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "How late an out-of-order event may be and still be placed (e.g. 30s).")
     var lateness: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "How far ahead an event may be stamped (e.g. 1h, the default) before it is counted as future instead of moving event time.",
+        discussion: "Live, ahead of the wall clock. In check and replay, ahead of the newest event, unless the lines after it confirm the jump (a gap in the log)."))
+    var maxFuture: String?
+
     @Option(name: .long, help: "Lines longer than this many bytes are skipped and counted.")
     var maxLineBytes: Int = 1 << 20
 

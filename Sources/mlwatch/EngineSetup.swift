@@ -38,6 +38,13 @@ struct EngineSetup {
             }
             lateness = parsed
         }
+        var maxFuture = config.maxFuture
+        if let f = common.maxFuture {
+            guard let parsed = DurationText.parse(f) else {
+                throw .badValue("--max-future", f, DurationText.problem(f) ?? "expected a duration such as 1h")
+            }
+            maxFuture = parsed
+        }
         if let b = common.compareBaseline, b.isEmpty { throw .badValue("--compare-baseline", b, "expected a version, e.g. v1") }
         var fairness = config.fairness
         if let feature = common.fairnessGroupBy {
@@ -60,7 +67,7 @@ struct EngineSetup {
                                    fairness: fairness, maxGroups: config.maxGroups,
                                    maxFeaturesPerGroup: config.maxFeaturesPerGroup),
             joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping,
-            latencyBuckets: config.latencyBuckets)
+            latencyBuckets: config.latencyBuckets, maxFuture: maxFuture)
     }
 
     /// The reference spec after `--reference` overrides the config.

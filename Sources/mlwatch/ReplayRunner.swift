@@ -28,7 +28,8 @@ struct ReplayRunner {
             do {
                 loaded = try ReplaySource.load(paths: setup.logs, mapping: setup.config.fieldMapping,
                                                maxLineBytes: setup.common.maxLineBytes,
-                                               maxCategories: setup.config.maxCategories)
+                                               maxCategories: setup.config.maxCategories,
+                                               maxFuture: setup.options.maxFuture)
             } catch {
                 throw SetupError.tailer(error)
             }

@@ -39,6 +39,12 @@ public final class MonitorState {
     var evaluationObserver: EvaluationObserver?
     /// Everything else the state carries between calls, in one value (`copy()` copies it whole).
     private var progress = Progress()
+    /// Events stamped too far ahead do not move event time (see `FutureEventGuard`).
+    @exclusivity(unchecked) private var futureGuard: FutureEventGuard<HeldLine>
+    /// The wall clock (seconds since the epoch), for the future-event tolerance.
+    private let wallClock: @Sendable () -> Double
+    /// The source of the lines being ingested (a batch's), for counting future events by source.
+    private var currentSource: String
 
     /// What evaluations and snapshots left for the next ones.
     private struct Progress {
@@ -55,11 +61,22 @@ public final class MonitorState {
         var snapshots = SnapshotBuilder()
     }
 
+    /// - Parameter wallClock: seconds since the epoch now (tests pass a fixed clock): live, events more than
+    ///   `options.maxFuture` ahead of it are future; at the end of a check, a held event is judged by it.
     public init(options: CollectorOptions, sources: [String] = [], mode: SourceMode = .live,
-                drift: (any DriftEvaluating)? = nil, rules: RuleEngine? = nil) {
+                drift: (any DriftEvaluating)? = nil, rules: RuleEngine? = nil,
+                wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.options = options
         self.sources = sources
         self.mode = mode
+        self.wallClock = wallClock
+        let guardMode: FutureEventGuard<HeldLine>.Mode = switch mode {
+        case .live: .live
+        case .check: .recorded
+        case .replay: .prejudged
+        }
+        self.futureGuard = FutureEventGuard(maxFuture: options.maxFuture, mode: guardMode)
+        self.currentSource = sources.count == 1 ? sources[0] : "-"
         self.parser = EventParser(mapping: options.mapping, maxCategories: options.metrics.maxCategories)
         self.store = WindowStore(options: options, drift: drift)
         switch options.window {
@@ -81,6 +98,9 @@ public final class MonitorState {
         options = other.options
         sources = other.sources
         mode = other.mode
+        wallClock = other.wallClock
+        futureGuard = other.futureGuard
+        currentSource = other.currentSource
         parser = EventParser(mapping: other.options.mapping, maxCategories: other.options.metrics.maxCategories)
         store = other.store.copy()
         schedule = other.schedule
@@ -121,6 +141,8 @@ public final class MonitorState {
     public var labels: Int { store.counts.labels }
     public var systemSamples: Int { store.counts.systemSamples }
     public var late: Int { store.counts.late }
+    /// Events stamped too far ahead (not placed).
+    public var future: Int { futureGuard.total }
     public var malformedTotal: Int { store.counts.malformedTotal }
     public var newestEventTime: Double? { store.window.newest }
     /// Cumulative per-(model, version) counts and latency histogram for `/metrics` (see `PredictionCounters`).
@@ -139,6 +161,7 @@ public final class MonitorState {
 
     /// Parses and ingests every line of a batch, then counts its over-long lines.
     public func ingest(_ batch: LineBatch) {
+        currentSource = batch.source
         batch.bytes.withUnsafeBufferPointer { buf in
             for r in batch.lines {
                 ingestLine(UnsafeBufferPointer(rebasing: buf[r]))
@@ -154,14 +177,16 @@ public final class MonitorState {
     /// `ParallelIngest`): the same events, counts and remembered lines as `ingest(_: LineBatch)` of the
     /// same batch with this state's own parser.
     public func ingest(_ parsed: consuming ParsedBatch) {
+        currentSource = parsed.source
         let hashes = parsed.requestIDHashes
-        let malformed = parsed.malformed
+        let bad = parsed.malformed
         var m = 0
         var i = 0
         while let e = parsed.events.popFirst() {
-            // Malformed lines are counted where they were in the log, between the same events.
-            while m < malformed.count && malformed[m].afterEvents == i {
-                store.counts.malformed(malformed[m].reason, text: malformed[m].text)
+            // Malformed lines are counted where they were in the log, between the same events (and after
+            // the lines `futureGuard` holds, as in the serial path).
+            while m < bad.count && bad[m].afterEvents == i {
+                malformed(bad[m].reason, text: bad[m].text)
                 m += 1
             }
             // The joiner slot of a request id a few events ahead: its cache miss overlaps this event's work
@@ -170,8 +195,8 @@ public final class MonitorState {
             ingest(e, requestIDHash: hashes[i])
             i += 1
         }
-        while m < malformed.count {
-            store.counts.malformed(malformed[m].reason, text: malformed[m].text)
+        while m < bad.count {
+            malformed(bad[m].reason, text: bad[m].text)
             m += 1
         }
         if parsed.skippedTooLong > 0 {
@@ -190,7 +215,7 @@ public final class MonitorState {
         case .blank:
             return
         case .malformed(let reason):
-            store.counts.malformed(reason, text: MalformedReason.shown(reason, line: line))
+            malformed(reason, text: MalformedReason.shown(reason, line: line))
         case .event(let e):
             ingest(e, requestIDHash: parser.requestIDHash)
         }
@@ -202,32 +227,105 @@ public final class MonitorState {
     }
 
     /// `consuming`: a parsed prediction is moved into the window, not copied (see `EventWindow.insert`).
+    /// An event whose time the parser would not have accepted (outside `TimestampParser.plausibleRange`,
+    /// not finite) is counted as malformed (`timestamp_out_of_range`), not placed.
     public func ingest(_ event: consuming Event) {
+        let t = event.timestamp
+        guard TimestampParser.plausibleRange.contains(t) else {
+            store.counts.malformed(.timestampOutOfRange, text: MalformedReason.timestampOutOfRange.rawValue
+                                   + ": (an event at \(t) seconds from \(TextSanitizer.sanitize(currentSource)))")
+            return
+        }
         ingest(event, requestIDHash: nil)
     }
 
+    /// Lets a prediction or system sample through `futureGuard` (one comparison when it is on time); labels
+    /// do not move event time and wait only while the guard holds lines.
     /// - Parameter requestIDHash: the parser's `ByteHash` of the event's request id, when it has one.
+    @inline(__always)
     private func ingest(_ event: consuming Event, requestIDHash: UInt64?) {
         switch consume event {
         case .prediction(let p):
-            // Rules due before this event's time are evaluated first, so that an evaluation at
-            // boundary B never sees events after B (the same in live, check and replay).
-            let t = p.timestamp
-            advance(to: t)
-            // `consume`: moved into the window; passing `p` copied the event (a retain per field).
-            guard store.insert(consume p, requestIDHash: requestIDHash) else { return }
-            if case .count(_, let slide) = options.window, store.counts.events - progress.eventsAtLastEvaluation >= slide {
-                // At the newest time, not this event's: count windows accept out-of-order events, and the
-                // rule engine ignores evaluations that go back in time.
-                evaluate(at: store.window.newest ?? t, contentChanged: true)
-                progress.eventsAtLastEvaluation = store.counts.events
+            guard futureGuard.isOnTime(p.timestamp, newest: store.window.newestTime) else {
+                return admitSlowly(.prediction(p), requestIDHash: requestIDHash)
             }
+            place(p, requestIDHash: requestIDHash)
         case .label(let l):
+            guard !futureGuard.isHolding else { return admitSlowly(.label(l), requestIDHash: requestIDHash) }
             store.receive(consume l, requestIDHash: requestIDHash)
         case .system(let s):
-            advance(to: s.timestamp)
-            store.insert(consume s)
+            guard futureGuard.isOnTime(s.timestamp, newest: store.window.newestTime) else {
+                return admitSlowly(.system(s), requestIDHash: requestIDHash)
+            }
+            place(s)
         }
+    }
+
+    /// An event ahead of the tolerance, the first one, or one while lines are held (see `FutureEventGuard`).
+    private func admitSlowly(_ event: consuming Event, requestIDHash: UInt64?) {
+        let store = self.store
+        futureGuard.admit(event, tag: .event(requestIDHash: requestIDHash), source: currentSource,
+                          newest: { store.window.newestTime }, wallClock: wallClock) { e, line in place(e, line) }
+    }
+
+    /// Counts a malformed line, after the lines held before it (see `FutureEventGuard`).
+    @inline(__always)
+    private func malformed(_ reason: MalformedReason, text: String) {
+        if futureGuard.isHolding {
+            let store = self.store
+            futureGuard.admit(nil, tag: .malformed(reason, text: text), source: currentSource,
+                              newest: { store.window.newestTime }, wallClock: wallClock) { e, line in place(e, line) }
+        } else {
+            store.counts.malformed(reason, text: text)
+        }
+    }
+
+    /// Counts an event judged future before it came (a replay: `ReplaySource.settleFutureEvents`).
+    public func countFuture() {
+        futureGuard.countFuture(source: currentSource)
+    }
+
+    /// A line the guard held: an event (with its request id's hash), or a malformed line.
+    enum HeldLine {
+        case event(requestIDHash: UInt64?)
+        case malformed(MalformedReason, text: String)
+    }
+
+    /// Places a line the guard let through.
+    private func place(_ event: consuming Event?, _ line: HeldLine) {
+        switch line {
+        case .malformed(let reason, let text):
+            store.counts.malformed(reason, text: text)
+        case .event(let requestIDHash):
+            guard let event else { return }
+            switch consume event {
+            case .prediction(let p): place(p, requestIDHash: requestIDHash)
+            case .label(let l): store.receive(consume l, requestIDHash: requestIDHash)
+            case .system(let s): place(s)
+            }
+        }
+    }
+
+    /// Places a prediction (rules due before its time are evaluated first).
+    @inline(__always)
+    private func place(_ p: consuming PredictionEvent, requestIDHash: UInt64?) {
+        // Rules due before this event's time are evaluated first, so that an evaluation at
+        // boundary B never sees events after B (the same in live, check and replay).
+        let t = p.timestamp
+        advance(to: t)
+        // `consume`: moved into the window; passing `p` copied the event (a retain per field).
+        guard store.insert(consume p, requestIDHash: requestIDHash) else { return }
+        if case .count(_, let slide) = options.window, store.counts.events - progress.eventsAtLastEvaluation >= slide {
+            // At the newest time, not this event's: count windows accept out-of-order events, and the
+            // rule engine ignores evaluations that go back in time.
+            evaluate(at: store.window.newest ?? t, contentChanged: true)
+            progress.eventsAtLastEvaluation = store.counts.events
+        }
+    }
+
+    private func place(_ s: consuming SystemEvent) {
+        advance(to: s.timestamp)
+        store.insert(consume s)
     }
 
     // MARK: Rule evaluation in event time
@@ -269,6 +367,8 @@ public final class MonitorState {
     /// Ends the input (end of a `check`, or of a replay): deals with the boundaries still due up to the
     /// newest event, and evaluates once more at the newest event time itself.
     public func finish() {
+        let store = self.store
+        futureGuard.finish(newest: { store.window.newestTime }, wallClock: wallClock) { e, line in place(e, line) }
         guard let newest = store.window.newest else { return }
         if onGrid, schedule.position != nil {
             var target = self
@@ -305,6 +405,7 @@ public final class MonitorState {
         var snap = progress.snapshots.snapshot(of: store, extraMetrics: extraMetrics, now: now, exactKSPValues: exactKSPValues)
         snap.sources = sources
         snap.mode = mode
+        snap.future = futureGuard.stats
         engine?.settle()
         if let rules = engine {
             snap.alerts = rules.alerts

@@ -11,6 +11,9 @@ public struct MLWatchConfig: Sendable, Equatable {
     public var window: WindowSpec
     /// Out-of-order bound in seconds of event time.
     public var lateness: Double
+    /// `max_future:` — how far ahead of the wall clock (live) or of the newest event an event may be stamped
+    /// before it is counted as future instead of moving event time (see `FutureEventGuard`).
+    public var maxFuture = CollectorOptions.defaultMaxFuture
     /// Feature whose category splits metrics into segments.
     public var segmentBy: String?
     public var theme: String
@@ -45,7 +48,7 @@ public struct MLWatchConfig: Sendable, Equatable {
 
     /// The top-level keys of the format.
     public static let topLevelKeys = [
-        "sources", "reference", "window", "lateness", "segment_by", "theme", "low_confidence", "max_categories", "max_groups",
+        "sources", "reference", "window", "lateness", "max_future", "segment_by", "theme", "low_confidence", "max_categories", "max_groups",
         "max_features", "join", "fields", "drift", "notify", "rules", "metrics_listen", "latency_buckets", "compare", "fairness",
         "prometheus", "tls",
     ]
@@ -191,6 +194,7 @@ public struct MLWatchConfig: Sendable, Equatable {
         case "reference": config.reference = try parseReference(value)
         case "window": config.window = try parseWindow(value)
         case "lateness": config.lateness = try value.duration()
+        case "max_future": config.maxFuture = try value.duration()
         case "segment_by": config.segmentBy = try value.string()
         case "theme": config.theme = try value.string()
         case "low_confidence":
@@ -313,7 +317,8 @@ public struct MLWatchConfig: Sendable, Equatable {
             metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence, maxCategories: maxCategories,
                                    compare: compareOptions, fairness: fairness, maxGroups: maxGroups,
                                    maxFeaturesPerGroup: maxFeaturesPerGroup),
-            joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping, latencyBuckets: latencyBuckets)
+            joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping, latencyBuckets: latencyBuckets,
+            maxFuture: maxFuture)
     }
 
     /// `compare` with the drift tests of the `drift:` section (nil without `compare`).

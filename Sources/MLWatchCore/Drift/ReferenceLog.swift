@@ -35,6 +35,20 @@ public struct ReferenceLog: Sendable {
             state = nil
         }
         let parser = EventParser(mapping: options.mapping, maxCategories: options.metrics.maxCategories)
+        // The profile leaves out the predictions a check would count as future (a producer with a wrong
+        // clock), by the same rules (`FutureEventGuard`); the state, when there is one, applies them itself.
+        var sentry = FutureEventGuard<Void>(maxFuture: options.maxFuture, mode: .recorded)
+        var newest = -Double.infinity
+        func place(_ e: consuming Event?, _: Void) {
+            guard let e else { return }
+            switch consume e {
+            case .prediction(let p):
+                newest = max(newest, p.timestamp)
+                builder.add(p)
+            case .system(let s): newest = max(newest, s.timestamp)
+            case .label: break
+            }
+        }
         do {
             let tailer = try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
             var lines = 0
@@ -44,8 +58,14 @@ public struct ReferenceLog: Sendable {
                 batch.bytes.withUnsafeBufferPointer { buf in
                     for r in batch.lines {
                         if case .event(let e) = parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {
-                            if case .prediction(let p) = e { builder.add(p) }
                             state?.ingest(e)
+                            if case .label = e {
+                                // Labels are not in the profile.
+                            } else if sentry.isOnTime(e.timestamp, newest: newest) {
+                                place(e, ())
+                            } else {
+                                sentry.admit(e, tag: (), source: path, newest: { newest }, wallClock: { .infinity }, place: place)
+                            }
                         }
                     }
                 }
@@ -53,6 +73,7 @@ public struct ReferenceLog: Sendable {
         } catch {
             throw .unreadable(path: path, reason: error.description)
         }
+        sentry.finish(newest: { newest }, wallClock: { .infinity }, place: place)
         state?.finish()
         guard builder.events > 0 else { throw .empty(path) }
         return ReferenceLog(profile: builder.build(sources: [path]), adaptive: learner.finish())

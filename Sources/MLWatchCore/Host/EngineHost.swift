@@ -408,7 +408,7 @@ extension EngineHost {
         var changeKey: [Int] {
             switch source {
             case .live(let s):
-                return [s.events, s.labels, s.systemSamples, s.late, s.malformedTotal, s.timelineCount]
+                return [s.events, s.labels, s.systemSamples, s.late, s.future, s.malformedTotal, s.timelineCount]
             case .replay(let e):
                 return [e.position, e.rebuilds, e.finished ? 1 : 0]
             }

@@ -38,6 +38,8 @@ public struct Snapshot: Sendable {
     public var events: Int
     /// Events that arrived later than the lateness bound allows (counted, not placed).
     public var late: Int
+    /// Events stamped too far ahead (counted by source, not placed; see `FutureEventGuard`).
+    public var future = FutureEvents()
     public var malformed: MalformedStats
     /// The current window in event time (seconds since the epoch), nil before the first event.
     public var windowFrom: Double?

@@ -1,9 +1,11 @@
 /// The JSON shape of `mlwatch check --format json` and of each line of `mlwatch watch --no-ui`
 /// (documented in the README; keep it stable):
-/// `{"events":N,"late":N,"malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
+/// `{"events":N,"late":N,"future":{"total":N,"by_source":{…},"max_future_seconds":S,"held":N},
+///   "malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
 ///   "newest_event":TS,"cardinality":{"max_groups":N,"groups":N,"overflow_groups":N,…},
 ///   "warnings":[{"topic":…,"message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
-///   "alerts":[transition…],"active_alerts":[…]}`, plus for a fleet read from Prometheus
+///   "alerts":[transition…],"active_alerts":[…]}`, plus `"alert_series_limit":{"cap":N,"forgotten":{rule:N},
+///   "untracked":{rule:N}}` when a rule hit its bound on label sets, and for a fleet read from Prometheus
 /// `"fleet":{"source":…,"scope":…,"alert_source":…,"instances":[…],"notes":[…]}` and
 /// `"connection":{"target":…,"problem":…,"last_success":TS,"data_time":TS}`.
 public enum SnapshotJSON {
@@ -13,6 +15,20 @@ public enum SnapshotJSON {
         w.number(s.events)
         w.raw(",\"late\":")
         w.number(s.late)
+        w.raw(",\"future\":{\"total\":")
+        w.number(s.future.total)
+        w.raw(",\"by_source\":{")
+        for (i, (k, v)) in s.future.bySource.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(k)
+            w.raw(":")
+            w.number(v)
+        }
+        w.raw("},\"max_future_seconds\":")
+        w.number(s.future.maxFuture)
+        w.raw(",\"held\":")
+        w.number(s.future.held)
+        w.raw("}")
         w.raw(",\"malformed\":{\"total\":")
         w.number(s.malformed.total)
         w.raw(",\"by_reason\":{")
@@ -102,6 +118,22 @@ public enum SnapshotJSON {
             w.raw("}")
         }
         w.raw("]")
+        if let limit = s.alertSeriesLimit {
+            // Only when a rule hit its bound on label sets (rare: a label per customer, a model per line).
+            w.raw(",\"alert_series_limit\":{\"cap\":")
+            w.number(limit.cap)
+            for (key, counts) in [("forgotten", limit.forgotten), ("untracked", limit.untracked)] {
+                w.raw(",\"\(key)\":{")
+                for (i, (rule, n)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
+                    if i > 0 { w.raw(",") }
+                    w.string(rule)
+                    w.raw(":")
+                    w.number(n)
+                }
+                w.raw("}")
+            }
+            w.raw("}")
+        }
         if let fleet = s.fleet { self.fleet(fleet, into: &w) }
         if let c = connection {
             w.raw(",\"connection\":{\"target\":")

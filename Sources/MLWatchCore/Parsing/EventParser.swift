@@ -323,6 +323,7 @@ public final class EventParser {
         switch ts ?? tsTimestamp ?? tsTime {
         case nil: return .malformed(.missingTimestamp)
         case .invalid?: return .malformed(.invalidTimestamp)
+        case .outOfRange?: return .malformed(.timestampOutOfRange)
         case .valid(let t)?: time = t
         }
         switch kind {
@@ -343,18 +344,22 @@ public final class EventParser {
     private enum Stamp {
         case valid(Double)
         case invalid
+        /// Parses, but outside `TimestampParser.plausibleRange`.
+        case outOfRange
+
+        init(_ t: Double) {
+            self = TimestampParser.plausibleRange.contains(t) ? .valid(t) : .outOfRange
+        }
     }
 
     private func parseTimestamp(_ s: inout JSONScanner) throws(MalformedReason) -> Stamp {
         switch s.peek() {
         case 0x22:
             let t = try s.parseString()
-            if let v = s.withBytes(t, { TimestampParser.parse($0, cache: &dayCache) }) { return .valid(v) }
+            if let v = s.withBytes(t, { TimestampParser.parse($0, cache: &dayCache) }) { return Stamp(v) }
             return .invalid
         case 0x2D?, 0x30?, 0x31?, 0x32?, 0x33?, 0x34?, 0x35?, 0x36?, 0x37?, 0x38?, 0x39?, 0x49?, 0x4E?:  // a number, NaN, Infinity
-            let n = try s.parseNumber()
-            if let v = TimestampParser.fromEpoch(n) { return .valid(v) }
-            return .invalid
+            return Stamp(TimestampParser.epochSeconds(try s.parseNumber()))
         default:
             // null, booleans, objects and arrays are valid JSON but not timestamps (this used to try
             // them as numbers, so `"ts":true` counted as invalid JSON).

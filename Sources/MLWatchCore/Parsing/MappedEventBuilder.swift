@@ -40,10 +40,16 @@ struct MappedEventBuilder {
         switch tsValue {
         case .none: return .malformed(.missingTimestamp)
         case .string(let s)?:
-            guard let t = TimestampParser.parse(s) else { return .malformed(.invalidTimestamp) }
+            var copy = s
+            guard let t = copy.withUTF8({ buf -> Double? in
+                var cache = TimestampParser.DayCache()
+                return TimestampParser.parse(UnsafeBufferPointer(rebasing: buf[...]), cache: &cache)
+            }) else { return .malformed(.invalidTimestamp) }
+            guard TimestampParser.plausibleRange.contains(t) else { return .malformed(.timestampOutOfRange) }
             time = t
         case .number(let n)?:
-            guard let t = TimestampParser.fromEpoch(n) else { return .malformed(.invalidTimestamp) }
+            let t = TimestampParser.epochSeconds(n)
+            guard TimestampParser.plausibleRange.contains(t) else { return .malformed(.timestampOutOfRange) }
             time = t
         default: return .malformed(.invalidTimestamp)
         }

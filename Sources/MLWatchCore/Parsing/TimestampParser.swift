@@ -5,16 +5,31 @@
 /// Why hand-written: Foundation's `ISO8601DateFormatter` costs microseconds per call and allocates;
 /// this runs once per line on the hot path.
 public enum TimestampParser {
-    /// Epoch number: below 1e11 it is seconds (until year 5138), below 1e14 milliseconds,
-    /// below 1e17 microseconds, else nanoseconds.
-    public static func fromEpoch(_ n: Double) -> Double? {
-        guard n.isFinite, n >= 0 else { return nil }
+    /// The event times mlwatch accepts: from the Unix epoch, 1970-01-01T00:00:00Z, up to but not including
+    /// 10000-01-01T00:00:00Z (253,402,300,800 s), so `9999-12-31T23:59:59Z` is the last whole second in.
+    /// Outside it a timestamp is malformed (`timestamp_out_of_range`), whatever its spelling: negative or
+    /// non-finite epoch numbers, `1e30`, twenty-six digits, or an offset that pushes year 9999 past the end.
+    /// Inside it every conversion to whole seconds, milliseconds or days fits an `Int64`.
+    public static let plausibleRange: Range<Double> = 0..<253_402_300_800
+
+    /// An epoch number in seconds, its unit told by its magnitude: below 1e11 it is seconds (until year
+    /// 5138), below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds. Negative and non-finite
+    /// numbers are returned as they are (out of `plausibleRange`).
+    public static func epochSeconds(_ n: Double) -> Double {
+        guard n.isFinite, n >= 0 else { return n }
         if n < 1e11 { return n }
         if n < 1e14 { return n / 1e3 }
         if n < 1e17 { return n / 1e6 }
         return n / 1e9
     }
 
+    /// An epoch number as seconds, or nil when it is outside `plausibleRange`.
+    public static func fromEpoch(_ n: Double) -> Double? {
+        let t = epochSeconds(n)
+        return plausibleRange.contains(t) ? t : nil
+    }
+
+    /// A timestamp in seconds, or nil when it does not parse or is outside `plausibleRange`.
     public static func parse(_ text: String) -> Double? {
         var copy = text
         return copy.withUTF8 { parse(UnsafeBufferPointer(rebasing: $0[...])) }
@@ -23,7 +38,7 @@ public enum TimestampParser {
     /// - Complexity: O(n) in the length of the text.
     public static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         var cache = DayCache()
-        return parse(s, cache: &cache)
+        return parse(s, cache: &cache).flatMap { plausibleRange.contains($0) ? $0 : nil }
     }
 
     /// The date of the last ISO timestamp parsed and its day number: consecutive lines of a log are almost
@@ -35,7 +50,10 @@ public enum TimestampParser {
         fileprivate var days: Int?
     }
 
-    /// As ``parse(_:)``, remembering the date in `cache` for the next call.
+    /// As ``parse(_:)`` without the range check (the caller tells a malformed timestamp from one out of
+    /// range), remembering the date in `cache` for the next call. Never traps: the digits of an epoch
+    /// string accumulate in a `Double` (twenty-six of them are 1e25, not an overflow), and an ISO date has
+    /// four-digit years.
     static func parse(_ s: UnsafeBufferPointer<UInt8>, cache: inout DayCache) -> Double? {
         let n = s.count
         // All digits (optionally with a fraction): an epoch number written as a string.
@@ -54,7 +72,7 @@ public enum TimestampParser {
                     v += Double(b - 48) * scale
                 }
             }
-            return fromEpoch(v)
+            return epochSeconds(v)
         }
         guard n >= 19 else { return nil }
         func digits(_ at: Int, _ count: Int) -> Int? {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A recorded log held in memory for replay: every line of the logs in file order, parsed once, with
 /// the event time at which it is due.
 ///
@@ -14,6 +16,9 @@ public struct ReplaySource: Sendable {
     /// One line of the recording.
     public enum Entry: Sendable, Equatable {
         case event(Event)
+        /// An event stamped too far ahead (see `settleFutureEvents`): the replayed state counts it as
+        /// future and does not place it, as `mlwatch check` would have.
+        case future(Event)
         /// A line that does not parse, as read.
         case malformed([UInt8])
         /// Lines over the length limit that the tailer skipped (counted as malformed `tooLong`).
@@ -23,11 +28,11 @@ public struct ReplaySource: Sendable {
     public private(set) var entries: [Entry] = []
     /// When each entry is due: the newest event time up to and including it, in file order. Never
     /// decreases, so an out-of-order event is replayed in its file position, right after its
-    /// predecessors. Entries before the first timestamp get the first timestamp.
+    /// predecessors. Entries before the first timestamp get the first timestamp. Events stamped too far
+    /// ahead (see `settleFutureEvents`) do not move it.
     public private(set) var dueTimes: [Double] = []
     public private(set) var sources: [String]
     private var newest = -Double.infinity
-    private var undated = 0
 
     public init(sources: [String] = []) {
         self.sources = sources
@@ -43,25 +48,80 @@ public struct ReplaySource: Sendable {
     /// - Parameter to: drop everything due after this event time (`--to`).
     /// - Complexity: O(n) in the bytes of the logs.
     /// - Parameter maxCategories: see `FeatureCardinality` (the config's `max_categories`).
+    /// - Parameters maxFuture, now: see `settleFutureEvents`.
     public static func load(paths: [String], mapping: FieldMapping = .standard, maxLineBytes: Int = 1 << 20,
-                            to: Double? = nil, maxCategories: Int = FeatureCardinality.defaultMaxCategories)
+                            to: Double? = nil, maxCategories: Int = FeatureCardinality.defaultMaxCategories,
+                            maxFuture: Double = CollectorOptions.defaultMaxFuture,
+                            now: Double = Date().timeIntervalSince1970)
         throws(TailerError) -> ReplaySource
     {
         var source = ReplaySource(sources: paths)
         let parser = EventParser(mapping: mapping, maxCategories: maxCategories)
         let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes, follow: false))
         try tailer.readToEnd { batch in source.append(batch, parser: parser) }
+        source.settleFutureEvents(maxFuture: maxFuture, now: now)
         if let to { source.truncate(after: to) }
         return source
     }
 
     /// Builds a source from lines (tests, the simulator).
-    public init(lines: [String], mapping: FieldMapping = .standard) {
+    public init(lines: [String], mapping: FieldMapping = .standard, maxFuture: Double = CollectorOptions.defaultMaxFuture,
+                now: Double = Date().timeIntervalSince1970) {
         self.init(sources: ["-"])
         let parser = EventParser(mapping: mapping)
         for line in lines {
             var copy = line
             copy.withUTF8 { append(line: UnsafeBufferPointer(rebasing: $0[...]), parser: parser) }
+        }
+        settleFutureEvents(maxFuture: maxFuture, now: now)
+    }
+
+    /// Judges the events stamped too far ahead once, over the whole recording, with the rules `mlwatch check`
+    /// applies (`FutureEventGuard`): they become `.future` entries, due with the entry before them, so that a
+    /// line a year ahead neither makes the replay wait a year nor moves `--from`/`--to`, and the replayed
+    /// state (mode `.replay`) places every other event at once instead of holding lines after a jump (the
+    /// judgment looked ahead already). Labels move the due time only within `maxFuture` of the newest
+    /// event. Call after the last `append`.
+    /// - Parameter now: the wall clock (seconds since the epoch), for the lines still held at the end.
+    /// - Complexity: O(n) in the entries.
+    public mutating func settleFutureEvents(maxFuture: Double, now: Double) {
+        var sentry = FutureEventGuard<Int>(maxFuture: maxFuture, mode: .recorded)
+        var placed = [Bool](repeating: false, count: entries.count)
+        var placedNewest = -Double.infinity
+        func place(_ e: consuming Event?, _ i: Int) {
+            placed[i] = true
+            guard let e else { return }
+            if case .label = e { return }
+            placedNewest = max(placedNewest, e.timestamp)
+        }
+        for i in entries.indices {
+            guard case .event(let e) = entries[i] else { continue }
+            let isLabel = if case .label = e { true } else { false }
+            if isLabel ? !sentry.isHolding : sentry.isOnTime(e.timestamp, newest: placedNewest) {
+                place(e, i)
+            } else if TimestampParser.plausibleRange.contains(e.timestamp) {
+                sentry.admit(e, tag: i, source: "", newest: { placedNewest }, wallClock: { now }, place: place)
+            }
+        }
+        sentry.finish(newest: { placedNewest }, wallClock: { now }, place: place)
+        if sentry.total > 0 {
+            for i in entries.indices where !placed[i] {
+                if case .event(let e) = entries[i], TimestampParser.plausibleRange.contains(e.timestamp) { entries[i] = .future(e) }
+            }
+        }
+        // The due times again, from the events that move event time.
+        dueTimes.removeAll(keepingCapacity: true)
+        newest = -.infinity
+        for (i, entry) in entries.enumerated() {
+            var time: Double?
+            if case .event(let e) = entry, placed[i] {
+                if case .label = e {
+                    if newest == -.infinity || e.timestamp <= newest + maxFuture { time = e.timestamp }
+                } else {
+                    time = e.timestamp
+                }
+            }
+            due(time)
         }
     }
 
@@ -85,6 +145,12 @@ public struct ReplaySource: Sendable {
     }
 
     private mutating func add(_ entry: Entry, time: Double?) {
+        entries.append(entry)
+        due(time)
+    }
+
+    /// Appends the due time of an entry whose event (if any) is at `time`.
+    private mutating func due(_ time: Double?) {
         if let time, time.isFinite, time > newest {
             if newest == -.infinity {
                 // The first timestamp: entries before it are due then.
@@ -92,7 +158,6 @@ public struct ReplaySource: Sendable {
             }
             newest = time
         }
-        entries.append(entry)
         dueTimes.append(newest == -.infinity ? 0 : newest)
     }
 
@@ -120,6 +185,7 @@ public struct ReplaySource: Sendable {
     public func feed(_ index: Int, to state: MonitorState) {
         switch entries[index] {
         case .event(let e): state.ingest(e)
+        case .future: state.countFuture()
         case .malformed(let bytes): bytes.withUnsafeBufferPointer { state.ingestLine($0) }
         case .skippedTooLong(let count, let source):
             state.ingest(LineBatch(source: source, bytes: [], lines: [], skippedTooLong: count))

@@ -13,7 +13,11 @@ struct EventWindow {
     /// instead of copying (retaining and releasing) a whole event.
     private var predictionTimes: Deque<Double> = []
     private(set) var systems: Deque<SystemEvent> = []
-    private(set) var newest: Double?
+    /// The newest event time accepted, −∞ before the first: not an optional, so that the future-event check
+    /// on the ingest path (`FutureEventGuard.isOnTime`) and `admit` compare with it without unwrapping.
+    private(set) var newestTime = -Double.infinity
+    /// The newest event time accepted, nil before the first.
+    var newest: Double? { newestTime == -.infinity ? nil : newestTime }
     private(set) var oldestEver: Double?
     /// Predictions ever accepted, and those dropped from the front: a count window's prediction with
     /// arrival number `s` is at index `s - droppedPredictions`.
@@ -33,10 +37,11 @@ struct EventWindow {
     private mutating func admit(_ t: Double) -> Bool {
         if case .count = spec {
             // Count windows follow arrival order; event time only labels the window.
-        } else if let w = watermark, t < w {
+        } else if t < newestTime - lateness {
+            // Before the first event, −∞ − lateness: nothing is late.
             return false
         }
-        newest = max(newest ?? t, t)
+        newestTime = max(newestTime, t)
         oldestEver = min(oldestEver ?? t, t)
         return true
     }

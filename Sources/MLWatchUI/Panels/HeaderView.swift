@@ -75,6 +75,9 @@ struct HeaderView {
             if s.malformed.total > 0 {
                 left.append(Part(text: " │ malformed \(s.malformed.total)", style: theme[.warning], rank: 3))
             }
+            if s.future.total > 0 {
+                left.append(Part(text: " │ future \(s.future.total)", style: theme[.warning], rank: 3))
+            }
             left.append(Part(text: " │ events \(s.events)", style: theme[.header], rank: 2))
         }
         let sources = PanelContext.clean(s.sources.joined(separator: ", "), width: 40)
@@ -118,6 +121,13 @@ struct HeaderView {
         var stats = "event time \(Format.time(s.newestEventTime, withDate: true))"
         if s.mode == .live, let lag { stats += " (lag \(Format.age(lag)))" }
         stats += " │ \(Format.number(eps))/s │ events \(s.events) │ malformed \(s.malformed.total) │ late \(s.late)"
+        // Events stamped too far ahead, and the source most of them came from (a producer's clock is wrong).
+        if s.future.total > 0 {
+            let worst = s.future.bySource.max { $0.value < $1.value }?.key
+            stats += " │ future \(s.future.total)" + (worst.map { " (" + PanelContext.clean($0, width: 24) + ")" } ?? "")
+        }
+        // A rule hit its bound on label sets: its alerts no longer cover every label set seen.
+        if let limit = s.alertSeriesLimit, limit.wasHit { stats += " │ rule label sets capped at \(limit.cap)" }
         if let replay = c.state.replayStatus { stats = replay + " │ " + stats }
         let line = " " + stats
         let y = area.y + 1
@@ -125,6 +135,13 @@ struct HeaderView {
         if s.malformed.total > 0 {
             // Draw the malformed count in the warning colour so a broken producer is noticed.
             let marker = "malformed \(s.malformed.total)"
+            if let range = line.range(of: marker) {
+                let col = DisplayWidth.of(line[..<range.lowerBound])
+                _ = buffer.put(marker, x: area.x + col, y: y, style: theme[.warning], maxWidth: max(0, area.maxX - area.x - col))
+            }
+        }
+        if s.future.total > 0 {
+            let marker = "future \(s.future.total)"
             if let range = line.range(of: marker) {
                 let col = DisplayWidth.of(line[..<range.lowerBound])
                 _ = buffer.put(marker, x: area.x + col, y: y, style: theme[.warning], maxWidth: max(0, area.maxX - area.x - col))

@@ -26,7 +26,10 @@ final class NaiveEvaluator {
     /// - Parameter demand: what evaluations compute, and record the metrics of each (else what the rules read).
     init(options: CollectorOptions, rules: RuleEngine?, drift: (any DriftEvaluating)? = nil, mode: SourceMode = .check,
          demand: RuleDemand? = nil) {
-        state = MonitorState(options: options, sources: ["-"], mode: mode, drift: drift)
+        // No future-event check (it would hold lines after a jump, and this evaluates as lines come).
+        var unguarded = options
+        unguarded.maxFuture = .infinity
+        state = MonitorState(options: unguarded, sources: ["-"], mode: mode, drift: drift)
         self.rules = rules
         self.demand = demand ?? rules.map { RuleDemand(rules: $0.rules, metrics: options.metrics) } ?? .none
         records = demand != nil
@@ -256,6 +259,7 @@ enum SchedulePaths {
         var s = s
         s.builtAt = 0
         s.mode = .check
+        s.future = FutureEvents()
         return SnapshotJSON.encode(s)
     }
 }

@@ -1,0 +1,213 @@
+import DequeModule
+
+/// Keeps events stamped too far ahead from moving event time: a producer with a wrong clock (a line a year
+/// ahead, or `9999-12-31T23:59:59Z`) must not make every good event after it late, nor put the window in
+/// the wrong year. Labels and malformed lines never move event time and are not judged (they only wait
+/// in line while lines are held, see below, so that everything is counted in log order).
+///
+/// The tolerance is `maxFuture` seconds (`--max-future`, `max_future:`), and the rules are:
+/// - **live** (`watch`): an event more than `maxFuture` ahead of the wall clock is *future*: counted (by
+///   source), kept out of the window, and the watermark does not move. Anything else is placed as usual:
+///   the wall clock, not the newest event, tells a real pause in traffic from a wrong clock. A producer
+///   writing local time without a zone, ahead of UTC, needs `max_future` above its offset.
+/// - **check and replay** (a recorded log: the wall clock says nothing about its times): an event more
+///   than `maxFuture` ahead of the newest event placed — or the first event, which has nothing to be
+///   compared with — starts a *run* of held lines. Every later line is held too while the run lasts
+///   (labels included, so that a label still finds its prediction), and each later prediction or system
+///   event *refutes* the held events more than `maxFuture` ahead of itself: those are counted as future
+///   and dropped. The run's first event is *confirmed* once `confirmations − 1` events after it have not
+///   refuted it: time really moved on (a gap in the log); it is placed, then every held line after it that
+///   is now within the tolerance, in log order. So a skewed line is dropped as soon as a good one follows
+///   it, however many skewed lines come in a row (fewer than `confirmations`), and a gap of any length
+///   costs a few held lines, not a slide per second of it.
+/// - **replay** (`prejudged`): `ReplaySource` runs these rules over the whole recording when it loads it and
+///   marks the future lines; the replayed state places everything else at once (no line is held, so the
+///   replay shows each line when it is due) and counts the marked ones (`countFuture`).
+/// - **end of a recorded log** (`finish`): the held lines are placed in order when the jump to them from
+///   the newest event placed is not longer than `gapFactor` times the longest jump confirmed earlier (a log
+///   with daily gaps ends after a gap; a dense log does not end a year on), else they are future. A log
+///   that never placed an event (fewer than `confirmations` lines after its first) is taken as it is,
+///   except for events more than `maxFuture` ahead of the wall clock. The wall clock is read only then:
+///   a recorded log may well be stamped after the machine's clock (a test log, a container's clock).
+///
+/// Cost: an on-time event takes one comparison (`isOnTime`); only the rest take `admit`.
+///
+/// `Tag` travels with each line to `place`: `MonitorState` passes the request id's hash, `ReplaySource`
+/// (which runs the same rules over a whole recording to know which lines do not move its clock) the line's
+/// index.
+struct FutureEventGuard<Tag> {
+    /// A line waiting in the run: an event, or (nil) a line that is none, such as a malformed one, whose
+    /// `tag` tells the caller what to do with it.
+    struct Held {
+        var event: Event?
+        var tag: Tag
+        var source: String
+        /// A label or a line that is no event: it does not move event time, it only keeps its place.
+        var waits: Bool {
+            guard let event else { return true }
+            if case .label = event { return true }
+            return false
+        }
+        /// The time of an event that moves event time (only read when `!waits`).
+        var time: Double { event?.timestamp ?? -.infinity }
+    }
+
+    /// Lines after a jump that must not refute it before it is believed (the jump's own line included).
+    static var confirmations: Int { 8 }
+    /// At the end of a recorded log, a jump up to this many times the longest confirmed one is believed.
+    static var gapFactor: Double { 10 }
+
+    /// How lines are judged.
+    enum Mode {
+        /// Against the wall clock.
+        case live
+        /// Against the newest event placed, holding lines after a jump (check, reference logs).
+        case recorded
+        /// Not at all: the caller judged them already (replay: `ReplaySource.settleFutureEvents`).
+        case prejudged
+    }
+
+    let maxFuture: Double
+    let mode: Mode
+    /// Live: the wall clock when last read, plus `maxFuture` (re-read when an event is beyond it: a stale
+    /// value only sends an event to `admit`). Recorded logs: −∞.
+    private(set) var horizon: Double
+    /// Recorded logs while nothing is held: `maxFuture`; live, or while a run is held: −∞ (every event then
+    /// goes to `admit`).
+    private(set) var slack: Double
+    /// The held lines, in log order (recorded logs only); the first is a prediction or system event.
+    private var run: Deque<Held> = []
+    /// Predictions and system events in `run`.
+    private var heldEvents = 0
+    /// The longest jump of event time (beyond `maxFuture`) confirmed so far.
+    private var longestJump = 0.0
+    /// Future events so far, by source.
+    private(set) var bySource: [String: Int] = [:]
+    private(set) var total = 0
+
+    init(maxFuture: Double, mode: Mode) {
+        // A NaN or negative tolerance would hold (or drop) everything.
+        self.maxFuture = maxFuture.isNaN || maxFuture < 0 ? 0 : maxFuture
+        // An infinite tolerance turns the check off (nothing is ahead of +∞; −∞ + ∞ would be NaN).
+        self.mode = self.maxFuture == .infinity ? .prejudged : mode
+        switch self.mode {
+        case .live: (horizon, slack) = (-.infinity, -.infinity)
+        case .recorded: (horizon, slack) = (-.infinity, self.maxFuture)
+        case .prejudged: (horizon, slack) = (.infinity, -.infinity)
+        }
+    }
+
+    /// Whether an event at `t` is placed at once: live, not beyond the horizon; else nothing is held and it
+    /// is within the tolerance of `newest` (the newest event placed, −∞ before the first).
+    /// One comparison: `max` of two doubles is a single instruction, the other side is always −∞.
+    @inline(__always)
+    func isOnTime(_ t: Double, newest: Double) -> Bool {
+        t <= Swift.max(horizon, newest + slack)
+    }
+
+    /// Whether lines are held (then labels and malformed lines wait in line too: `admit` them).
+    @inline(__always)
+    var isHolding: Bool { heldEvents > 0 }
+
+    /// Decides about a line that is not on time (see `isOnTime`), or a label while `isHolding`, placing
+    /// what may be placed through `place`, in log order. The event's time must be in
+    /// `TimestampParser.plausibleRange`.
+    /// - Parameter newest: the newest event time placed (−∞ before the first), read again after each placing.
+    mutating func admit(_ event: consuming Event?, tag: Tag, source: String, newest: () -> Double,
+                        wallClock: () -> Double, place: (consuming Event?, Tag) -> Void) {
+        let held = Held(event: event, tag: tag, source: source)
+        if held.waits {
+            if isHolding { run.append(held) } else { place(held.event, held.tag) }
+            return
+        }
+        let t = held.time
+        if mode != .recorded {
+            // Live (a prejudged line never comes here: the horizon is +∞).
+            horizon = mode == .prejudged ? .infinity : wallClock() + maxFuture
+            if t <= horizon { place(held.event, held.tag) } else { count(held.source) }
+            return
+        }
+        if isHolding { refute(by: t) }
+        if !isHolding, t <= newest() + maxFuture {
+            place(held.event, held.tag)
+        } else {
+            run.append(held)
+            heldEvents += 1
+            release(newest: newest, place: place)
+        }
+        slack = isHolding ? -.infinity : maxFuture
+    }
+
+    /// The end of a recorded log: see the type's documentation.
+    mutating func finish(newest: () -> Double, wallClock: () -> Double, place: (consuming Event?, Tag) -> Void) {
+        guard isHolding else { return }
+        let takenAsItIs = newest() == -.infinity
+        let wall = takenAsItIs ? wallClock() : .infinity
+        while true {
+            release(newest: newest, place: place)
+            guard let head = run.popFirst() else { break }
+            heldEvents -= 1
+            let t = head.time
+            if t <= wall + maxFuture, takenAsItIs || t - newest() <= Swift.max(maxFuture, Self.gapFactor * longestJump) {
+                place(head.event, head.tag)
+            } else {
+                count(head.source)
+            }
+        }
+        slack = maxFuture
+    }
+
+    /// Drops the held events more than `maxFuture` ahead of a later one at `t`: they were stamped ahead.
+    /// - Complexity: O(held lines), at most `confirmations` events and the labels between them.
+    private mutating func refute(by t: Double) {
+        let limit = t + maxFuture
+        guard run.contains(where: { !$0.waits && $0.time > limit }) else { return }
+        var kept: Deque<Held> = []
+        while let h = run.popFirst() {
+            if !h.waits, h.time > limit {
+                count(h.source)
+                heldEvents -= 1
+            } else {
+                kept.append(h)
+            }
+        }
+        run = kept
+    }
+
+    /// Places the held lines that may go, from the front: lines that wait, events within the tolerance of the
+    /// newest placed, and a first event that enough later ones have not refuted.
+    private mutating func release(newest: () -> Double, place: (consuming Event?, Tag) -> Void) {
+        while let head = run.first {
+            if head.waits {
+                let h = run.removeFirst()
+                place(h.event, h.tag)
+                continue
+            }
+            let n = newest()
+            let t = head.time
+            if t <= n + maxFuture {
+                // Within the tolerance of what is placed: as `isOnTime` would have let it through.
+            } else if heldEvents >= Self.confirmations {
+                if n > -.infinity { longestJump = Swift.max(longestJump, t - n) }
+            } else {
+                return
+            }
+            let h = run.removeFirst()
+            heldEvents -= 1
+            place(h.event, h.tag)
+        }
+    }
+
+    /// Counts a line the caller judged future (`prejudged`).
+    mutating func countFuture(source: String) { count(source) }
+
+    private mutating func count(_ source: String) {
+        total += 1
+        bySource[source, default: 0] += 1
+    }
+
+    /// What the snapshot shows.
+    var stats: FutureEvents {
+        FutureEvents(total: total, bySource: bySource, maxFuture: maxFuture, held: heldEvents)
+    }
+}

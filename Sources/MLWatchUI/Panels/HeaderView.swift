@@ -121,10 +121,14 @@ struct HeaderView {
         var stats = "event time \(Format.time(s.newestEventTime, withDate: true))"
         if s.mode == .live, let lag { stats += " (lag \(Format.age(lag)))" }
         stats += " │ \(Format.number(eps))/s │ events \(s.events) │ malformed \(s.malformed.total) │ late \(s.late)"
-        // Events stamped too far ahead, and the source most of them came from (a producer's clock is wrong).
+        // Events stamped too far ahead, and the log most of them came from (a producer's clock is wrong): its
+        // file name, the highest count first, then by name (a stable choice between equal counts).
         if s.future.total > 0 {
-            let worst = s.future.bySource.max { $0.value < $1.value }?.key
-            stats += " │ future \(s.future.total)" + (worst.map { " (" + PanelContext.clean($0, width: 24) + ")" } ?? "")
+            let worst = s.future.bySource.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+            let name = worst.map { " (" + PanelContext.clean(String($0.split(separator: "/").last ?? Substring($0)), width: 24) + ")" }
+            stats += " │ future \(s.future.total)"
+            // The name only where it fits: a cut "(" would say nothing.
+            if let name, DisplayWidth.of(stats) + DisplayWidth.of(name) + 1 <= area.width { stats += name }
         }
         // A rule hit its bound on label sets: its alerts no longer cover every label set seen.
         if let limit = s.alertSeriesLimit, limit.wasHit { stats += " │ rule label sets capped at \(limit.cap)" }

@@ -56,9 +56,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "mlwatch-bench", dependencies: ["MLWatchCore", "MLWatchUI"]),
+        .executableTarget(name: "mlwatch-bench", dependencies: ["MLWatchCore", "MLWatchUI", "MLWatchExport"]),
         // What the libFuzzer targets feed to each parser of outside input; also replayed by the tests.
-        .target(name: "MLWatchFuzzTargets", dependencies: ["MLWatchCore"]),
+        .target(name: "MLWatchFuzzTargets", dependencies: ["MLWatchCore", "MLWatchExport"]),
         .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore", "MLWatchFuzzTargets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MLWatchStoreTests", dependencies: ["MLWatchStore", "MLWatchCore"]),
         .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], exclude: ["Snapshots"]),

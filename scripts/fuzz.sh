@@ -15,7 +15,7 @@
 # Prints the executions, coverage (cov: edges) and the new-input count of the run on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(event-line timestamp rule-expression config-yaml profile checkpoint)
+targets=(event-line timestamp rule-expression config-yaml profile checkpoint prometheus-api alertmanager-api)
 
 # libFuzzer without its main, from the toolchain's clang runtime.
 fuzzer_lib() {

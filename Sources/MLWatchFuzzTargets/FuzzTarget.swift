@@ -1,5 +1,6 @@
 import Foundation
 @_spi(Fuzzing) import MLWatchCore
+import MLWatchExport
 
 /// The parsers of outside input under coverage-guided fuzzing (libFuzzer, `scripts/fuzz.sh TARGET
 /// SECONDS`), one case per parser. `run` feeds one input to the parser the way mlwatch does and checks
@@ -25,6 +26,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case profile
     /// A checkpoint file's bytes.
     case checkpoint
+    /// An answer of Prometheus' query API (`/api/v1/query`, `query_range`) as the fleet dashboard reads it,
+    /// then drawn into its snapshot as every query's answer and as a range.
+    case prometheusAPI = "prometheus-api"
+    /// Alertmanager's v2 alert list (and, after a NUL byte, its silence list) as the fleet dashboard's
+    /// Alerts panel reads them.
+    case alertmanagerAPI = "alertmanager-api"
 
     /// Feeds one input to the parser.
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -35,6 +42,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .configYAML: Self.config(String(decoding: bytes, as: UTF8.self))
         case .profile: Self.profile(Data(buffer: bytes))
         case .checkpoint: _ = try? FuzzingEntryPoints.checkpoint(Data(buffer: bytes))
+        case .prometheusAPI: Self.prometheusAPI(Array(bytes))
+        case .alertmanagerAPI: Self.alertmanagerAPI(Array(bytes))
         }
     }
 
@@ -101,6 +110,45 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         // The same text as the flags that take windows and durations.
         _ = WindowSpec.parse(text)
         if let seconds = DurationText.parse(text) { _ = DurationText.format(seconds) }
+    }
+
+    private static func prometheusAPI(_ body: [UInt8]) {
+        for status in [200, 422] {
+            switch PromResponseParser.parse(status: status, body: body, maxSeries: 64) {
+            case .failure(let error):
+                _ = error.description
+            case .success(let answer):
+                precondition(answer.data.count <= 64, "more series kept than the cap")
+                var answers = FleetAnswers()
+                for kind in FleetQueries.Kind.allCases { answers.samples[kind] = answer.data.samples }
+                let builder = FleetSnapshotBuilder(source: "fuzz")
+                _ = SnapshotJSON.encode(builder.build(answers, at: 0, builtAt: 0))
+                let series = answer.data.series
+                for s in series {
+                    precondition(s.times.count == s.values.count, "a series with times and values of different lengths")
+                    precondition(zip(s.times, s.times.dropFirst()).allSatisfy { $0 < $1 }, "points out of time order")
+                }
+                guard let first = series.compactMap(\.times.first).min(), let last = series.compactMap(\.times.last).max() else { continue }
+                let step = max((last - first) / 8, 1)
+                let range = FleetRangeAnswers(series: [.software: series, .input: series, .alerts: series], start: first, end: last, step: step)
+                for t in range.times.prefix(10) { _ = builder.build(range.answers(at: t), at: t, builtAt: t) }
+            }
+        }
+    }
+
+    private static func alertmanagerAPI(_ bytes: [UInt8]) {
+        let split = bytes.firstIndex(of: 0) ?? bytes.count
+        let alerts = Array(bytes[..<split])
+        let silences = split < bytes.count ? Array(bytes[(split + 1)...]) : Array("[]".utf8)
+        switch FleetAlertmanager.view(alerts: alerts, silences: silences) {
+        case .failure(let f): _ = f.description
+        case .success(let view):
+            precondition(zip(view.alerts, view.alerts.dropFirst()).allSatisfy { !AlertInstance.listedBefore($1, $0) },
+                         "alerts out of the display order")
+            let keys = Set(view.alerts.map { FleetAlertmanager.AlertKey(rule: $0.rule, labels: $0.labels) })
+            precondition(view.silencedBy.keys.allSatisfy { keys.contains($0) }, "silences of an alert not listed")
+            _ = SnapshotJSON.encode(Snapshot(alerts: view.alerts))
+        }
     }
 
     private static let currentNumbers: [Double] = (0..<40).map { Double($0 % 13) * 0.5 }

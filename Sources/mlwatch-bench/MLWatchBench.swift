@@ -16,6 +16,7 @@ struct MLWatchBench {
         ("gen", "write the logs of the end-to-end figures: realistic (8 features, free text) or drift (numeric)", GenerateBench.run),
         ("e2e", "the real mlwatch end to end vs Python and earlier builds: ingest, drift, saved profiles, memory per event", E2EBench.run),
         ("ui", "the real dashboard in tmux: idle CPU over 30 s and key → screen latency, vs cat/tmux baselines", UIBench.run),
+        ("fleet", "one refresh of the fleet dashboard against a real Prometheus holding 50 instances × 20 features (backfilled): queries, wall and server CPU vs querying per instance", FleetBench.run),
         ("ui-load", "key → screen latency in tmux while the host reads 3M lines, while `r` re-learns from a 1M-line reference, and the replay's snooze prompt", UILoadBench.run),
         ("versions", "compare + fairness: check path and one displayed window with and without them, shadow log", VersionsBench.run),
     ]

@@ -228,6 +228,26 @@ import Testing
         #expect(eps.labels == Labels(["model": "m", "version": "v"]) && eps.times == [10, 20, 40] && eps.values == [1, 2, 4])
     }
 
+    @Test func alertsThatStartFiringNotify() {
+        func a(_ rule: String, _ state: AlertState, _ severity: AlertSeverity = .critical) -> AlertInstance {
+            AlertInstance(rule: rule, labels: ["model": "m"], state: state, severity: severity, value: 3)
+        }
+        let fresh = PrometheusFleetHost.newlyFiring(
+            before: [a("A", .firing), a("B", .pending), a("C", .acknowledged), a("F", .snoozed), a("G", .resolved)],
+            after: [a("A", .firing), a("B", .firing), a("C", .firing), a("D", .firing, .warning), a("E", .pending), a("F", .firing),
+                    a("G", .firing)],
+            at: 50)
+        // A silence that expired (C acknowledged, F snoozed) does not ring again: someone has seen it.
+        #expect(fresh.map { "\($0.rule) \($0.from.rawValue)→\($0.to.rawValue)" }
+                == ["B pending→firing", "D inactive→firing", "G resolved→firing"])
+        #expect(fresh.allSatisfy { $0.time == 50 && $0.labels == ["model": "m"] })
+        #expect(fresh.first { $0.rule == "D" }?.severity == .warning)
+        // Instances that disagree list one alert in two states: the most active one counts, and an alert
+        // listed twice rings once.
+        #expect(PrometheusFleetHost.newlyFiring(before: [a("A", .pending), a("A", .firing)], after: [a("A", .firing)], at: 1).isEmpty)
+        #expect(PrometheusFleetHost.newlyFiring(before: [], after: [a("A", .firing), a("A", .firing)], at: 1).count == 1)
+    }
+
     @Test func problemsAreSummarized() {
         #expect(PrometheusFleetHost.summarize([]) == nil)
         #expect(PrometheusFleetHost.summarize(["software: cannot connect: x", "input: cannot connect: x"]) == "cannot connect: x")

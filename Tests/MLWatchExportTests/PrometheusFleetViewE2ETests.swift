@@ -146,6 +146,8 @@ struct PrometheusFleetViewE2ETests {
                 && p.snapshot.features.contains { $0.name == "x" && $0.drift?.test == "psi" }
         }
         var s = p.snapshot
+        // Firing before the dashboard started: no bell.
+        #expect(p.notificationCount == 0)
         let g = ["model": "m", "version": "v1"]
         #expect(s.value("events_total", g) == 780)
         #expect(s.value("traffic_share", g) == 1)
@@ -277,5 +279,19 @@ struct PrometheusFleetViewE2ETests {
         #expect(abs(until - (Date().timeIntervalSince1970 + 600)) < 60)
         host.send(.undo(rule: alert.rule, labels: alert.labels))
         waitFor(host, "snooze expired") { p in p.snapshot.alerts.contains { $0.rule == "SlowInstance" && $0.state == .firing } }
+
+        // The bell: an alert that starts firing in Alertmanager becomes a notification, once; SlowInstance
+        // firing again after its silences ended does not (someone has seen it).
+        let body = #"[{"labels":{"alertname":"FleetBell","severity":"critical","model":"m"},"annotations":{"summary":"new"}}]"#
+        let posted = BoundedHTTPClient().send(method: "POST", url: URL(string: f.alertmanager.base + "/api/v2/alerts")!,
+                                              headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        #expect((try? posted.get().status) == 200, "\(posted)")
+        let rung = waitFor(host, "FleetBell rings") { p in p.notifications.contains { $0.rule == "FleetBell" } }
+        Thread.sleep(forTimeInterval: 2.5)  // two more refreshes: it must not ring again
+        let later = host.published
+        #expect(later.notifications.filter { $0.rule == "FleetBell" }.count == 1)
+        let bell = try #require(rung.notifications.first { $0.rule == "FleetBell" })
+        #expect(bell.to == .firing && bell.from == .inactive && bell.severity == .critical && bell.labels == ["model": "m", "severity": "critical"])
+        #expect(!later.notifications.contains { $0.from == .acknowledged || $0.from == .snoozed }, "\(later.notifications)")
     }
 }

@@ -48,23 +48,46 @@ public final class FleetAlertmanager: Sendable {
         switch get(URL(string: alertsURL.absoluteString + "?active=true&silenced=true&inhibited=true&unprocessed=true")!) {
         case .failure(let m): return .failure(Failure("alerts: \(m)"))
         case .success(let body):
-            guard let decoded = try? JSONDecoder().decode([GettableAlert].self, from: Data(body)) else {
-                return .failure(Failure("alerts: not Alertmanager's v2 alert list: \(PromResponseParser.excerpt(body))"))
+            switch Self.alertList(body) {
+            case .success(let decoded): list = decoded
+            case .failure(let f): return .failure(f)
             }
-            list = decoded
         }
         var silences: [String: AlertmanagerNotifier.Silence] = [:]
         if list.contains(where: { !($0.status.silencedBy ?? []).isEmpty }) {
             switch get(base.appendingPathComponent("api/v2/silences")) {
             case .failure(let m): return .failure(Failure("silences: \(m)"))
             case .success(let body):
-                guard let decoded = try? JSONDecoder().decode([AlertmanagerNotifier.Silence].self, from: Data(body)) else {
-                    return .failure(Failure("silences: not Alertmanager's v2 silence list: \(PromResponseParser.excerpt(body))"))
+                switch Self.silenceList(body) {
+                case .success(let decoded): silences = decoded
+                case .failure(let f): return .failure(f)
                 }
-                for s in decoded { silences[s.id] = s }
             }
         }
         return .success(Self.view(of: list, silences: silences))
+    }
+
+    /// The Alerts panel's view of the bodies of `GET /api/v2/alerts` and `GET /api/v2/silences` (the fuzz
+    /// target's entry; `view()` reads them the same way).
+    public static func view(alerts: [UInt8], silences: [UInt8]) -> Result<View, Failure> {
+        switch (alertList(alerts), silenceList(silences)) {
+        case (.success(let list), .success(let silences)): return .success(view(of: list, silences: silences))
+        case (.failure(let f), _), (_, .failure(let f)): return .failure(f)
+        }
+    }
+
+    static func alertList(_ body: [UInt8]) -> Result<[GettableAlert], Failure> {
+        guard let decoded = try? JSONDecoder().decode([GettableAlert].self, from: Data(body)) else {
+            return .failure(Failure("alerts: not Alertmanager's v2 alert list: \(PromResponseParser.excerpt(body))"))
+        }
+        return .success(decoded)
+    }
+
+    static func silenceList(_ body: [UInt8]) -> Result<[String: AlertmanagerNotifier.Silence], Failure> {
+        guard let decoded = try? JSONDecoder().decode([AlertmanagerNotifier.Silence].self, from: Data(body)) else {
+            return .failure(Failure("silences: not Alertmanager's v2 silence list: \(PromResponseParser.excerpt(body))"))
+        }
+        return .success(Dictionary(decoded.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Creates a silence for one alert (matchers: `alertname` and its labels, all equalities) until `until`

@@ -34,11 +34,12 @@ public struct FleetRangeAnswers: Sendable, Equatable {
         self.step = step
     }
 
-    /// The times of the steps, oldest first.
+    /// The times of the steps, oldest first (none for a range of more than a million steps: no
+    /// Prometheus answers that many points).
     public var times: [Double] {
-        guard step > 0, end >= start else { return [] }
-        let n = Int(((end - start) / step).rounded(.down))
-        return (0...n).map { start + Double($0) * step }
+        let n = ((end - start) / step).rounded(.down)
+        guard step > 0, n.isFinite, n >= 0, n < 1_000_000 else { return [] }
+        return (0...Int(n)).map { start + Double($0) * step }
     }
 
     /// The instant answers at `time`: each series' newest point at or before it, if less than a step old.

@@ -70,10 +70,12 @@ struct FleetReplayClock: Sendable, Equatable {
     func status(wall: Double) -> ReplayStatus {
         let t = time(wall: wall)
         let span = end - start
-        let count = Int((span / step).rounded(.down)) + 1
+        let steps = (span / step).rounded(.down)
+        let count = steps.isFinite && steps < 1e9 ? Int(steps) + 1 : Int(1e9)
         return ReplayStatus(speed: clock.speed, paused: clock.paused, finished: t >= end, virtualTime: t, startTime: start,
                             endTime: end, progress: span > 0 ? (t - start) / span : 1,
-                            position: Int(((stepTime(wall: wall) - start) / step).rounded()) + 1, count: count, rebuilds: rebuilds)
+                            position: min(count, Int(max(0, min(1e9, ((stepTime(wall: wall) - start) / step).rounded()))) + 1),
+                            count: count, rebuilds: rebuilds)
     }
 
     /// The alert transitions of a range: at each step, the alerts the builder lists (scope applied), compared

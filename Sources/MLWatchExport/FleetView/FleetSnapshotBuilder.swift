@@ -148,7 +148,7 @@ public struct FleetSnapshotBuilder: Sendable {
                 guard let k = Self.featureKey(sample), sample.value.isFinite else { continue }
                 let upper = sample.labels["upper"].flatMap { PromResponseParser.value($0) }
                 let category = sample.labels["category"]
-                guard upper != nil || category != nil else { continue }
+                guard upper != nil || category != nil, !(upper?.isNaN ?? false) else { continue }
                 out[k, default: []].append(Bin(upper: upper, category: category, share: sample.value))
             }
             return out

@@ -244,7 +244,56 @@ public final class PrometheusFleetHost: EngineLink, Sendable {
         // "connecting …", "narrowing to …": this answer is what they waited for (failed or not).
         c.activity = nil
         rebuild()
+        notifyNewlyFiring(at: time)
         publish()
+    }
+
+    /// Alerts that started firing since the last refresh become notifications (the dashboard rings the
+    /// bell for a critical one), like an engine's transitions. Compared on the fleet-wide list whatever
+    /// the scope (a critical alert on another instance still rings while one instance is shown):
+    /// Alertmanager's alerts when it is read, else the instances' `mlwatch_alert` series. The first answer
+    /// of that source is the baseline: what already fires when the dashboard starts does not ring.
+    private func notifyNewlyFiring(at time: Double) {
+        let c = confined
+        let current = alertmanager != nil
+            ? c.answers.alertmanager
+            : c.answers.samples[.alerts].map { FleetSnapshotBuilder.alerts(from: $0, scope: nil) }
+        guard let current else { return }  // the source has not answered yet
+        defer { c.bellAlerts = current }
+        guard let before = c.bellAlerts else { return }
+        let fresh = Self.newlyFiring(before: before, after: current, at: time)
+        c.notificationCount += fresh.count
+        c.notifications.append(contentsOf: fresh)
+        if c.notifications.count > EngineHost.recentLimit { c.notifications.removeFirst(c.notifications.count - EngineHost.recentLimit) }
+    }
+
+    /// The alerts of `after` that fire and were not active in `before` (same rule and labels: absent,
+    /// pending or resolved), as transitions. An acknowledged or snoozed alert that fires again (its silence
+    /// expired or was undone) does not ring: someone has seen it, as an engine notifies once per incident.
+    static func newlyFiring(before: [AlertInstance], after: [AlertInstance], at time: Double) -> [AlertTransition] {
+        struct Key: Hashable {
+            var rule: String
+            var labels: Labels
+        }
+        // One rule and label set can be listed in several states (mlwatch_alert series of instances that
+        // disagree): the most active one counts.
+        func rank(_ s: AlertState) -> Int {
+            switch s {
+            case .firing, .acknowledged, .snoozed: return 2
+            case .pending: return 1
+            case .inactive, .resolved: return 0
+            }
+        }
+        let was = Dictionary(before.map { (Key(rule: $0.rule, labels: $0.labels), $0.state) },
+                             uniquingKeysWith: { a, b in rank(a) >= rank(b) ? a : b })
+        var rung = Set<Key>()
+        return after.compactMap { a in
+            let key = Key(rule: a.rule, labels: a.labels)
+            let from = was[key] ?? .inactive
+            guard a.state == .firing, rank(from) < 2, rung.insert(key).inserted else { return nil }
+            return AlertTransition(time: time, rule: a.rule, labels: a.labels.dictionary, from: from, to: .firing, value: a.value,
+                                   threshold: a.threshold, severity: a.severity, firedAt: a.firedAt)
+        }
     }
 
     /// One line for the header: identical failures (Prometheus down: every query alike) said once.
@@ -458,7 +507,8 @@ public final class PrometheusFleetHost: EngineLink, Sendable {
         let c = confined
         c.generation += 1
         let p = EngineHost.Published(generation: c.generation, snapshot: c.snapshot, snapshotGeneration: c.snapshotGeneration,
-                          activity: c.activity, messages: c.messages, connection: c.connection, backfill: c.backfill)
+                                     notifications: c.notifications, notificationCount: c.notificationCount, activity: c.activity,
+                                     messages: c.messages, connection: c.connection, backfill: c.backfill)
         current.withLock { $0 = p }
     }
 }
@@ -492,6 +542,11 @@ extension PrometheusFleetHost {
         var messageSerial = 0
         var backfill: HistoryBackfill?
         var backfillSerial = 0
+        /// Alerts that started firing (for the bell), newest last, and how many ever did.
+        var notifications: [AlertTransition] = []
+        var notificationCount = 0
+        /// The fleet-wide alerts of the last refresh the bell compares with; nil until their source answered.
+        var bellAlerts: [AlertInstance]?
 
         init(builder: FleetSnapshotBuilder, snapshot: Snapshot, connection: ConnectionStatus) {
             self.builder = builder

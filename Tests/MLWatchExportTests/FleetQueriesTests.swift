@@ -83,6 +83,16 @@ import Testing
         #expect(inline == psi)
     }
 
+    /// With `compare:`, instances also export drift of each version against the baseline (label `baseline`):
+    /// the Input panel's drift columns are the reference drift only.
+    @Test func inputDriftIsAgainstTheReferenceOnly() {
+        let input = FleetQueries().query(.input)
+        for metric in ["drift_score", "drift_threshold", "drift_test", "drift_detected"] {
+            #expect(input.contains(#"mlwatch_\#(metric){segment="", baseline=""}"#), "\(metric)")
+            #expect(!input.contains(#"mlwatch_\#(metric){segment=""})"#), "\(metric)")
+        }
+    }
+
     @Test func rateWindowIsUsedEverywhere() {
         let q = FleetQueries(rateWindow: "2m")
         #expect(q.query(.software).contains("rate(mlwatch_events_total[2m])"))

@@ -30,6 +30,70 @@ import Testing
         #expect(text.contains(#""severity": "info""#))
     }
 
+    /// `compare:` and `fairness:` series carry `baseline` and `group`: the translation keeps them (rules on
+    /// one group or one baseline, alerts per group or baseline), as mlwatch's own alerts do.
+    @Test func theLabelsAMetricHasAreKept() throws {
+        let text = try render("""
+            rules:
+              - {alert: Sel, expr: 'selection_rate{group="C"} < 0.3'}
+              - {alert: PerGroup, expr: 'true_positive_rate < 0.5 and group_labelled_total > 20'}
+              - {alert: Ks, expr: 'drift_ks_pvalue{baseline="v1"} < 0.01'}
+              - {alert: Psi, expr: drift_psi > 0.2}
+              - {alert: Agree, expr: 'shadow_agreement_rate < 0.9'}
+              - {alert: Share, expr: 'drift_share{baseline="v1"} >= 0.5'}
+              - {alert: Parity, expr: demographic_parity_ratio < 0.8}
+            """)
+        #expect(text.contains(#"expr: "min by (model, version, segment, group) (mlwatch_selection_rate{group=\"C\"}) < 0.3""#), "\(text)")
+        #expect(text.contains(#"expr: "(min by (model, version, segment, group) (mlwatch_true_positive_rate) < 0.5) and on (model, version, segment, group) (max by (model, version, segment, group) (mlwatch_window_group_labelled) > 20)""#))
+        #expect(text.contains(#"expr: "min by (model, version, segment, feature, baseline) (mlwatch_drift_ks_pvalue{baseline=\"v1\"}) < 0.01""#))
+        #expect(text.contains(#"expr: "(mlwatch:drift_psi:fleet or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{baseline!=\"\"})) > 0.2""#))
+        #expect(text.contains(#"expr: "min by (model, version, segment, baseline) (mlwatch_shadow_agreement_rate) < 0.9""#))
+        #expect(text.contains(#"expr: "max by (model, version, segment, baseline) (mlwatch_drift_share{baseline=\"v1\"}) >= 0.5""#))
+        #expect(text.contains(#"expr: "min by (model, version, segment) (mlwatch_demographic_parity_ratio) < 0.8""#))
+        #expect(!text.contains("is not translated"), "\(text)")
+    }
+
+    /// Every label of every per-window gauge `/metrics` serves (reference drift, versions compared with a
+    /// baseline, fairness groups, segments) is one the translation keeps for that metric.
+    @Test func theTranslationKnowsTheLabelsOfEveryExportedGauge() {
+        let metrics = MetricOptions(segmentBy: "country", compare: CompareOptions(baseline: "v1"),
+                                    fairness: FairnessOptions(groupBy: "country", minSamples: 1))
+        let state = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 0, metrics: metrics),
+                                 drift: DriftMonitor(source: .firstEvents(60)))
+        for i in 0..<300 {
+            let version = i % 3 == 2 ? "v2" : "v1"
+            state.ingestLine(#"{"ts":\#(10_000 + i),"model":"m","version":"\#(version)","request_id":"r\#(i % 3 == 2 ? i - 1 : i)","latency_ms":\#(i % 40),"features":{"x":\#(i % 50),"country":"\#(["DE", "FR"][i % 2])"},"prediction":\#(i % 2),"score":0.\#(i % 10),"label":\#(i % 4 == 0 ? 1 : 0)}"#)
+        }
+        let text = PrometheusExporter().text(of: state.snapshot(now: 0))
+        // Families that are not per-window gauges of the vocabulary (alerts, fleet bins, timestamps).
+        let notVocabulary: Set<String> = ["mlwatch_alert", "mlwatch_alert_value", "mlwatch_alert_active_since_timestamp_seconds",
+                                          "mlwatch_last_event_timestamp_seconds", "mlwatch_feature_reference_share",
+                                          "mlwatch_feature_window_values"]
+        var gauges = Set<String>()
+        var checked = Set<String>()
+        var seen = Set<String>()
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# TYPE "), line.hasSuffix(" gauge") { gauges.insert(String(line.split(separator: " ")[2])) }
+            guard !line.hasPrefix("#"), let brace = line.firstIndex(of: "{") else { continue }
+            let name = String(line[..<brace])
+            guard gauges.contains(name), !notVocabulary.contains(name), let metric = ExportedName.vocabulary(ofGauge: name)?.metric else { continue }
+            checked.insert(metric)
+            let kept = Set(PromQLTranslation.labels(of: metric))
+            let body = line[line.index(after: brace)..<(line.lastIndex(of: "}") ?? line.endIndex)]
+            // Label names: what precedes each `="` (values are quoted and may hold anything; these do not).
+            for pair in body.split(separator: ",") {
+                guard let eq = pair.firstIndex(of: "=") else { continue }
+                let label = String(pair[..<eq])
+                seen.insert(label)
+                #expect(kept.contains(label), "\(metric): label \(label) of \(line) is dropped by the translation")
+            }
+        }
+        // The run did produce what the test is about.
+        #expect(["selection_rate", "shadow_agreement_rate", "drift_psi", "drift_share", "feature_category_share",
+                 "prediction_class_share"].allSatisfy(checked.contains), "\(checked.sorted())")
+        #expect(["baseline", "group", "segment", "feature"].allSatisfy(seen.contains), "\(seen.sorted())")
+    }
+
     @Test func annotationTemplatesBecomeGoTemplates() {
         #expect(PrometheusRuleFile.template("p99 {{ $value }} > {{$threshold}} on {{ $labels.model }}", threshold: 250)
             == "p99 {{ $value }} > 250 on {{ $labels.model }}")
@@ -44,7 +108,7 @@ import Testing
                 expr: 'drift_psi{feature="a\\"b"} > 1'
                 annotations: {summary: "line\\nbreak"}
             """)
-        #expect(text.contains(#"expr: "mlwatch:drift_psi:fleet{feature=\"a\\\"b\"} > 1""#))
+        #expect(text.contains(#"expr: "(mlwatch:drift_psi:fleet{feature=\"a\\\"b\"} or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{feature=\"a\\\"b\", baseline!=\"\"})) > 1""#), "\(text)")
         #expect(text.contains(#""summary": "line\nbreak""#))
     }
 
@@ -61,7 +125,7 @@ import Testing
         let promtool = ExportTestSupport.tool("promtool")!
         let (checkStatus, checkOutput) = try ExportTestSupport.run(promtool, ["check", "rules", dir.appendingPathComponent("fleet_rules.yml").path])
         #expect(checkStatus == 0, "\(checkOutput)")
-        #expect(checkOutput.contains("SUCCESS: 6 rules found"), "\(checkOutput)")
+        #expect(checkOutput.contains("SUCCESS: 8 rules found"), "\(checkOutput)")
         let (testStatus, testOutput) = try ExportTestSupport.run(promtool, ["test", "rules", dir.appendingPathComponent("fleet_rules_test.yml").path])
         #expect(testStatus == 0, "\(testOutput)")
         // The sample config's rules load too.

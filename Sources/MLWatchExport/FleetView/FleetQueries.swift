@@ -80,6 +80,10 @@ public struct FleetQueries: Sendable, Equatable {
     /// A per-window gauge of the groups without a segment.
     private func gauge(_ metric: String) -> String { sel(metric, Self.noSegment) }
 
+    /// A drift gauge against the reference: not the series of a version against a `compare:` baseline
+    /// (label `baseline`), which the Input panel would otherwise mix into the feature's worst value.
+    private func referenceDrift(_ metric: String) -> String { sel(metric, Self.noSegment + [PromMatcher("baseline", .equal, "")]) }
+
     private func rate(_ metric: String, scoped: Bool = true) -> String {
         "rate(\(sel(metric, scoped: scoped))[\(rateWindow)])"
     }
@@ -115,23 +119,19 @@ public struct FleetQueries: Sendable, Equatable {
     /// The fleet's share of window values per bin (`mlwatch:feature_window_share:fleet`, inline).
     var windowShare: String {
         if effectiveRecordingRule { return sel(PrometheusRuleFile.windowShareRecord, scoped: false) }
-        let values = gauge("mlwatch_feature_window_values")
-        return "sum by (\(PrometheusRuleFile.binLabels)) (\(values)) / ignoring (upper, category) group_left () "
-            + "(sum by (\(Self.mvf)) (\(values)) > 0)"
+        return FleetDriftPromQL.windowShare(values: gauge("mlwatch_feature_window_values"))
     }
 
     /// The reference's share per bin (`mlwatch:feature_reference_share:fleet`, inline).
     var referenceShare: String {
         if effectiveRecordingRule { return sel(PrometheusRuleFile.referenceShareRecord, scoped: false) }
-        return "max by (\(PrometheusRuleFile.binLabels)) (\(gauge("mlwatch_feature_reference_share")))"
+        return FleetDriftPromQL.referenceShare(shares: gauge("mlwatch_feature_reference_share"))
     }
 
     /// PSI on the summed bins (`mlwatch:drift_psi:fleet`, or the same expression inline).
     var psi: String {
         if effectiveRecordingRule { return PrometheusRuleFile.psiRecord }
-        let c = "clamp_min(\(windowShare), 0.0001)"
-        let r = "clamp_min(\(referenceShare), 0.0001)"
-        return "sum by (\(Self.mvf)) ((\(c) - \(r)) * ln(\(c) / \(r)))"
+        return FleetDriftPromQL.psi(windowShare: windowShare, referenceShare: referenceShare)
     }
 
     // MARK: The five queries
@@ -178,12 +178,12 @@ public struct FleetQueries: Sendable, Equatable {
             ("feature_type_mixed", "max by (\(Self.mvf)) (\(gauge("mlwatch_feature_type_mixed")))"),
             ("feature_category_share", weightedShare("mlwatch_feature_category_share", extra: "category",
                                                      by: "mlwatch_feature_values", by: Self.mvf, on: on)),
-            ("drift_score_max", "max by (\(Self.mvf)) (\(gauge("mlwatch_drift_score")))"),
-            ("drift_score_min", "min by (\(Self.mvf)) (\(gauge("mlwatch_drift_score")))"),
-            ("drift_threshold", "max by (\(Self.mvf)) (\(gauge("mlwatch_drift_threshold")))"),
-            ("drift_test", "max by (\(Self.mvf), test) (\(gauge("mlwatch_drift_test")))"),
-            ("drift_detected", "sum by (\(Self.mvf)) (\(gauge("mlwatch_drift_detected")))"),
-            ("drift_tested", "count by (\(Self.mvf)) (\(gauge("mlwatch_drift_detected")))"),
+            ("drift_score_max", "max by (\(Self.mvf)) (\(referenceDrift("mlwatch_drift_score")))"),
+            ("drift_score_min", "min by (\(Self.mvf)) (\(referenceDrift("mlwatch_drift_score")))"),
+            ("drift_threshold", "max by (\(Self.mvf)) (\(referenceDrift("mlwatch_drift_threshold")))"),
+            ("drift_test", "max by (\(Self.mvf), test) (\(referenceDrift("mlwatch_drift_test")))"),
+            ("drift_detected", "sum by (\(Self.mvf)) (\(referenceDrift("mlwatch_drift_detected")))"),
+            ("drift_tested", "count by (\(Self.mvf)) (\(referenceDrift("mlwatch_drift_detected")))"),
         ] + (matchers.isEmpty && instance == nil ? [("psi_rule", "count(\(PrometheusRuleFile.psiRecord))")] : []))
     }
 

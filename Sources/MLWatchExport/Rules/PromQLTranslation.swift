@@ -5,10 +5,12 @@ import MLWatchCore
 /// - Latency quantiles: `histogram_quantile` of the summed bucket rates (interpolated inside a bucket:
 ///   close to, not equal to, the exact quantile one instance computes over its window).
 /// - Mean latency, error rate, throughput: ratios and sums of counter rates over the window's length.
-/// - `drift_psi`: the fleet recording rule `mlwatch:drift_psi:fleet` (decile bins; see `FleetBins`).
+/// - `drift_psi`: the fleet recording rule `mlwatch:drift_psi:fleet` (decile bins; see `FleetBins`), or the
+///   worst instance for drift against a baseline version (`compare:`, label `baseline`).
 /// - Cumulative counts (`malformed_lines_total`, …): summed over the fleet.
 /// - Every other metric: the worst instance — `max by` for `>`/`>=`/`==`/`!=`, `min by` for `<`/`<=` —
-///   of its gauge, over the metric's own labels, scaled back to the unit the rule was written in.
+///   of its gauge, by every label the metric's series carry (`feature`, `baseline`, `group`, …: the alerts
+///   carry the labels mlwatch's own would), scaled back to the unit the rule was written in.
 ///
 /// `and`/`or` match on the labels both sides have (mlwatch's rule: two label sets match when they agree on
 /// every label they both have). What cannot be expressed (adaptive thresholds, `recover` hysteresis,
@@ -88,9 +90,13 @@ struct PromQLTranslation {
             let m = try matchers(s, allowed: modelVersion)
             return Term(promql: "sum by (model, version) (increase(mlwatch_events_total\(m)[\(range)]))", labels: modelVersion)
         case "drift_psi":
-            let labels = modelVersion + ["feature"]
-            let m = try matchers(s, allowed: labels)
-            return Term(promql: "\(PrometheusRuleFile.psiRecord)\(m)", labels: labels)
+            // Against the reference: the fleet recording rule (exact on the merged data). Against a
+            // baseline version (`compare:`, series with a `baseline` label): no fleet bins exist for those,
+            // so the worst instance. mlwatch's `drift_psi > x` reads both, and so does the translation; a
+            // matcher on `baseline` selects as in mlwatch (the record has none: it matches `baseline=""`).
+            let m = try matchers(s, allowed: modelVersion + ["feature", "baseline"])
+            let compared = try worstInstance(s, op: op, extra: [#"baseline!="""#])
+            return Term(promql: "(\(PrometheusRuleFile.psiRecord)\(m) or \(compared.promql))", labels: compared.labels)
         default:
             break
         }
@@ -98,11 +104,17 @@ struct PromQLTranslation {
             let m = try matchers(s, allowed: [])
             return Term(promql: "sum(mlwatch_\(name)\(m))", labels: [])
         }
-        guard let exported = ExportedName.gauge(for: name) else {
-            throw Untranslatable(reason: "\(name) is not exported on /metrics")
+        return try worstInstance(s, op: op)
+    }
+
+    /// The worst instance of a per-window gauge — `max`, or `min` for `<`/`<=` — by every label the metric's
+    /// series carry, in the unit the rule was written in. `extra`: matchers (PromQL) added to the rule's.
+    private func worstInstance(_ s: MetricSelector, op: ComparisonOperator, extra: [String] = []) throws(Untranslatable) -> Term {
+        guard let exported = ExportedName.gauge(for: s.name) else {
+            throw Untranslatable(reason: "\(s.name) is not exported on /metrics")
         }
-        let labels = Self.labels(of: name)
-        let m = try matchers(s, allowed: labels)
+        let labels = Self.labels(of: s.name)
+        let m = try matchers(s, allowed: labels, extra: extra)
         let aggregate: String
         switch op {
         case .less, .lessOrEqual: aggregate = "min"
@@ -122,7 +134,10 @@ struct PromQLTranslation {
 
     private static let latencyQuantiles = ["latency_p50_ms": "0.5", "latency_p95_ms": "0.95", "latency_p99_ms": "0.99"]
 
-    /// The labels a vocabulary metric's series carry (besides `instance` and `job`).
+    /// The labels a vocabulary metric's series carry (besides `instance` and `job`), as the engine emits
+    /// them: a worst-instance aggregate keeps every one, so a rule's alerts carry the same labels as
+    /// mlwatch's own (a label a series lacks groups as empty and is absent from the result, as in mlwatch).
+    /// `PromQLTranslationTests` checks this list against every series `/metrics` serves.
     static func labels(of metric: String) -> [String] {
         let base = ["model", "version", "segment"]
         switch metric {
@@ -132,17 +147,22 @@ struct PromQLTranslation {
         case "feature_category_share": return base + ["feature", "category"]
         case "prediction_class_share": return base + ["class"]
         case "feedback_rate": return base + ["kind"]
-        case "drift_test": return base + ["feature", "test"]
-        case "drift_share", "drift_features_detected": return base
+        // `compare:` — each version against the baseline version.
+        case "drift_test": return base + ["feature", "test", "baseline"]
+        case "drift_share", "drift_features_detected": return base + ["baseline"]
+        case "shadow_pairs_total", "shadow_agreement_rate": return base + ["baseline"]
+        // `fairness:` — per group of the `group_by` feature.
+        case "selection_rate", "true_positive_rate", "false_positive_rate", "group_predictions_total", "group_labelled_total":
+            return base + ["group"]
         default:
-            if metric.hasPrefix("feature_") || metric.hasPrefix("drift_") { return base + ["feature"] }
+            if metric.hasPrefix("drift_") { return base + ["feature", "baseline"] }
+            if metric.hasPrefix("feature_") { return base + ["feature"] }
             return base
         }
     }
 
     /// `{label="value",…}` for the selector's matchers (empty when none), refusing labels the series lack.
-    private func matchers(_ s: MetricSelector, allowed: [String]) throws(Untranslatable) -> String {
-        guard !s.matchers.isEmpty else { return "" }
+    private func matchers(_ s: MetricSelector, allowed: [String], extra: [String] = []) throws(Untranslatable) -> String {
         var parts: [String] = []
         for m in s.matchers {
             guard allowed.contains(m.label) else {
@@ -150,7 +170,8 @@ struct PromQLTranslation {
             }
             parts.append("\(m.label)\(m.op.rawValue)\(Self.quoted(m.value))")
         }
-        return "{" + parts.joined(separator: ", ") + "}"
+        parts += extra
+        return parts.isEmpty ? "" : "{" + parts.joined(separator: ", ") + "}"
     }
 
     /// A PromQL string literal (Go's escaping: backslash, double quote, control characters).

@@ -14,17 +14,12 @@ public enum PrometheusRuleFile {
     public static let psiRecord = "mlwatch:drift_psi:fleet"
     public static let windowShareRecord = "mlwatch:feature_window_share:fleet"
     public static let referenceShareRecord = "mlwatch:feature_reference_share:fleet"
-    static let binLabels = "model, version, feature, upper, category"
 
     /// The recording rules: (record, expr).
     public static let recordingRules: [(String, String)] = [
-        (windowShareRecord,
-         "sum by (\(binLabels)) (mlwatch_feature_window_values) / ignoring (upper, category) group_left () "
-            + "(sum by (model, version, feature) (mlwatch_feature_window_values) > 0)"),
-        (referenceShareRecord, "max by (\(binLabels)) (mlwatch_feature_reference_share)"),
-        (psiRecord,
-         "sum by (model, version, feature) ((clamp_min(\(windowShareRecord), 0.0001) - clamp_min(\(referenceShareRecord), 0.0001)) "
-            + "* ln(clamp_min(\(windowShareRecord), 0.0001) / clamp_min(\(referenceShareRecord), 0.0001)))"),
+        (windowShareRecord, FleetDriftPromQL.windowShare(values: "mlwatch_feature_window_values")),
+        (referenceShareRecord, FleetDriftPromQL.referenceShare(shares: "mlwatch_feature_reference_share")),
+        (psiRecord, FleetDriftPromQL.psi(windowShare: windowShareRecord, referenceShare: referenceShareRecord)),
     ]
 
     /// The rule file for a config.

@@ -1,0 +1,31 @@
+/// The PromQL of fleet-exact drift over the bins every instance exports (`mlwatch_feature_window_values`,
+/// `mlwatch_feature_reference_share`), written once for both readers: the recording rules of `mlwatch export
+/// prometheus-rules` (`PrometheusRuleFile`, over every scraped series) and the fleet dashboard's inline
+/// queries (`FleetQueries`, over the series of its scope).
+///
+/// PSI = Σ over bins of (c − r) · ln(c / r), c the fleet's share of window values in the bin (counts summed
+/// over instances), r the reference's share (the same on every instance), both floored at 0.0001 — what
+/// `FleetBins.psi` computes on merged data.
+enum FleetDriftPromQL {
+    /// The labels of one bin of one feature.
+    static let binLabels = "model, version, feature, upper, category"
+    /// The labels of one feature's drift.
+    static let featureLabels = "model, version, feature"
+
+    /// The fleet's share of window values per bin; `values` selects `mlwatch_feature_window_values`.
+    static func windowShare(values: String) -> String {
+        "sum by (\(binLabels)) (\(values)) / ignoring (upper, category) group_left () (sum by (\(featureLabels)) (\(values)) > 0)"
+    }
+
+    /// The reference's share per bin; `shares` selects `mlwatch_feature_reference_share`.
+    static func referenceShare(shares: String) -> String {
+        "max by (\(binLabels)) (\(shares))"
+    }
+
+    /// PSI per feature from the two shares (expressions or recording rules).
+    static func psi(windowShare: String, referenceShare: String) -> String {
+        let c = "clamp_min(\(windowShare), 0.0001)"
+        let r = "clamp_min(\(referenceShare), 0.0001)"
+        return "sum by (\(featureLabels)) ((\(c) - \(r)) * ln(\(c) / \(r)))"
+    }
+}

@@ -18,6 +18,11 @@ import MLWatchCore
 ///   `ReferenceProfileBuilder`, what `baseline` and `check --reference LOG` do) against
 ///   `ReferenceProfile.load` of the saved profile, in this process; then `baseline` and `check --reference`
 ///   with the log and with the profile, as commands.
+/// - `sparse`: the same 50,000 realistic lines as a reference log spaced 10 and 100 minutes apart (≈ a year
+///   and ≈ 9.5 years of event time) and 50 ms apart (their dense twin, the baseline), with 100 current lines
+///   after each:
+///   `check CUR --reference REF --window all`, and `check REF` with a 10m/30s window, a fixed and an
+///   adaptive rule (`--config`), whose reference is REF itself; the outputs' events and alert counts.
 /// - `memory`: peak RSS of `check --window 10m` against `--window 5000` on the realistic log at 500
 ///   predictions/s (300k predictions in 10 minutes): bytes per windowed event; then peak RSS of
 ///   `check` at 1M, 5M and 10M lines (`--lines-list 1000000,5000000,10000000`).
@@ -54,7 +59,7 @@ enum E2EBench {
             print("e2e: no mlwatch at \(o.mlwatch) (swift build -c release --product mlwatch, or --mlwatch PATH)")
             return 1
         }
-        let known = ["ingest", "drift", "profile", "memory"]
+        let known = ["ingest", "drift", "profile", "sparse", "memory"]
         var suites = args.filter { known.contains($0) }
         if suites.isEmpty { suites = known }
         print("e2e: mlwatch \(o.mlwatch)\(o.base.map { ", base \($0)" } ?? ""); minimum wall time of \(o.reps) interleaved runs")
@@ -63,6 +68,7 @@ enum E2EBench {
             case "ingest": ingest(o)
             case "drift": drift(o)
             case "profile": profile(o)
+            case "sparse": sparse(o)
             default: memory(o)
             }
         }
@@ -168,6 +174,55 @@ enum E2EBench {
         for r in results { print("  \(pad(r.label, 40)) \(secs(r.seconds))") }
         let a = runCommand(commands[0].1), b = runCommand(commands[1].1)
         print("  check output with the profile == with the log: \(a.stdout == b.stdout ? "yes" : "NO") (\(a.stdout.count) bytes)")
+    }
+
+    static func sparse(_ o: Options) {
+        let source = file(o, "realistic-50100.jsonl") { path in
+            var g = RealisticLineGenerator()
+            return GenerateBench.write(count: 50_100, to: path) { g.next() }
+        }
+        guard let lines = GenerateBench.readLines(source, limit: 50_100), lines.count == 50_100 else {
+            print("sparse: cannot read \(source)")
+            return
+        }
+        let start = 1_700_000_000.0
+        let config = o.dir + "/sparse.yaml"
+        var commands: [(String, [String])] = []
+        for (name, gap, tag) in [("dense, 50 ms apart", 0.05, "dense"), ("sparse, 10 min apart", 600.0, "sparse"),
+                                 ("sparser, 100 min apart", 6000.0, "sparser")] {
+            let ref = o.dir + "/\(tag)-ref.jsonl", cur = o.dir + "/\(tag)-cur.jsonl"
+            var i = 0
+            _ = GenerateBench.write(count: 50_000, to: ref) {
+                defer { i += 1 }
+                return GenerateBench.respaced(lines[i], at: start + Double(i) * gap)
+            }
+            _ = GenerateBench.write(count: 100, to: cur) {
+                defer { i += 1 }
+                return GenerateBench.respaced(lines[i], at: start + Double(i) * gap)
+            }
+            try? """
+                window: {size: 10m, slide: 30s}
+                reference: {file: \(ref)}
+                rules:
+                  - alert: LatencyHigh
+                    expr: latency_p99_ms > 250
+                    for: 1m
+                  - alert: LatencyAboveNormal
+                    expr: latency_p99_ms > adaptive(mean + 3 * stddev)
+                    for: 2m
+                """.write(toFile: config.replacingOccurrences(of: ".yaml", with: "-\(tag).yaml"), atomically: true, encoding: .utf8)
+            commands.append(("\(name): check CUR --reference REF --window all", [o.mlwatch, "check", cur, "--reference", ref, "--window", "all", "--format", "json"]))
+            commands.append(("\(name): check REF --config (10m/30s, 2 rules)", [o.mlwatch, "check", ref, "--config", config.replacingOccurrences(of: ".yaml", with: "-\(tag).yaml"), "--format", "json"]))
+        }
+        print("\nsparse vs dense: 50,000 realistic lines as the reference, 100 current lines after it; dense (baseline) vs 10 and 100 minutes apart (\(String(format: "%.0f", 50_000 * 600.0 / 86_400)) and \(String(format: "%.0f", 50_000 * 6000.0 / 86_400)) days)")
+        let results = interleave(commands, reps: o.reps)
+        for (k, r) in results.enumerated() {
+            let run = runCommand(commands[k].1)
+            let doc = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any]
+            let alerts = (doc?["alerts"] as? [Any])?.count ?? 0
+            print("  \(pad(r.label, 60)) \(secs(r.seconds))  peak RSS \(mb(r.maxRSS))  ×\(String(format: "%.2f", r.seconds / results[k % 2].seconds)) dense"
+                + "  events \(doc?["events"] as? Int ?? -1), alert transitions \(alerts)")
+        }
     }
 
     static func memory(_ o: Options) {

@@ -32,8 +32,8 @@ enum ExportTestSupport {
 
     /// A log line of a prediction.
     static func line(t: Double, model: String = "m", version: String = "v1", latency: Double = 20, status: String = "ok",
-                     x: Double, country: String) -> String {
-        #"{"ts":\#(t),"model":"\#(model)","version":"\#(version)","latency_ms":\#(latency),"status":"\#(status)","features":{"x":\#(x),"country":"\#(country)"},"prediction":1,"score":0.7}"#
+                     x: Double, country: String, prediction: Int = 1, score: Double = 0.7) -> String {
+        #"{"ts":\#(t),"model":"\#(model)","version":"\#(version)","latency_ms":\#(latency),"status":"\#(status)","features":{"x":\#(x),"country":"\#(country)"},"prediction":\#(prediction),"score":\#(score)}"#
     }
 
     /// A reference of 1000 predictions: x uniform on 0…100, country mostly DE/FR.

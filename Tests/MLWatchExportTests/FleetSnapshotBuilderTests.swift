@@ -84,6 +84,26 @@ import Testing
         #expect(snap.value("drift_detected", ["feature": "country"]) == 1)
     }
 
+    /// The outputs have fleet bins too (`feature="prediction"`, `"score"`): their fleet PSI is the drift the
+    /// Output panel reads; they are not listed as input features.
+    @Test func outputDriftFromFleetBins() {
+        var samples: [PromSample] = []
+        for column in ["prediction", "score"] {
+            samples += [
+                s("drift_psi", mvf(column), column == "score" ? 0.4 : 0.02), s("drift_tested", mvf(column), 2),
+                s("drift_detected", mvf(column), column == "score" ? 1 : 0),
+                s("bin_reference", mvf(column).merging([column == "score" ? "upper" : "category": column == "score" ? "+Inf" : "1"]) { a, _ in a }, 1),
+                s("bin_window", mvf(column).merging([column == "score" ? "upper" : "category": column == "score" ? "+Inf" : "1"]) { a, _ in a }, 1),
+            ]
+        }
+        let snap = build([.input: samples + [s("feature_count", mvf("amount"), 10)]])
+        #expect(snap.features.map(\.name) == ["amount"])
+        #expect(snap.value("drift_psi", ["feature": "score"]) == 0.4)
+        #expect(snap.metric("drift_test", ["feature": "score"])?.text == "psi")
+        #expect(snap.value("drift_detected", ["feature": "score"]) == 1)
+        #expect(snap.value("drift_psi", ["feature": "prediction"]) == 0.02)
+    }
+
     @Test func worstInstanceWhenThereAreNoFleetBins() {
         let snap = build([.input: [
             s("feature_count", mvf("age"), 10), s("drift_test", mvf("age").merging(["test": "ks"]) { a, _ in a }, 1),

@@ -46,6 +46,17 @@ import Testing
         let categorical = samples(text, "mlwatch_feature_reference_share").filter { $0.contains(#"feature="country""#) }
         #expect(categorical.contains { $0.contains(#"category="__other__""#) })
         #expect(categorical.contains { $0.contains(#"category="DE""#) && $0.hasSuffix(" 0.5") })
+        // The outputs' bins, labelled as their drift metrics are: the class (categorical) and the score
+        // (numeric; a reference of one value has one bin below +Inf).
+        let prediction = samples(text, "mlwatch_feature_window_values").filter { $0.contains(#"feature="prediction""#) }
+        #expect(prediction.sorted() == [#"mlwatch_feature_window_values{category="1",feature="prediction",model="m",version="v1"} 200.0"#,
+                                        #"mlwatch_feature_window_values{category="__other__",feature="prediction",model="m",version="v1"} 0.0"#].sorted(),
+                "\(prediction)")
+        let score = samples(text, "mlwatch_feature_window_values").filter { $0.contains(#"feature="score""#) }
+        #expect(score.sorted() == [#"mlwatch_feature_window_values{feature="score",model="m",upper="+Inf",version="v1"} 0.0"#,
+                                   #"mlwatch_feature_window_values{feature="score",model="m",upper="0.7",version="v1"} 200.0"#].sorted(),
+                "\(score)")
+        #expect(samples(text, "mlwatch_feature_reference_share").contains(#"mlwatch_feature_reference_share{feature="score",model="m",upper="0.7",version="v1"} 1.0"#))
     }
 
     @Test func seriesThatDisappearAreRemovedAndCountersKeepCounting() throws {

@@ -30,8 +30,10 @@ struct PrometheusFleetE2ETests {
             let t = 1_767_600_000 + Double(i)
             let latency = Double(5 + (i * 37) % 300)
             let x = Double((i * 13) % 100) * 1.3 + 5
+            // Scores drift upwards too, and with them the predicted class.
+            let score = min(Double((i * 17) % 100) / 100 + 0.2, 0.99)
             out.append(ExportTestSupport.line(t: t, model: "m", latency: latency, status: i % 5 == 0 ? "500" : "ok", x: x,
-                                              country: countries[(i * 7) % 4]))
+                                              country: countries[(i * 7) % 4], prediction: score > 0.5 ? 1 : 0, score: score))
         }
         return out
     }
@@ -44,7 +46,9 @@ struct PrometheusFleetE2ETests {
         var reference = ""
         let referenceCountries = ["DE", "FR", "DE", "IT"]
         for i in 0..<1000 {
-            reference += ExportTestSupport.line(t: Double(i), x: Double(i % 100) + 0.5, country: referenceCountries[i % 4]) + "\n"
+            let score = Double((i * 37) % 100) / 100 + 0.005
+            reference += ExportTestSupport.line(t: Double(i), x: Double(i % 100) + 0.5, country: referenceCountries[i % 4],
+                                                prediction: score > 0.5 ? 1 : 0, score: score) + "\n"
         }
         try reference.write(to: dir.appendingPathComponent("ref.jsonl"), atomically: true, encoding: .utf8)
         let all = Self.lines(count: 600)
@@ -104,8 +108,12 @@ struct PrometheusFleetE2ETests {
         let errors = prometheus.query("sum(mlwatch_prediction_errors_total)")?.first?.value
         #expect(errors == Double(snapshot.counters.totals.map(\.errors).reduce(0, +)))
 
-        for feature in ["x", "country"] {
-            let bins = try #require(snapshot.features.first { $0.name == feature && $0.labels["segment"] == nil }?.drift?.fleetBins)
+        // Inputs, and the outputs (their bins are labelled feature="prediction" and "score").
+        let outputs = try #require(snapshot.outputs.first { $0.labels["segment"] == nil })
+        #expect(outputs.fleetBins.keys.sorted() == ["prediction", "score"])
+        for feature in ["x", "country", "prediction", "score"] {
+            let bins = try #require(snapshot.features.first { $0.name == feature && $0.labels["segment"] == nil }?.drift?.fleetBins
+                                    ?? outputs.fleetBins[feature])
             let expected = try #require(FleetBins.psi(referenceShares: bins.referenceShares, windowCounts: bins.windowCounts))
             var got: Double?
             #expect(MLWatchProcess.poll(timeout: 30) {

@@ -204,7 +204,8 @@ struct PrometheusFleetViewE2ETests {
         #expect(MLWatchProcess.poll(timeout: 30) {
             viaRule = psi(FleetQueries(recordingRule: true))
             inline = psi(FleetQueries())
-            return viaRule.count == 2 && viaRule.allSatisfy { abs($0.value - (inline[$0.key] ?? .nan)) <= 1e-12 }
+            // x and country, and the outputs' bins: prediction and score.
+            return viaRule.count == 4 && viaRule.allSatisfy { abs($0.value - (inline[$0.key] ?? .nan)) <= 1e-12 }
         }, "rule \(viaRule), inline \(inline)")
 
         try headlessWatchAndReplay(f)

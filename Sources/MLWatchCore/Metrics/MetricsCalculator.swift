@@ -184,10 +184,12 @@ struct MetricsCalculator {
                 let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
                 if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue) {
                     Self.emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
+                    o.fleetBins["prediction"] = d.fleetBins
                 }
             }
             if scoreDrift, !scoreValues.isEmpty, let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue) {
                 Self.emitDrift(d, labels: labels.with("feature", "score"), into: &out)
+                o.fleetBins["score"] = d.fleetBins
             }
         }
         out.outputs.append(o)

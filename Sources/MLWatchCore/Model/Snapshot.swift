@@ -214,11 +214,15 @@ public struct OutputSummary: Sendable, Equatable {
     public var accuracy: Double?
     public var mae: Double?
     public var labelled: Int
+    /// The output columns' (`prediction`, `score`) window counts on reference-fixed bins, for fleet-exact
+    /// drift of the outputs (`/metrics` exports them as the input features' are); empty without a reference.
+    public var fleetBins: [String: FleetBins]
 
     public init(
         labels: Labels, count: Int, nullRate: Double, classShares: [(String, Double)] = [],
         predictionMean: Double? = nil, scoreMean: Double? = nil, lowConfidenceRate: Double? = nil,
-        feedbackRates: [(String, Double)] = [], accuracy: Double? = nil, mae: Double? = nil, labelled: Int = 0
+        feedbackRates: [(String, Double)] = [], accuracy: Double? = nil, mae: Double? = nil, labelled: Int = 0,
+        fleetBins: [String: FleetBins] = [:]
     ) {
         self.labels = labels
         self.count = count
@@ -231,6 +235,7 @@ public struct OutputSummary: Sendable, Equatable {
         self.accuracy = accuracy
         self.mae = mae
         self.labelled = labelled
+        self.fleetBins = fleetBins
     }
 
     public static func == (a: OutputSummary, b: OutputSummary) -> Bool {
@@ -239,6 +244,6 @@ public struct OutputSummary: Sendable, Equatable {
             && a.predictionMean == b.predictionMean && a.scoreMean == b.scoreMean
             && a.lowConfidenceRate == b.lowConfidenceRate
             && a.feedbackRates.elementsEqual(b.feedbackRates, by: { $0.0 == $1.0 && $0.1 == $1.1 })
-            && a.accuracy == b.accuracy && a.mae == b.mae && a.labelled == b.labelled
+            && a.accuracy == b.accuracy && a.mae == b.mae && a.labelled == b.labelled && a.fleetBins == b.fleetBins
     }
 }

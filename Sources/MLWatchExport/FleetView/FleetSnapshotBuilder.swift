@@ -211,10 +211,11 @@ public struct FleetSnapshotBuilder: Sendable {
                 s.metrics.append(MetricSample(name: "drift_test", labels: labels, value: 1, text: d.test))
                 if let p = psi[key] { s.metrics.append(MetricSample(name: "drift_psi", labels: labels, value: p)) }
             }
-            // Drift of an output column (the prediction's, the score's) is the Output panel's, not a feature:
-            // input features are those with feature statistics.
+            // Drift of an output column (the prediction's, the score's; fleet bins of their own) is the Output
+            // panel's, not a feature: input features are those with feature statistics.
+            let isOutput = key.feature == "prediction" || (key.feature == "score" && count[key] == nil)
             let isFeature = count[key] != nil || missing[key] != nil || mean[key] != nil || referenceBins[key] != nil
-            guard key.feature != "prediction", isFeature else { continue }
+            guard !isOutput, isFeature else { continue }
             let shares = (categories[key] ?? []).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             let isNumeric = mean[key] != nil || (referenceBins[key]?.first?.upper != nil)
             let isCategorical = !shares.isEmpty || (referenceBins[key]?.first?.category != nil)

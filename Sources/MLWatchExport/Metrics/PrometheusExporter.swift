@@ -131,11 +131,21 @@ struct ExpositionPlan {
             addGauge(exported.name, help: exported.help, labels: labels, value: value)
         }
 
-        // Fleet-exact drift: reference shares and window counts on reference-fixed bins. Only the groups
-        // without a segment, so that summing over instances never counts a value twice.
+        // Fleet-exact drift: reference shares and window counts on reference-fixed bins, of the input
+        // features and of the outputs (`feature="prediction"`, `"score"`, as their drift metrics are
+        // labelled). Only the groups without a segment, so that summing over instances never counts a value
+        // twice.
+        var binned: [([(String, String)], FleetBins)] = []
         for f in snapshot.features where f.labels["segment"] == nil {
             guard let bins = f.drift?.fleetBins else { continue }
-            let base = f.labels.pairs.map { ($0.key, $0.value) }
+            binned.append((f.labels.pairs.map { ($0.key, $0.value) }, bins))
+        }
+        for o in snapshot.outputs where o.labels["segment"] == nil {
+            for (column, bins) in o.fleetBins.sorted(by: { $0.key < $1.key }) {
+                binned.append((o.labels.pairs.map { ($0.key, $0.value) } + [("feature", column)], bins))
+            }
+        }
+        for (base, bins) in binned {
             for (i, share) in bins.referenceShares.enumerated() where i < bins.windowCounts.count {
                 let bin: (String, String)
                 switch bins.edges {

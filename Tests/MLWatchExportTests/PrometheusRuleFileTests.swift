@@ -39,6 +39,7 @@ import Testing
               - {alert: PerGroup, expr: 'true_positive_rate < 0.5 and group_labelled_total > 20'}
               - {alert: Ks, expr: 'drift_ks_pvalue{baseline="v1"} < 0.01'}
               - {alert: Psi, expr: drift_psi > 0.2}
+              - {alert: SegPsi, expr: 'drift_psi{segment="DE"} > 0.2'}
               - {alert: Agree, expr: 'shadow_agreement_rate < 0.9'}
               - {alert: Share, expr: 'drift_share{baseline="v1"} >= 0.5'}
               - {alert: Parity, expr: demographic_parity_ratio < 0.8}
@@ -46,7 +47,10 @@ import Testing
         #expect(text.contains(#"expr: "min by (model, version, segment, group) (mlwatch_selection_rate{group=\"C\"}) < 0.3""#), "\(text)")
         #expect(text.contains(#"expr: "(min by (model, version, segment, group) (mlwatch_true_positive_rate) < 0.5) and on (model, version, segment, group) (max by (model, version, segment, group) (mlwatch_window_group_labelled) > 20)""#))
         #expect(text.contains(#"expr: "min by (model, version, segment, feature, baseline) (mlwatch_drift_ks_pvalue{baseline=\"v1\"}) < 0.01""#))
-        #expect(text.contains(#"expr: "(mlwatch:drift_psi:fleet or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{baseline!=\"\"})) > 0.2""#))
+        #expect(text.contains(#"expr: "(mlwatch:drift_psi:fleet or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{baseline!=\"\"}) or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{segment!=\"\"})) > 0.2""#))
+        // A segment's drift has no fleet bins: the record (without a segment) selects nothing, the worst
+        // instance of the segment's series does.
+        #expect(text.contains(#"expr: "(mlwatch:drift_psi:fleet{segment=\"DE\"} or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{segment=\"DE\", baseline!=\"\"}) or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{segment=\"DE\", segment!=\"\"})) > 0.2""#), "\(text)")
         #expect(text.contains(#"expr: "min by (model, version, segment, baseline) (mlwatch_shadow_agreement_rate) < 0.9""#))
         #expect(text.contains(#"expr: "max by (model, version, segment, baseline) (mlwatch_drift_share{baseline=\"v1\"}) >= 0.5""#))
         #expect(text.contains(#"expr: "min by (model, version, segment) (mlwatch_demographic_parity_ratio) < 0.8""#))
@@ -108,7 +112,7 @@ import Testing
                 expr: 'drift_psi{feature="a\\"b"} > 1'
                 annotations: {summary: "line\\nbreak"}
             """)
-        #expect(text.contains(#"expr: "(mlwatch:drift_psi:fleet{feature=\"a\\\"b\"} or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{feature=\"a\\\"b\", baseline!=\"\"})) > 1""#), "\(text)")
+        #expect(text.contains(#"expr: "(mlwatch:drift_psi:fleet{feature=\"a\\\"b\"} or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{feature=\"a\\\"b\", baseline!=\"\"}) or max by (model, version, segment, feature, baseline) (mlwatch_drift_psi{feature=\"a\\\"b\", segment!=\"\"})) > 1""#), "\(text)")
         #expect(text.contains(#""summary": "line\nbreak""#))
     }
 

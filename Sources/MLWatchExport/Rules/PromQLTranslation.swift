@@ -5,8 +5,9 @@ import MLWatchCore
 /// - Latency quantiles: `histogram_quantile` of the summed bucket rates (interpolated inside a bucket:
 ///   close to, not equal to, the exact quantile one instance computes over its window).
 /// - Mean latency, error rate, throughput: ratios and sums of counter rates over the window's length.
-/// - `drift_psi`: the fleet recording rule `mlwatch:drift_psi:fleet` (decile bins; see `FleetBins`), or the
-///   worst instance for drift against a baseline version (`compare:`, label `baseline`).
+/// - `drift_psi`: the fleet recording rule `mlwatch:drift_psi:fleet` (decile bins; see `FleetBins`), and the
+///   worst instance for the series the record does not cover: per segment, and against a baseline version
+///   (`compare:`, label `baseline`).
 /// - Cumulative counts (`malformed_lines_total`, …): summed over the fleet.
 /// - Every other metric: the worst instance — `max by` for `>`/`>=`/`==`/`!=`, `min by` for `<`/`<=` —
 ///   of its gauge, by every label the metric's series carry (`feature`, `baseline`, `group`, …: the alerts
@@ -90,13 +91,15 @@ struct PromQLTranslation {
             let m = try matchers(s, allowed: modelVersion)
             return Term(promql: "sum by (model, version) (increase(mlwatch_events_total\(m)[\(range)]))", labels: modelVersion)
         case "drift_psi":
-            // Against the reference: the fleet recording rule (exact on the merged data). Against a
-            // baseline version (`compare:`, series with a `baseline` label): no fleet bins exist for those,
-            // so the worst instance. mlwatch's `drift_psi > x` reads both, and so does the translation; a
-            // matcher on `baseline` selects as in mlwatch (the record has none: it matches `baseline=""`).
-            let m = try matchers(s, allowed: modelVersion + ["feature", "baseline"])
+            // The fleet recording rule covers the drift of each model/version against the reference (exact
+            // on the merged data). mlwatch's `drift_psi` also has series per segment (`segment_by`) and per
+            // version against a baseline version (`compare:`), which have no fleet bins: for those, the
+            // worst instance. Matchers select as in mlwatch (a label a series lacks is empty: the record
+            // has no segment or baseline, so `segment="DE"` selects only the worst-instance series).
+            let m = try matchers(s, allowed: Self.labels(of: name))
             let compared = try worstInstance(s, op: op, extra: [#"baseline!="""#])
-            return Term(promql: "(\(PrometheusRuleFile.psiRecord)\(m) or \(compared.promql))", labels: compared.labels)
+            let segmented = try worstInstance(s, op: op, extra: [#"segment!="""#])
+            return Term(promql: "(\(PrometheusRuleFile.psiRecord)\(m) or \(compared.promql) or \(segmented.promql))", labels: compared.labels)
         default:
             break
         }

@@ -52,15 +52,16 @@ final class ConfigReloader: RulesReloader {
                 return .keep(message: "config not reloaded, keeping the old rules: \(error.description)")
             }
             var fresh = RuleEngine(rules: rules, journal: journal)
-            // Adaptive thresholds learn from the reference log's windows, as at startup.
-            if rules.contains(where: Self.isAdaptive), let log = referenceLog {
+            // Adaptive thresholds learn from the reference log's windows, as at startup (the core reads only
+            // what they need, and nothing when no rule is adaptive).
+            if let log = referenceLog {
                 let name = (log as NSString).lastPathComponent
                 do {
                     var read = options
                     read.mapping = config.fieldMapping
-                    let adaptive = try EngineSetup.readReference(path: log, options: read, rules: rules) { lines in
+                    let adaptive = try AdaptiveReference.read(path: log, options: read, rules: rules) { lines in
                         progress("learning adaptive thresholds from \(name): \(lines.formatted()) lines")
-                    }.adaptive
+                    }
                     if let adaptive { fresh.learnReference(adaptive) }
                 } catch {
                     return .keep(message: "config not reloaded, keeping the old rules: \(error.description)")
@@ -74,13 +75,5 @@ final class ConfigReloader: RulesReloader {
         let needsRestart = rest != original ? "; changes outside rules: need a restart" : ""
         return .replace(engine: engine, rules: rules,
                         message: "config reloaded: \(rules.count) rule\(rules.count == 1 ? "" : "s")\(needsRestart)")
-    }
-
-    private static func isAdaptive(_ rule: AlertRule) -> Bool {
-        rule.expression.comparisons.contains { c in
-            if case .adaptive = c.threshold { return true }
-            if case .adaptive? = c.recover { return true }
-            return false
-        }
     }
 }

@@ -18,7 +18,18 @@ public struct ReferenceLog: Sendable {
     /// - Complexity: O(n) in the log's events (evaluations at the boundaries where its windows change).
     public static func read(path: String, options: CollectorOptions, rules: [AlertRule],
                             progress: (Int) -> Void = { _ in }) throws(ReferenceError) -> ReferenceLog {
-        var builder = ReferenceProfileBuilder(maxCategories: options.metrics.maxCategories)
+        var builder: ReferenceProfileBuilder? = ReferenceProfileBuilder(maxCategories: options.metrics.maxCategories)
+        let adaptive = try scan(path: path, options: options, rules: rules, builder: &builder, progress: progress)
+        return ReferenceLog(profile: builder!.build(sources: [path]), adaptive: adaptive)
+    }
+
+    /// Reads the log once: predictions into `builder` (nil: none, only counted), and returns what adaptive
+    /// rules learn (nil when none has an adaptive threshold).
+    fileprivate static func scan(path: String, options: CollectorOptions, rules: [AlertRule],
+                                 builder: inout ReferenceProfileBuilder?, progress: (Int) -> Void) throws(ReferenceError)
+        -> AdaptiveReference?
+    {
+        var predictions = 0
         let learner = ReferenceLearner(rules: rules)
         let state: MonitorState?
         if learner.reference.isNeeded {
@@ -44,7 +55,8 @@ public struct ReferenceLog: Sendable {
             switch consume e {
             case .prediction(let p):
                 newest = max(newest, p.timestamp)
-                builder.add(p)
+                predictions += 1
+                builder?.add(p)
             case .system(let s): newest = max(newest, s.timestamp)
             case .label: break
             }
@@ -75,8 +87,23 @@ public struct ReferenceLog: Sendable {
         }
         sentry.finish(newest: { newest }, wallClock: { .infinity }, place: place)
         state?.finish()
-        guard builder.events > 0 else { throw .empty(path) }
-        return ReferenceLog(profile: builder.build(sources: [path]), adaptive: learner.finish())
+        guard predictions > 0 else { throw .empty(path) }
+        return learner.finish()
+    }
+}
+
+extension AdaptiveReference {
+    /// What the adaptive thresholds of `rules` learn from the reference log at `path`, read once without
+    /// building its drift profile: what a running engine needs to re-learn when its rules are reloaded
+    /// (`RulesReloader`; the drift reference itself does not change without a restart). Nil, without
+    /// opening the log, when no rule has an adaptive threshold.
+    /// - Parameter progress: called after each batch with the number of lines read so far.
+    /// - Throws: `ReferenceError.unreadable` when the log cannot be read, `.empty` without predictions.
+    public static func read(path: String, options: CollectorOptions, rules: [AlertRule],
+                            progress: (Int) -> Void = { _ in }) throws(ReferenceError) -> AdaptiveReference? {
+        guard AdaptiveReference(rules: rules).isNeeded else { return nil }
+        var none: ReferenceProfileBuilder?
+        return try ReferenceLog.scan(path: path, options: options, rules: rules, builder: &none, progress: progress)
     }
 }
 

@@ -165,6 +165,33 @@ struct ReferenceLogTests {
         #expect(read.profile.events == 50)
     }
 
+    @Test("a reload re-learns through AdaptiveReference.read: the same thresholds, no profile, nothing read without adaptive rules")
+    func reloadReadsOnlyWhatAdaptiveRulesNeed() throws {
+        let log = ScheduleLog(times: (0..<400).map { 1_700_000_000 + Double($0) * 37 }, labelDelay: 60, seed: 3, extras: false)
+        let path = try Self.write(log.texts)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let options = CollectorOptions(window: .time(size: 600, slide: 60), lateness: 30)
+        let rules = [try AlertRule(name: "Lat", expr: "latency_p99_ms > adaptive(quantile(0.9))"),
+                     try AlertRule(name: "Fixed", expr: "error_rate > 0.5")]
+        var lines = 0
+        let reloaded = try #require(try AdaptiveReference.read(path: path, options: options, rules: rules) { lines = $0 })
+        let atStartup = try #require(try ReferenceLog.read(path: path, options: options, rules: rules).adaptive)
+        #expect(lines == log.texts.count)
+        guard case .comparison(let c) = rules[0].expression, case .adaptive(let spec) = c.threshold else {
+            Issue.record("not an adaptive comparison")
+            return
+        }
+        for labels in [Labels(["model": "a", "version": ""]), Labels(["model": "b", "version": ""])] {
+            let got = reloaded.threshold(spec: spec, selector: c.selector, labels: labels)
+            #expect(got != nil && got == atStartup.threshold(spec: spec, selector: c.selector, labels: labels), "\(labels)")
+        }
+        // No adaptive rule: nothing to learn, the log is not even opened.
+        #expect(try AdaptiveReference.read(path: "/nonexistent/ref.jsonl", options: options, rules: [rules[1]]) == nil)
+        #expect(throws: ReferenceError.self) {
+            _ = try AdaptiveReference.read(path: "/nonexistent/ref.jsonl", options: options, rules: rules)
+        }
+    }
+
     @Test("an unreadable or empty reference is an error that names it")
     func errors() throws {
         #expect(throws: ReferenceError.self) {

@@ -18,6 +18,9 @@ public final class EventParser {
     /// The `ByteHash` of the last parsed line's `request_id`, if the fast path read one (the collector hands
     /// it to the label joiner instead of hashing the id again).
     @exclusivity(unchecked) private(set) var requestIDHash: UInt64?
+    /// The event time of the last line parsed into an event (the collector tests it against the future-event
+    /// tolerance before it takes the event apart: reading it from the event copied the event).
+    @exclusivity(unchecked) private(set) var eventTime = 0.0
     /// The top-level keys by position of the last prediction, label and system line (indexed by `Kind`),
     /// and the feature names by position of the last prediction (see `ExpectedKeys`). One memory per kind of
     /// line: the kinds interleave in a log and write different keys, so a shared one would keep missing.
@@ -74,6 +77,7 @@ public final class EventParser {
             s.skipWhitespace()
             guard s.atEnd else { return .malformed(.invalidJSON) }
             let outcome = try MappedEventBuilder(mapping: mapping).build(value)
+            if case .event(let e) = outcome { eventTime = e.timestamp }
             if case .event(.prediction(var p)) = outcome, p.features.contains(where: { $0.value.categoryKey != nil }) {
                 p.features = boundedText(p.features)
                 return .event(.prediction(p))
@@ -324,7 +328,9 @@ public final class EventParser {
         case nil: return .malformed(.missingTimestamp)
         case .invalid?: return .malformed(.invalidTimestamp)
         case .outOfRange?: return .malformed(.timestampOutOfRange)
-        case .valid(let t)?: time = t
+        case .valid(let t)?:
+            time = t
+            eventTime = t
         }
         switch kind {
         case .prediction:

@@ -11,6 +11,9 @@ public struct ParsedBatch: Sendable {
     /// `requestIDHashes[i]`: the parser's `ByteHash` of `events[i]`'s request id, when it read one (the
     /// label joiner uses it instead of hashing the id again).
     var requestIDHashes: [UInt64?] = []
+    /// `times[i]`: `events[i]`'s event time (the engine tests it against the future-event tolerance without
+    /// reading the event; see `EventParser.eventTime`).
+    var times: [Double] = []
     /// Malformed lines in line order: why, the line as the engine shows it (sanitized, cut), and how many
     /// events came before it in the batch (the engine counts it there: a rule on `malformed_lines_total`
     /// evaluated between two events of the batch must see what the serial path sees).
@@ -23,6 +26,7 @@ public struct ParsedBatch: Sendable {
         self.skippedTooLong = skippedTooLong
         events = ParsedEvents(capacity: capacity)
         requestIDHashes.reserveCapacity(capacity)
+        times.reserveCapacity(capacity)
     }
 }
 
@@ -44,6 +48,7 @@ extension EventParser {
                 case .event(let e):
                     out.events.append(consume e)
                     out.requestIDHashes.append(requestIDHash)
+                    out.times.append(eventTime)
                 }
             }
         }

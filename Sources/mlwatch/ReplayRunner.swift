@@ -29,7 +29,7 @@ struct ReplayRunner {
                 loaded = try ReplaySource.load(paths: setup.logs, mapping: setup.config.fieldMapping,
                                                maxLineBytes: setup.common.maxLineBytes,
                                                maxCategories: setup.config.maxCategories,
-                                               maxFuture: setup.options.maxFuture)
+                                               maxFuture: setup.options.maxFuture, lateness: setup.options.lateness)
             } catch {
                 throw SetupError.tailer(error)
             }

@@ -15,7 +15,8 @@ import DequeModule
 ///   compared with — starts a *run* of held lines. Every later line is held too while the run lasts
 ///   (labels included, so that a label still finds its prediction), and each later prediction or system
 ///   event *refutes* the held events more than `maxFuture` ahead of itself: those are counted as future
-///   and dropped. The run's first event is *confirmed* once `confirmations − 1` events after it have not
+///   and dropped — unless it is itself more than `lateness` behind the newest event placed (late whatever
+///   happens: a producer a year *behind* says nothing about the jump; it waits in line like a label). The run's first event is *confirmed* once `confirmations − 1` events after it have not
 ///   refuted it: time really moved on (a gap in the log); it is placed, then every held line after it that
 ///   is now within the tolerance, in log order. So a skewed line is dropped as soon as a good one follows
 ///   it, however many skewed lines come in a row (fewer than `confirmations`), and a gap of any length
@@ -30,6 +31,10 @@ import DequeModule
 ///   except for events more than `maxFuture` ahead of the wall clock. The wall clock is read only then:
 ///   a recorded log may well be stamped after the machine's clock (a test log, a container's clock).
 ///
+/// Limits: an event within `lateness` behind the newest placed that comes right after a real gap (a
+/// straggler of the traffic before it) refutes the held lines after the gap, which are then counted as
+/// future; live, a backlog read with `--from-start` is judged by the wall clock only.
+///
 /// Cost: an on-time event takes one comparison (`isOnTime`); only the rest take `admit`.
 ///
 /// `Tag` travels with each line to `place`: `MonitorState` passes the request id's hash, `ReplaySource`
@@ -42,9 +47,13 @@ struct FutureEventGuard<Tag> {
         var event: Event?
         var tag: Tag
         var source: String
-        /// A label or a line that is no event: it does not move event time, it only keeps its place.
+        /// An event already more than `lateness` behind the newest placed when it came: it says nothing
+        /// about a jump (see `admit`), it only keeps its place.
+        var behind = false
+        /// A label, a line that is no event, or an event `behind`: it does not move event time (or is known
+        /// not to), it only keeps its place.
         var waits: Bool {
-            guard let event else { return true }
+            guard let event, !behind else { return true }
             if case .label = event { return true }
             return false
         }
@@ -68,6 +77,8 @@ struct FutureEventGuard<Tag> {
     }
 
     let maxFuture: Double
+    /// The run's lateness bound: an event further behind the newest placed does not refute held lines.
+    let lateness: Double
     let mode: Mode
     /// Live: the wall clock when last read, plus `maxFuture` (re-read when an event is beyond it: a stale
     /// value only sends an event to `admit`). Recorded logs: −∞.
@@ -85,9 +96,13 @@ struct FutureEventGuard<Tag> {
     private(set) var bySource: [String: Int] = [:]
     private(set) var total = 0
 
-    init(maxFuture: Double, mode: Mode) {
+    /// - Parameter lateness: events further behind the newest placed are late whatever else happens: while
+    ///   lines are held, such an event waits in line instead of refuting them (a producer a year *behind*
+    ///   must not turn the good lines after a real gap into future ones). Infinite: every event may refute.
+    init(maxFuture: Double, lateness: Double = .infinity, mode: Mode) {
         // A NaN or negative tolerance would hold (or drop) everything.
         self.maxFuture = maxFuture.isNaN || maxFuture < 0 ? 0 : maxFuture
+        self.lateness = lateness.isNaN ? .infinity : lateness
         // An infinite tolerance turns the check off (nothing is ahead of +∞; −∞ + ∞ would be NaN).
         self.mode = self.maxFuture == .infinity ? .prejudged : mode
         switch self.mode {
@@ -115,7 +130,8 @@ struct FutureEventGuard<Tag> {
     /// - Parameter newest: the newest event time placed (−∞ before the first), read again after each placing.
     mutating func admit(_ event: consuming Event?, tag: Tag, source: String, newest: () -> Double,
                         wallClock: () -> Double, place: (consuming Event?, Tag) -> Void) {
-        let held = Held(event: event, tag: tag, source: source)
+        var held = Held(event: event, tag: tag, source: source)
+        if isHolding, mode == .recorded, !held.waits, held.time < newest() - lateness { held.behind = true }
         if held.waits {
             if isHolding { run.append(held) } else { place(held.event, held.tag) }
             return

@@ -51,7 +51,7 @@ public struct ReplaySource: Sendable {
     /// - Parameters maxFuture, now: see `settleFutureEvents`.
     public static func load(paths: [String], mapping: FieldMapping = .standard, maxLineBytes: Int = 1 << 20,
                             to: Double? = nil, maxCategories: Int = FeatureCardinality.defaultMaxCategories,
-                            maxFuture: Double = CollectorOptions.defaultMaxFuture,
+                            maxFuture: Double = CollectorOptions.defaultMaxFuture, lateness: Double = 30,
                             now: Double = Date().timeIntervalSince1970)
         throws(TailerError) -> ReplaySource
     {
@@ -59,21 +59,21 @@ public struct ReplaySource: Sendable {
         let parser = EventParser(mapping: mapping, maxCategories: maxCategories)
         let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes, follow: false))
         try tailer.readToEnd { batch in source.append(batch, parser: parser) }
-        source.settleFutureEvents(maxFuture: maxFuture, now: now)
+        source.settleFutureEvents(maxFuture: maxFuture, lateness: lateness, now: now)
         if let to { source.truncate(after: to) }
         return source
     }
 
     /// Builds a source from lines (tests, the simulator).
     public init(lines: [String], mapping: FieldMapping = .standard, maxFuture: Double = CollectorOptions.defaultMaxFuture,
-                now: Double = Date().timeIntervalSince1970) {
+                lateness: Double = 30, now: Double = Date().timeIntervalSince1970) {
         self.init(sources: ["-"])
         let parser = EventParser(mapping: mapping)
         for line in lines {
             var copy = line
             copy.withUTF8 { append(line: UnsafeBufferPointer(rebasing: $0[...]), parser: parser) }
         }
-        settleFutureEvents(maxFuture: maxFuture, now: now)
+        settleFutureEvents(maxFuture: maxFuture, lateness: lateness, now: now)
     }
 
     /// Judges the events stamped too far ahead once, over the whole recording, with the rules `mlwatch check`
@@ -84,8 +84,9 @@ public struct ReplaySource: Sendable {
     /// event. Call after the last `append`.
     /// - Parameter now: the wall clock (seconds since the epoch), for the lines still held at the end.
     /// - Complexity: O(n) in the entries.
-    public mutating func settleFutureEvents(maxFuture: Double, now: Double) {
-        var sentry = FutureEventGuard<Int>(maxFuture: maxFuture, mode: .recorded)
+    /// - Parameter lateness: the replayed state's (`CollectorOptions.lateness`).
+    public mutating func settleFutureEvents(maxFuture: Double, lateness: Double, now: Double) {
+        var sentry = FutureEventGuard<Int>(maxFuture: maxFuture, lateness: lateness, mode: .recorded)
         var placed = [Bool](repeating: false, count: entries.count)
         var placedNewest = -Double.infinity
         func place(_ e: consuming Event?, _ i: Int) {

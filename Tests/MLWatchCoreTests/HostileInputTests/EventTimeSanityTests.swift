@@ -66,7 +66,7 @@ struct EventTimeSanityTests {
     }
 
     static func replay(_ lines: [String], options: CollectorOptions = options, now: Double = liveNow) -> Snapshot {
-        let source = ReplaySource(lines: lines, maxFuture: options.maxFuture, now: now)
+        let source = ReplaySource(lines: lines, maxFuture: options.maxFuture, lateness: options.lateness, now: now)
         let engine = ReplayEngine(source: source, speed: .max, wall: 0) {
             MonitorState(options: options, sources: ["app.jsonl"], mode: .replay, wallClock: { now })
         }
@@ -231,6 +231,22 @@ struct EventTimeSanityTests {
         }
         // A check held the lines after each jump until enough followed; the labels waited with them.
         #expect(Self.check(lines, now: now).value("labels_unmatched_total") == 0)
+    }
+
+    @Test("a line a year behind, right after a real gap, is late and does not turn the lines after the gap into future ones")
+    func staleLineAfterAGap() {
+        var lines = (0..<100).map { Self.prediction($0, at: Self.start + Double($0)) }
+        let after = Self.start + 3 * 86_400
+        lines += (100..<200).map { Self.prediction($0, at: after + Double($0)) }
+        lines.insert(Self.prediction(1000, at: Self.start - Self.year, model: "stale"), at: 102)
+        let clean = Self.comparable(Self.check(lines.filter { !$0.contains("stale") }))
+        for (path, s) in [("check", Self.check(lines)), ("replay", Self.replay(lines))] {
+            #expect(s.future.total == 0 && s.late == 1 && s.events == 200, "\(path): \(s.future) late \(s.late)")
+            var withoutLate = s
+            withoutLate.late = 0
+            withoutLate.metrics = s.metrics.map { $0.name == "late_events_total" ? MetricSample(name: $0.name, value: 0) : $0 }
+            #expect(Self.comparable(withoutLate) == clean, "\(path)")
+        }
     }
 
     @Test("a short sparse log (fewer lines than a jump needs to be confirmed) is taken as it is")

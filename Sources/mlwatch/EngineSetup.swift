@@ -43,6 +43,8 @@ struct EngineSetup {
             guard let parsed = DurationText.parse(f) else {
                 throw .badValue("--max-future", f, DurationText.problem(f) ?? "expected a duration such as 1h")
             }
+            // Below a second every line ahead of the one before would wait for later lines to confirm it.
+            guard parsed >= 1 else { throw .badValue("--max-future", f, "must be at least 1s") }
             maxFuture = parsed
         }
         if let b = common.compareBaseline, b.isEmpty { throw .badValue("--compare-baseline", b, "expected a version, e.g. v1") }

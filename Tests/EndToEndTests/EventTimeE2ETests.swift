@@ -64,6 +64,8 @@ import Testing
         #expect((tightObject["future"] as? [String: Any])?["max_future_seconds"] as? Double == 300)
         let bad = try CLIProcess.run(["check", log, "--max-future", "soon"])
         #expect(bad.status == 2 && bad.stderr.contains("--max-future"), "\(bad.status) \(bad.stderr)")
+        let zero = try CLIProcess.run(["check", log, "--max-future", "0s"])
+        #expect(zero.status == 2 && zero.stderr.contains("--max-future 0s: must be at least 1s"), "\(zero.status) \(zero.stderr)")
 
         let replay = try CLIProcess.run(["replay", log, "--window", "10m", "--no-ui"])
         #expect(replay.status == 0, "\(replay.stderr)")

@@ -194,7 +194,11 @@ public struct MLWatchConfig: Sendable, Equatable {
         case "reference": config.reference = try parseReference(value)
         case "window": config.window = try parseWindow(value)
         case "lateness": config.lateness = try value.duration()
-        case "max_future": config.maxFuture = try value.duration()
+        case "max_future":
+            let d = try value.duration()
+            // Below a second every line ahead of the one before would wait for later lines to confirm it.
+            guard d >= 1 else { throw value.invalid("must be at least 1s (events stamped further ahead than this are counted as future)") }
+            config.maxFuture = d
         case "segment_by": config.segmentBy = try value.string()
         case "theme": config.theme = try value.string()
         case "low_confidence":

@@ -9,7 +9,7 @@ public struct FutureEvents: Sendable, Equatable {
     /// (check and replay; at most `FutureEventGuard.confirmations`).
     public var held: Int
 
-    public init(total: Int = 0, bySource: [String: Int] = [:], maxFuture: Double = 3600, held: Int = 0) {
+    public init(total: Int = 0, bySource: [String: Int] = [:], maxFuture: Double = CollectorOptions.defaultMaxFuture, held: Int = 0) {
         self.total = total
         self.bySource = bySource
         self.maxFuture = maxFuture

@@ -95,6 +95,14 @@ import Testing
         #expect(error("lateness: 5")  == nil)
     }
 
+    @Test func maxFutureIsADurationOfAtLeastASecond() throws {
+        #expect(try MLWatchConfig.parse(yaml: "# nothing\n").maxFuture == CollectorOptions.defaultMaxFuture)
+        let c = try MLWatchConfig.parse(yaml: "max_future: 10m")
+        #expect(c.maxFuture == 600 && c.collectorOptions.maxFuture == 600)
+        #expect(error("max_future: 500ms")?.description == "rules.yaml:1:13: max_future: must be at least 1s (events stamped further ahead than this are counted as future)")
+        #expect(error("max_future: soon")?.message.contains("not a duration") == true)
+    }
+
     @Test func expressionErrorsPointIntoThePlainScalar() {
         let e = error("rules:\n  - alert: A\n    expr: latency_p99_ms > 2#0\n")
         #expect(e?.line == 3 && e?.column == 29)

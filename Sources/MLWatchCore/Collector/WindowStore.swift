@@ -82,6 +82,9 @@ final class WindowStore {
         // The pair's counter slot also tells the label joiner's siblings apart (with `compare`).
         let pair = predictionCounters.record(p)
         arrivalSlots.set(sequence, slot: pair)
+        // A reference learned from the stream reads the whole event: before the window takes it apart.
+        let observed = drift?.observesEvents == true
+        if observed, window.accepts(t) { drift?.observe(p) }
         guard var at = window.insert(consume p) else {
             counts.late += 1
             return false
@@ -90,12 +93,10 @@ final class WindowStore {
         counts.events += 1
         let inEvaluation = evaluationAggregate.covers(t)
         let inView = viewAggregate.covers(t)
-        let observed = drift?.observesEvents == true
-        if inEvaluation || inView || observed {
+        if inEvaluation || inView {
             window.withPrediction(at: at) { e in
                 if inEvaluation { evaluationAggregate.apply(e, sign: 1) }
                 if inView { viewAggregate.apply(e, sign: 1) }
-                if observed { drift?.observe(e.pointee) }
             }
         }
         if let id = waitingID {
@@ -158,7 +159,7 @@ final class WindowStore {
     }
 
     /// An event leaves the window: it leaves the aggregates that counted it.
-    private func removeFromAggregates(_ e: UnsafePointer<PredictionEvent>) {
+    private func removeFromAggregates(_ e: PredictionRef) {
         let t = e.pointee.timestamp
         if evaluationAggregate.covers(t) { evaluationAggregate.apply(e, sign: -1) }
         if viewAggregate.covers(t) { viewAggregate.apply(e, sign: -1) }

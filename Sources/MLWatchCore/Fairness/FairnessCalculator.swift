@@ -108,24 +108,24 @@ struct FairnessCalculator {
     }
 
     /// Counts one prediction (by address, as the window hands them out).
-    mutating func add(_ e: UnsafePointer<PredictionEvent>) {
-        let t = tallySlot(model: e.pointee.model, version: e.pointee.version)
-        let schema = e.pointee.features.schema
+    mutating func add<P: PredictionFields>(_ e: P) {
+        let t = tallySlot(model: e.model, version: e.version)
+        let schema = e.featureSchema
         if schema !== cachedSchema {
             cachedSchema = schema
             cachedPosition = schema.position(of: options.groupBy)
         }
         tallies[t].events += 1
         if cachedPosition != nil { tallies[t].carried += 1 }
-        let prediction = e.pointee.prediction
-        let label = e.pointee.label
+        let prediction = e.prediction
+        let label = e.label
         let selected = isPositive(prediction)
         if !tallies[t].positiveSeen {
             note(prediction, selected, in: &tallies[t])
             if let label { note(label, isPositive(label), in: &tallies[t]) }
         }
         guard prediction != .null else { return }
-        let value = cachedPosition.map { e.pointee.features.values[$0] } ?? .missing
+        let value = cachedPosition.map { e.featureValue(at: $0) } ?? .missing
         guard let name = Self.groupName(value), let g = tallies[t].slot(name) else {
             // Free text, or more groups than a grouping feature has.
             tallies[t].overflow = true

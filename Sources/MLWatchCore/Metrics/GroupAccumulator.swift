@@ -53,9 +53,9 @@ struct GroupAccumulator {
 
     /// Adds (`sign` +1) or removes (`sign` −1) one prediction and its label. By address: see
     /// `WindowAggregator.apply`.
-    mutating func apply(_ p: UnsafePointer<PredictionEvent>, sign: Int, lowConfidenceBelow: Double) {
+    mutating func apply(_ p: PredictionRef, sign: Int, lowConfidenceBelow: Double) {
         count += sign
-        if PredictionEvent.isError(status: p.pointee.status) { errors += sign }
+        if p.pointee.isError { errors += sign }
         if let l = p.pointee.latencyMs, l.isFinite { sign > 0 ? latencies.insert(l) : latencies.remove(l) }
         switch p.pointee.prediction {
         case .null:
@@ -82,19 +82,18 @@ struct GroupAccumulator {
         if let label = p.pointee.inlineLabel ?? p.pointee.joinedLabel { applyLabel(label, of: p, sign: sign) }
         // The parser shares one schema between the events that name the same features in the same order:
         // their positions map to slots once per schema, not once per name per event.
-        if p.pointee.features.schema !== slotsSchema { mapSlots(of: p.pointee.features.schema) }
-        p.pointee.features.values.withUnsafeBufferPointer { values in
-            for position in values.indices {
-                let slot = schemaSlots[position]
-                if slot < 0 {
-                    overflowFeature(p.pointee.features.schema.names[position], sign: sign)
-                } else if featureKept[slot] {
-                    features[slot].apply(values[position], sign: sign)
-                } else {
-                    features[slot].present += sign
-                }
-                if sign < 0, slot >= 0, features[slot].present == 0 { emptiedFeatures.append(slot) }
+        if p.pointee.schema !== slotsSchema { mapSlots(of: p.pointee.schema) }
+        let values = p.features
+        for position in 0..<values.count {
+            let slot = schemaSlots[position]
+            if slot < 0 {
+                overflowFeature(p.pointee.schema.names[position], sign: sign)
+            } else if featureKept[slot] {
+                features[slot].apply(values[position], sign: sign)
+            } else {
+                features[slot].present += sign
             }
+            if sign < 0, slot >= 0, features[slot].present == 0 { emptiedFeatures.append(slot) }
         }
     }
 
@@ -162,7 +161,7 @@ struct GroupAccumulator {
     }
 
     /// Adds or removes the contribution of a ground-truth label for prediction `e`.
-    mutating func applyLabel(_ label: OutputValue, of e: UnsafePointer<PredictionEvent>, sign: Int) {
+    mutating func applyLabel(_ label: OutputValue, of e: PredictionRef, sign: Int) {
         guard label != .null else { return }
         labelled += sign
         if e.pointee.prediction.sameClass(as: label) { correct += sign }

@@ -6,7 +6,7 @@ import DequeModule
 /// expire unlabelled are counted, as are labels whose prediction is unknown.
 ///
 /// The joiner only says which prediction a label belongs to (its event time and arrival number); the
-/// label itself is stored on that prediction in the window (`PredictionEvent.joinedLabel`), so it leaves
+/// label itself is stored on that prediction in the window (`WindowedPrediction.joinedLabel`), so it leaves
 /// memory with the prediction and the window's aggregates can count it exactly once.
 ///
 /// Shadow deployments log the same request id once per version. With `joinsSiblings` (the `compare`

@@ -100,13 +100,13 @@ struct WindowAggregator {
 
     /// Adds (+1) or removes (−1) a prediction in every group it belongs to. The event is passed by address
     /// (see `ChunkedDeque.withUnsafeElement`): only the fields read are loaded, nothing is copied.
-    mutating func apply(_ e: UnsafePointer<PredictionEvent>, sign: Int) {
+    mutating func apply(_ e: PredictionRef, sign: Int) {
         let group = slot(of: e)
         apply(e, sign: sign, to: group)
         if let seg = segmentSlot(e) { apply(e, sign: sign, to: seg) }
     }
 
-    private mutating func apply(_ e: UnsafePointer<PredictionEvent>, sign: Int, to slot: Int) {
+    private mutating func apply(_ e: PredictionRef, sign: Int, to slot: Int) {
         groups[slot].apply(e, sign: sign, lowConfidenceBelow: lowConfidence)
         if slot == overflowSlots.plain || slot == overflowSlots.segment {
             // The event's own key: it leaves the overflow when its last event does.
@@ -126,14 +126,14 @@ struct WindowAggregator {
     }
 
     /// Adds or removes a label's contribution for prediction `e` (already counted here).
-    mutating func applyLabel(_ label: OutputValue, of e: UnsafePointer<PredictionEvent>, sign: Int) {
+    mutating func applyLabel(_ label: OutputValue, of e: PredictionRef, sign: Int) {
         let group = slot(of: e)
         groups[group].applyLabel(label, of: e, sign: sign)
         if let seg = segmentSlot(e) { groups[seg].applyLabel(label, of: e, sign: sign) }
     }
 
     /// A label was joined to prediction `e`, which is counted here: its old label (if any) stops counting.
-    mutating func replaceLabel(of e: UnsafePointer<PredictionEvent>, with label: OutputValue) {
+    mutating func replaceLabel(of e: PredictionRef, with label: OutputValue) {
         if let old = e.pointee.joinedLabel { applyLabel(old, of: e, sign: -1) }
         applyLabel(label, of: e, sign: 1)
     }
@@ -175,10 +175,10 @@ struct WindowAggregator {
         let overflowSlot = isSegment ? overflowSlots.segment! : overflowSlots.plain!
         // Take both keys' events out, swap the routing, put them back in.
         let segmentBy = self.segmentBy
-        func matching(_ e: UnsafePointer<PredictionEvent>, _ k: GroupKey) -> Bool {
+        func matching(_ e: PredictionRef, _ k: GroupKey) -> Bool {
             guard e.pointee.model == k.model, e.pointee.version == k.version else { return false }
             guard let segment = k.segment, let segmentBy else { return true }
-            return Self.segment(of: e.pointee.feature(segmentBy)) == segment
+            return Self.segment(of: e.feature(named: segmentBy)) == segment
         }
         var moving: [Int] = []
         for i in window.predictionRange(from: r.from, to: r.to) {
@@ -216,7 +216,7 @@ struct WindowAggregator {
         body(&groups[i])
     }
 
-    private mutating func slot(of e: UnsafePointer<PredictionEvent>) -> Int {
+    private mutating func slot(of e: PredictionRef) -> Int {
         if let last = lastGroup, last.model == e.pointee.model, last.version == e.pointee.version { return last.slot }
         let model = e.pointee.model
         let version = e.pointee.version
@@ -225,9 +225,9 @@ struct WindowAggregator {
         return s
     }
 
-    private func segmentKey(_ e: UnsafePointer<PredictionEvent>) -> GroupKey? {
+    private func segmentKey(_ e: PredictionRef) -> GroupKey? {
         guard let segmentBy else { return nil }
-        let v = e.pointee.feature(segmentBy)
+        let v = e.feature(named: segmentBy)
         return GroupKey(model: e.pointee.model, version: e.pointee.version, segment: Self.segment(of: v))
     }
 
@@ -242,7 +242,7 @@ struct WindowAggregator {
         }
     }
 
-    private mutating func segmentSlot(_ e: UnsafePointer<PredictionEvent>) -> Int? {
+    private mutating func segmentSlot(_ e: PredictionRef) -> Int? {
         segmentKey(e).map { slot(for: $0) }
     }
 

@@ -52,10 +52,10 @@ struct ShadowPairing {
         return slot
     }
 
-    mutating func add(_ e: UnsafePointer<PredictionEvent>) {
-        guard e.pointee.prediction != .null, let id = e.pointee.requestID, !id.isEmpty else { return }
-        let s = slot(model: e.pointee.model, version: e.pointee.version)
-        let answer = Answer(prediction: e.pointee.prediction, time: e.pointee.timestamp)
+    mutating func add<P: PredictionFields>(_ e: P) {
+        guard e.prediction != .null, let id = e.requestID, !id.isEmpty else { return }
+        let s = slot(model: e.model, version: e.version)
+        let answer = Answer(prediction: e.prediction, time: e.timestamp)
         // The newest answer of a version to an id counts (a retry replaces an earlier one); one lookup.
         func keepNewest(_ kept: inout Answer) { if answer.time >= kept.time { kept = answer } }
         keepNewest(&answers[s][id, default: answer])

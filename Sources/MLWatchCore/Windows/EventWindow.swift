@@ -8,7 +8,9 @@ struct EventWindow {
     let lateness: Double
     /// Chunked rather than one `Deque`: a copy of the state (a replay checkpoint) then shares the chunks,
     /// and the mutations after it copy only the chunks they touch (see `ChunkedDeque`).
-    private(set) var predictions = ChunkedDeque<PredictionEvent>()
+    private(set) var predictions = ChunkedDeque<WindowedPrediction>()
+    /// The feature values of `predictions` (each holds its address there).
+    private(set) var features = FeatureSlab()
     /// `predictions[i].timestamp`, kept alongside: binary searches read only these 8 bytes per probe
     /// instead of copying (retaining and releasing) a whole event.
     private var predictionTimes: Deque<Double> = []
@@ -59,18 +61,24 @@ struct EventWindow {
         acceptedPredictions += 1
         if case .count = spec {
             predictionTimes.append(t)
-            predictions.append(e)
+            predictions.append(WindowedPrediction(e, slab: &features))
             return predictions.count - 1
         }
         if let last = predictionTimes.last, last > t {
             let at = upperBound(predictionTimes, t) { $0 }
             predictionTimes.insert(t, at: at)
-            predictions.insert(e, at: at)
+            predictions.insert(WindowedPrediction(e, slab: &features), at: at)
             return at
         }
         predictionTimes.append(t)
-        predictions.append(e)
+        predictions.append(WindowedPrediction(e, slab: &features))
         return predictions.count - 1
+    }
+
+    /// Whether `insert` would take a prediction at `t` (not late).
+    func accepts(_ t: Double) -> Bool {
+        if case .count = spec { return true }
+        return !(t < newestTime - lateness)
     }
 
     /// Whether a count window holds more events than its size (after an `insert`).
@@ -81,12 +89,11 @@ struct EventWindow {
 
     /// Drops the oldest events of an overfull count window, handing each to `onEvict` first (their joined
     /// labels can go). Returns how many went (indices returned by `insert` move down by as many).
-    mutating func dropOverflow(_ onEvict: (UnsafePointer<PredictionEvent>) -> Void) -> Int {
+    mutating func dropOverflow(_ onEvict: (PredictionRef) -> Void) -> Int {
         guard case .count(let size, _) = spec else { return 0 }
         var dropped = 0
         while predictions.count > size {
-            predictions.removeFirst(onEvict)
-            predictionTimes.removeFirst()
+            removeFirstPrediction(onEvict)
             droppedPredictions += 1
             dropped += 1
         }
@@ -108,10 +115,9 @@ struct EventWindow {
     }
 
     /// Drops events that no window still to be computed can contain: those at or before `cutoff`.
-    mutating func evict(upTo cutoff: Double, onEvict: (UnsafePointer<PredictionEvent>) -> Void) {
+    mutating func evict(upTo cutoff: Double, onEvict: (PredictionRef) -> Void) {
         while let first = predictionTimes.first, first <= cutoff {
-            predictions.removeFirst(onEvict)
-            predictionTimes.removeFirst()
+            removeFirstPrediction(onEvict)
             droppedPredictions += 1
         }
         while let first = systems.first, first.timestamp <= cutoff {
@@ -145,10 +151,26 @@ struct EventWindow {
         return found
     }
 
-    /// Calls `body` with the address of the prediction at `index` (see `ChunkedDeque.withUnsafeElement`).
+    /// Hands the oldest prediction to `onEvict`, then drops it and gives up its feature values.
+    private mutating func removeFirstPrediction(_ onEvict: (PredictionRef) -> Void) {
+        let (address, count) = withPrediction(at: 0) { e in
+            onEvict(e)
+            return (e.pointee.featureAddress, e.pointee.featureCount)
+        }
+        if count > 0 { features.release(address, count: count) }
+        predictions.removeFirst()
+        predictionTimes.removeFirst()
+    }
+
+    /// Calls `body` with the prediction at `index` by address, with its feature values (see
+    /// `ChunkedDeque.withUnsafeElement`).
     @inline(__always)
-    func withPrediction<R>(at index: Int, _ body: (UnsafePointer<PredictionEvent>) -> R) -> R {
-        predictions.withUnsafeElement(at: index, body)
+    func withPrediction<R>(at index: Int, _ body: (PredictionRef) -> R) -> R {
+        predictions.withUnsafeElement(at: index) { e in
+            features.withValues(at: e.pointee.featureAddress, count: e.pointee.featureCount) { values in
+                body(PredictionRef(record: e, features: values))
+            }
+        }
     }
 
     /// Stores a joined label on the prediction at `index`.

@@ -32,6 +32,18 @@ public struct JSONWriter {
         text += "\""
     }
 
+    /// An object of counts with its keys in sorted order (stable output): `{"a":1,"b":2}`.
+    public mutating func counts(_ counts: [String: Int]) {
+        text += "{"
+        for (i, (key, n)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { text += "," }
+            string(key)
+            text += ":"
+            number(n)
+        }
+        text += "}"
+    }
+
     /// A number; NaN and ±Inf, which JSON cannot hold, are written as null.
     public mutating func number(_ v: Double) {
         guard v.isFinite else {

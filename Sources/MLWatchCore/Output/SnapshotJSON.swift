@@ -17,28 +17,18 @@ public enum SnapshotJSON {
         w.number(s.late)
         w.raw(",\"future\":{\"total\":")
         w.number(s.future.total)
-        w.raw(",\"by_source\":{")
-        for (i, (k, v)) in s.future.bySource.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { w.raw(",") }
-            w.string(k)
-            w.raw(":")
-            w.number(v)
-        }
-        w.raw("},\"max_future_seconds\":")
+        w.raw(",\"by_source\":")
+        w.counts(s.future.bySource)
+        w.raw(",\"max_future_seconds\":")
         w.number(s.future.maxFuture)
         w.raw(",\"held\":")
         w.number(s.future.held)
         w.raw("}")
         w.raw(",\"malformed\":{\"total\":")
         w.number(s.malformed.total)
-        w.raw(",\"by_reason\":{")
-        for (i, (k, v)) in s.malformed.byReason.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { w.raw(",") }
-            w.string(k)
-            w.raw(":")
-            w.number(v)
-        }
-        w.raw("},\"recent\":[")
+        w.raw(",\"by_reason\":")
+        w.counts(s.malformed.byReason)
+        w.raw(",\"recent\":[")
         for (i, line) in s.malformed.recent.enumerated() {
             if i > 0 { w.raw(",") }
             w.string(line)
@@ -123,14 +113,8 @@ public enum SnapshotJSON {
             w.raw(",\"alert_series_limit\":{\"cap\":")
             w.number(limit.cap)
             for (key, counts) in [("forgotten", limit.forgotten), ("untracked", limit.untracked)] {
-                w.raw(",\"\(key)\":{")
-                for (i, (rule, n)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
-                    if i > 0 { w.raw(",") }
-                    w.string(rule)
-                    w.raw(":")
-                    w.number(n)
-                }
-                w.raw("}")
+                w.raw(",\"\(key)\":")
+                w.counts(counts)
             }
             w.raw("}")
         }

@@ -20,15 +20,7 @@ import Testing
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Alertmanager on a free port.
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &len) } }
-        close(probe)
-        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let port = LoopbackPort.free()
         let amConfig = dir.appendingPathComponent("alertmanager.yml")
         try "route: {receiver: \"null\"}\nreceivers: [{name: \"null\"}]\n".write(to: amConfig, atomically: true, encoding: .utf8)
         let am = Process()

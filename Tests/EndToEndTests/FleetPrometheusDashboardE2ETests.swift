@@ -12,19 +12,6 @@ import Testing
         return nil
     }
 
-    /// A free TCP port on 127.0.0.1.
-    static func freePort() -> Int {
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(probe) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
     static func start(_ tool: String, _ args: [String]) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
@@ -51,12 +38,12 @@ import Testing
         for i in 0..<3 {
             let log = dir.appendingPathComponent("i\(i).jsonl").path
             try FixtureLog.write(to: log, spike: i == 2)
-            let port = Self.freePort()
+            let port = LoopbackPort.free()
             ports.append(port)
             processes.append(try Self.start(TmuxSession.binary!, ["watch", log, "--from-start", "--no-ui", "--emit-every", "1s",
                                                                   "--metrics-listen", "127.0.0.1:\(port)"]))
         }
-        let promPort = Self.freePort()
+        let promPort = LoopbackPort.free()
         let targets = ports.map { "'127.0.0.1:\($0)'" }.joined(separator: ", ")
         let config = dir.appendingPathComponent("prometheus.yml")
         try """

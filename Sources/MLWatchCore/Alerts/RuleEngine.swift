@@ -544,6 +544,16 @@ public struct RuleEngine: Sendable {
         ruleIndex[rule].flatMap { tables[$0][labels]?.displayState } ?? .inactive
     }
 
+    /// Puts what the rules say into a snapshot of the window they watch: alerts, their timeline, the
+    /// thresholds of the snapshot's metrics, and the series bound when a rule hit it.
+    public func describe(into snapshot: inout Snapshot) {
+        snapshot.alerts = alerts
+        snapshot.timeline = timeline
+        snapshot.thresholds = thresholds(for: snapshot.metrics)
+        let limit = seriesLimit
+        if limit.wasHit { snapshot.alertSeriesLimit = limit }
+    }
+
     /// The thresholds each rule applies to the series among `metrics` it watches (learned, recovery or
     /// overridden ones included), for the dashboard's markers.
     /// - Complexity: O(m + Σ matching samples) for m metrics.

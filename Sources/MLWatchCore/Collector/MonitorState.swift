@@ -407,13 +407,7 @@ public final class MonitorState {
         snap.mode = mode
         snap.future = futureGuard.stats
         engine?.settle()
-        if let rules = engine {
-            snap.alerts = rules.alerts
-            snap.timeline = rules.timeline
-            snap.thresholds = rules.thresholds(for: snap.metrics)
-            let limit = rules.seriesLimit
-            if limit.wasHit { snap.alertSeriesLimit = limit }
-        }
+        engine?.describe(into: &snap)
         return snap
     }
 }

@@ -110,13 +110,7 @@ final class NaiveEvaluator {
     /// The snapshot the product builds, with this evaluator's alerts.
     func snapshot() -> Snapshot {
         var snap = state.snapshot(now: 0)
-        if let rules {
-            snap.alerts = rules.alerts
-            snap.timeline = rules.timeline
-            snap.thresholds = rules.thresholds(for: snap.metrics)
-            let limit = rules.seriesLimit
-            if limit.wasHit { snap.alertSeriesLimit = limit }
-        }
+        rules?.describe(into: &snap)
         return snap
     }
 }

@@ -31,7 +31,9 @@ final class WindowStore {
 
     init(options: CollectorOptions, drift: (any DriftEvaluating)?) {
         self.options = options
-        self.window = EventWindow(spec: options.window, lateness: options.lateness)
+        // Only shadow pairing reads a windowed prediction's request id.
+        self.window = EventWindow(spec: options.window, lateness: options.lateness,
+                                  keepsRequestIDs: options.metrics.compare != nil)
         // With `compare`, a label joins every version's prediction of its request id (shadows).
         self.joiner = LabelJoiner(maxPending: options.joinMaxPending, ttl: options.joinTTL,
                                   joinsSiblings: options.metrics.compare != nil)
@@ -121,13 +123,13 @@ final class WindowStore {
         // then: copying one costs a retain per field).
         let inEvaluation = evaluationAggregate.covers(match.time)
         let inView = viewAggregate.covers(match.time)
-        guard let i = window.predictionIndex(requestID: l.requestID, match: match) else { return }
+        guard let i = window.predictionIndex(match: match) else { return }
         let pair = arrivalSlots.slot(of: match.sequence)
         if let pair { predictionCounters.recordLabel(pair: pair) }
         if inEvaluation || inView || pair == nil {
             window.withPrediction(at: i) { before in
-                guard before.pointee.inlineLabel == nil else { return }
-                if pair == nil { predictionCounters.recordLabel(model: before.pointee.model, version: before.pointee.version) }
+                guard before.inlineLabel == nil else { return }
+                if pair == nil { predictionCounters.recordLabel(model: before.model, version: before.version) }
                 if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
                 if inView { viewAggregate.replaceLabel(of: before, with: l.label) }
             }
@@ -160,7 +162,7 @@ final class WindowStore {
 
     /// An event leaves the window: it leaves the aggregates that counted it.
     private func removeFromAggregates(_ e: PredictionRef) {
-        let t = e.pointee.timestamp
+        let t = e.timestamp
         if evaluationAggregate.covers(t) { evaluationAggregate.apply(e, sign: -1) }
         if viewAggregate.covers(t) { viewAggregate.apply(e, sign: -1) }
     }

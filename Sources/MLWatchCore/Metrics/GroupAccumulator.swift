@@ -55,9 +55,9 @@ struct GroupAccumulator {
     /// `WindowAggregator.apply`.
     mutating func apply(_ p: PredictionRef, sign: Int, lowConfidenceBelow: Double) {
         count += sign
-        if p.pointee.isError { errors += sign }
-        if let l = p.pointee.latencyMs, l.isFinite { sign > 0 ? latencies.insert(l) : latencies.remove(l) }
-        switch p.pointee.prediction {
+        if p.isError { errors += sign }
+        if let l = p.latencyMs, l.isFinite { sign > 0 ? latencies.insert(l) : latencies.remove(l) }
+        switch p.prediction {
         case .null:
             nullOutputs += sign
         case .number(let v):
@@ -68,26 +68,26 @@ struct GroupAccumulator {
                 // A regression output: class shares are not used while one is in the window, so its
                 // (costly, unique) class key is not counted either.
                 fractionalPredictions += sign
-            } else if let k = p.pointee.prediction.classKey {
+            } else if let k = p.prediction.classKey {
                 classCounts.add(k, sign)
             }
         case .label(let k):
             classCounts.add(k, sign)
         }
-        if let s = p.pointee.score, s.isFinite {
+        if let s = p.score, s.isFinite {
             sign > 0 ? scoreValues.insert(s) : scoreValues.remove(s)
             if max(s, 1 - s) < lowConfidenceBelow { lowConfidence += sign }
         }
-        if let f = p.pointee.feedback, !f.isEmpty { feedback.add(f, sign) }
-        if let label = p.pointee.inlineLabel ?? p.pointee.joinedLabel { applyLabel(label, of: p, sign: sign) }
+        if let f = p.feedback, !f.isEmpty { feedback.add(f, sign) }
+        if let label = p.inlineLabel ?? p.joinedLabel { applyLabel(label, of: p, sign: sign) }
         // The parser shares one schema between the events that name the same features in the same order:
         // their positions map to slots once per schema, not once per name per event.
-        if p.pointee.schema !== slotsSchema { mapSlots(of: p.pointee.schema) }
+        if p.schema !== slotsSchema { mapSlots(of: p.schema) }
         let values = p.features
         for position in 0..<values.count {
             let slot = schemaSlots[position]
             if slot < 0 {
-                overflowFeature(p.pointee.schema.names[position], sign: sign)
+                overflowFeature(p.schema.names[position], sign: sign)
             } else if featureKept[slot] {
                 features[slot].apply(values[position], sign: sign)
             } else {
@@ -164,8 +164,8 @@ struct GroupAccumulator {
     mutating func applyLabel(_ label: OutputValue, of e: PredictionRef, sign: Int) {
         guard label != .null else { return }
         labelled += sign
-        if e.pointee.prediction.sameClass(as: label) { correct += sign }
-        if let p = e.pointee.prediction.numericValue, let y = label.numericValue {
+        if e.prediction.sameClass(as: label) { correct += sign }
+        if let p = e.prediction.numericValue, let y = label.numericValue {
             let err = abs(p - y)
             if err.isFinite { sign > 0 ? absErrors.insert(err) : absErrors.remove(err) }
         }

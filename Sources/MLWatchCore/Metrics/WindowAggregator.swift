@@ -111,7 +111,7 @@ struct WindowAggregator {
         if slot == overflowSlots.plain || slot == overflowSlots.segment {
             // The event's own key: it leaves the overflow when its last event does.
             let key = slot == overflowSlots.plain
-                ? GroupKey(model: e.pointee.model, version: e.pointee.version, segment: nil)
+                ? GroupKey(model: e.model, version: e.version, segment: nil)
                 : segmentKey(e)!
             let left = (overflowed[key] ?? 0) + sign
             if left > 0 {
@@ -134,7 +134,7 @@ struct WindowAggregator {
 
     /// A label was joined to prediction `e`, which is counted here: its old label (if any) stops counting.
     mutating func replaceLabel(of e: PredictionRef, with label: OutputValue) {
-        if let old = e.pointee.joinedLabel { applyLabel(old, of: e, sign: -1) }
+        if let old = e.joinedLabel { applyLabel(old, of: e, sign: -1) }
         applyLabel(label, of: e, sign: 1)
     }
 
@@ -176,7 +176,7 @@ struct WindowAggregator {
         // Take both keys' events out, swap the routing, put them back in.
         let segmentBy = self.segmentBy
         func matching(_ e: PredictionRef, _ k: GroupKey) -> Bool {
-            guard e.pointee.model == k.model, e.pointee.version == k.version else { return false }
+            guard e.model == k.model, e.version == k.version else { return false }
             guard let segment = k.segment, let segmentBy else { return true }
             return Self.segment(of: e.feature(named: segmentBy)) == segment
         }
@@ -217,9 +217,9 @@ struct WindowAggregator {
     }
 
     private mutating func slot(of e: PredictionRef) -> Int {
-        if let last = lastGroup, last.model == e.pointee.model, last.version == e.pointee.version { return last.slot }
-        let model = e.pointee.model
-        let version = e.pointee.version
+        if let last = lastGroup, last.model == e.model, last.version == e.version { return last.slot }
+        let model = e.model
+        let version = e.version
         let s = slot(for: GroupKey(model: model, version: version, segment: nil))
         lastGroup = (model, version, s)
         return s
@@ -228,7 +228,7 @@ struct WindowAggregator {
     private func segmentKey(_ e: PredictionRef) -> GroupKey? {
         guard let segmentBy else { return nil }
         let v = e.feature(named: segmentBy)
-        return GroupKey(model: e.pointee.model, version: e.pointee.version, segment: Self.segment(of: v))
+        return GroupKey(model: e.model, version: e.version, segment: Self.segment(of: v))
     }
 
     /// The segment an event's `segment_by` value puts it in.

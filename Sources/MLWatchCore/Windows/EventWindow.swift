@@ -7,13 +7,21 @@ struct EventWindow {
     let spec: WindowSpec
     let lateness: Double
     /// Chunked rather than one `Deque`: a copy of the state (a replay checkpoint) then shares the chunks,
-    /// and the mutations after it copy only the chunks they touch (see `ChunkedDeque`).
+    /// and the mutations after it copy only the chunks they touch (see `ChunkedDeque`). Binary searches by
+    /// event time read the records' `timestamp` (the time is not kept a second time).
     private(set) var predictions = ChunkedDeque<WindowedPrediction>()
     /// The feature values of `predictions` (each holds its address there).
     private(set) var features = FeatureSlab()
-    /// `predictions[i].timestamp`, kept alongside: binary searches read only these 8 bytes per probe
-    /// instead of copying (retaining and releasing) a whole event.
-    private var predictionTimes: Deque<Double> = []
+    /// The model, version and feature schema of `predictions` (each holds its number there).
+    private(set) var streams = StreamTable()
+    /// The class names of their outputs and labels, and their feedback.
+    private(set) var strings = CategoryTable()
+    /// Whether `requestIDs` is kept: only shadow pairing (`compare`) reads a windowed prediction's id.
+    let keepsRequestIDs: Bool
+    /// `predictions[i]`'s request id, when `keepsRequestIDs` (else empty): apart from the records, which
+    /// it would widen by 16 bytes (and a heap block per id longer than 15 bytes) for a reader most
+    /// configurations do not have. Labels find their prediction by arrival number instead.
+    private var requestIDs = ChunkedDeque<String?>()
     private(set) var systems: Deque<SystemEvent> = []
     /// The newest event time accepted, −∞ before the first: not an optional, so that the future-event check
     /// on the ingest path (`FutureEventGuard.isOnTime`) and `admit` compare with it without unwrapping.
@@ -28,9 +36,10 @@ struct EventWindow {
     /// System samples dropped from the front (positions counted from the first sample ever kept).
     private(set) var droppedSystems = 0
 
-    init(spec: WindowSpec, lateness: Double) {
+    init(spec: WindowSpec, lateness: Double, keepsRequestIDs: Bool = false) {
         self.spec = spec
         self.lateness = lateness
+        self.keepsRequestIDs = keepsRequestIDs
     }
 
     /// Event time before which arrivals are late.
@@ -58,21 +67,25 @@ struct EventWindow {
     mutating func insert(_ e: consuming PredictionEvent) -> Int? {
         let t = e.timestamp
         guard admit(t) else { return nil }
+        let record = WindowedPrediction(e, sequence: acceptedPredictions, slab: &features, streams: &streams,
+                                        strings: &strings)
         acceptedPredictions += 1
-        if case .count = spec {
-            predictionTimes.append(t)
-            predictions.append(WindowedPrediction(e, slab: &features))
-            return predictions.count - 1
+        // A count window keeps arrival order; a time window, event-time order.
+        var at = predictions.count
+        if isOrderedByTime, let last = predictions.last, last.timestamp > t { at = upperBound(t) }
+        if at == predictions.count {
+            predictions.append(record)
+            if keepsRequestIDs { requestIDs.append(e.requestID) }
+        } else {
+            predictions.insert(record, at: at)
+            if keepsRequestIDs { requestIDs.insert(e.requestID, at: at) }
         }
-        if let last = predictionTimes.last, last > t {
-            let at = upperBound(predictionTimes, t) { $0 }
-            predictionTimes.insert(t, at: at)
-            predictions.insert(WindowedPrediction(e, slab: &features), at: at)
-            return at
-        }
-        predictionTimes.append(t)
-        predictions.append(WindowedPrediction(e, slab: &features))
-        return predictions.count - 1
+        return at
+    }
+
+    private var isOrderedByTime: Bool {
+        if case .count = spec { return false }
+        return true
     }
 
     /// Whether `insert` would take a prediction at `t` (not late).
@@ -103,7 +116,7 @@ struct EventWindow {
     mutating func insert(_ e: SystemEvent) -> Bool {
         guard admit(e.timestamp) else { return false }
         if let last = systems.last, last.timestamp > e.timestamp {
-            systems.insert(e, at: upperBound(systems, e.timestamp) { $0.timestamp })
+            systems.insert(e, at: Self.upperBound(systems, e.timestamp) { $0.timestamp })
         } else {
             systems.append(e)
         }
@@ -116,7 +129,7 @@ struct EventWindow {
 
     /// Drops events that no window still to be computed can contain: those at or before `cutoff`.
     mutating func evict(upTo cutoff: Double, onEvict: (PredictionRef) -> Void) {
-        while let first = predictionTimes.first, first <= cutoff {
+        while let first = predictions.first, first.timestamp <= cutoff {
             removeFirstPrediction(onEvict)
             droppedPredictions += 1
         }
@@ -126,40 +139,35 @@ struct EventWindow {
         }
     }
 
-    /// Where the prediction a label was matched to is: found by arrival number (count windows) or by event
-    /// time and request id; nil when it already left the window.
-    func predictionIndex(requestID: String, match: LabelJoiner.Match) -> Int? {
-        if case .count = spec {
-            let i = match.sequence - droppedPredictions
-            return predictions.indices.contains(i) && predictions[i].requestID == requestID ? i : nil
-        }
-        // In a time window arrival order is time order unless events came out of order, so the prediction
-        // is usually at its arrival position: one probe instead of a binary search whose last steps miss
-        // the cache (labels arrive minutes after their predictions). Verified by time and id, else searched.
+    /// Where the prediction a label was matched to is, found by its arrival number (a prediction's
+    /// `sequence`): at its arrival position in a count window, and in a time window there too unless events
+    /// came out of order (one probe instead of a binary search whose last steps miss the cache: labels
+    /// arrive minutes after their predictions), else among the predictions at its event time. Nil when it
+    /// already left the window.
+    func predictionIndex(match: LabelJoiner.Match) -> Int? {
+        let sequence = UInt32(truncatingIfNeeded: match.sequence)
         let guess = match.sequence - droppedPredictions
-        if predictionTimes.indices.contains(guess), predictionTimes[guess] == match.time,
-           predictions[guess].requestID == requestID,
-           guess + 1 == predictionTimes.count || predictionTimes[guess + 1] != match.time {
-            return guess
-        }
-        var i = lowerBound(predictionTimes, match.time) { $0 }
-        var found: Int?
-        while i < predictions.count, predictionTimes[i] == match.time {
-            if predictions[i].requestID == requestID { found = i }
+        if predictions.indices.contains(guess), predictions[guess].sequence == sequence { return guess }
+        if case .count = spec { return nil }
+        var i = lowerBound(match.time)
+        while i < predictions.count, predictions[i].timestamp == match.time {
+            if predictions[i].sequence == sequence { return i }
             i += 1
         }
-        return found
+        return nil
     }
 
-    /// Hands the oldest prediction to `onEvict`, then drops it and gives up its feature values.
+    /// Hands the oldest prediction to `onEvict`, then drops it and gives up its feature values and its
+    /// numbers in the tables.
     private mutating func removeFirstPrediction(_ onEvict: (PredictionRef) -> Void) {
-        let (address, count) = withPrediction(at: 0) { e in
+        let (record, count) = withPrediction(at: 0) { e in
             onEvict(e)
-            return (e.pointee.featureAddress, e.pointee.featureCount)
+            return (e.record.pointee, e.featureCount)
         }
-        if count > 0 { features.release(address, count: count) }
+        if count > 0 { features.release(record.featureAddress, count: count) }
+        record.release(streams: &streams, strings: &strings)
         predictions.removeFirst()
-        predictionTimes.removeFirst()
+        if keepsRequestIDs { requestIDs.removeFirst() }
     }
 
     /// Calls `body` with the prediction at `index` by address, with its feature values (see
@@ -167,59 +175,82 @@ struct EventWindow {
     @inline(__always)
     func withPrediction<R>(at index: Int, _ body: (PredictionRef) -> R) -> R {
         predictions.withUnsafeElement(at: index) { e in
-            features.withValues(at: e.pointee.featureAddress, count: e.pointee.featureCount) { values in
-                body(PredictionRef(record: e, features: values))
+            streams.withStreams { streams in
+                strings.withStrings { strings in
+                    let count = streams[Int(e.pointee.stream)].featureCount
+                    return features.withValues(at: e.pointee.featureAddress, count: count) { values in
+                        guard keepsRequestIDs else {
+                            return body(PredictionRef(record: e, features: values, streams: streams, strings: strings,
+                                                      requestIDSlot: nil))
+                        }
+                        return requestIDs.withUnsafeElement(at: index) { id in
+                            body(PredictionRef(record: e, features: values, streams: streams, strings: strings,
+                                               requestIDSlot: id))
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// Stores a joined label on the prediction at `index`.
+    /// Stores a joined label on the prediction at `index` (one without an inline label: those never wait
+    /// for one, see `WindowStore.insert`).
     mutating func setJoinedLabel(_ label: OutputValue, at index: Int) {
-        predictions[index].joinedLabel = label
+        let record = predictions[index]
+        guard !record.hasInlineLabel else { return }
+        let code = OutputCode.encode(label, strings: &strings)
+        OutputCode.release(record.labelCode, strings: &strings)
+        predictions[index].labelCode = code
     }
 
     /// Event time of the first prediction after `t` (time-ordered windows).
     func firstPredictionTime(after t: Double) -> Double? {
-        let i = upperBound(predictionTimes, t) { $0 }
-        return i < predictionTimes.count ? predictionTimes[i] : nil
+        let i = upperBound(t)
+        return i < predictions.count ? predictions[i].timestamp : nil
     }
 
     /// Event time of the first system sample after `t`.
     func firstSystemTime(after t: Double) -> Double? {
-        let i = upperBound(systems, t) { $0.timestamp }
+        let i = Self.upperBound(systems, t) { $0.timestamp }
         return i < systems.count ? systems[i].timestamp : nil
     }
 
     /// Event time of the prediction at `index`.
-    func predictionTime(at index: Int) -> Double { predictionTimes[index] }
+    func predictionTime(at index: Int) -> Double { predictions[index].timestamp }
 
     /// Event time of the system sample at `index`.
     func systemTime(at index: Int) -> Double { systems[index].timestamp }
 
     /// Index range of predictions with `from < t ≤ to`.
     func predictionRange(from: Double, to: Double) -> Range<Int> {
-        upperBound(predictionTimes, from) { $0 }..<upperBound(predictionTimes, to) { $0 }
+        upperBound(from)..<upperBound(to)
     }
 
     func systemRange(from: Double, to: Double) -> Range<Int> {
-        upperBound(systems, from) { $0.timestamp }..<upperBound(systems, to) { $0.timestamp }
+        Self.upperBound(systems, from) { $0.timestamp }..<Self.upperBound(systems, to) { $0.timestamp }
     }
 
-    /// First index whose key is not less than `t`.
-    private func lowerBound<T>(_ d: Deque<T>, _ t: Double, _ key: (T) -> Double) -> Int {
+    /// First prediction index whose event time is not less than `t`.
+    private func lowerBound(_ t: Double) -> Int {
         var lo = 0
-        var hi = d.count
+        var hi = predictions.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if key(d[mid]) < t { lo = mid + 1 } else { hi = mid }
+            if predictions[mid].timestamp < t { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
 
+    /// First prediction index whose event time is greater than `t`.
+    private func upperBound(_ t: Double) -> Int {
+        Self.upperBound(predictions, t) { $0.timestamp }
+    }
+
     /// First index whose key is greater than `t`.
-    private func upperBound<T>(_ d: Deque<T>, _ t: Double, _ key: (T) -> Double) -> Int {
-        var lo = 0
-        var hi = d.count
+    private static func upperBound<C: RandomAccessCollection<T>, T>(_ d: C, _ t: Double, _ key: (T) -> Double) -> Int
+    where C.Index == Int {
+        var lo = d.startIndex
+        var hi = d.endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
             if key(d[mid]) <= t { lo = mid + 1 } else { hi = mid }

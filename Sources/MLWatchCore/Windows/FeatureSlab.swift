@@ -19,7 +19,7 @@ import DequeModule
 /// that Swift deems equal (canonically equivalent Unicode) read back as the first one held; the aggregates
 /// already counted them as one category.
 struct FeatureSlab {
-    static let chunkCapacity = 8192  // 64 KiB: under glibc's mmap threshold (see `ChunkedDeque`)
+    static let chunkCapacity = 1 << offsetBits  // 8192 values, 64 KiB: under glibc's mmap threshold (see `ChunkedDeque`)
 
     /// Chunks in order; appends go to the last (copied first when a copy of the slab shares it).
     private var chunks: Deque<Chunk> = []
@@ -35,8 +35,20 @@ struct FeatureSlab {
     private final class Owner: Sendable {}
     private(set) var categories = CategoryTable()
 
-    /// Where an event's values are: chunk number (absolute) in the high 32 bits, offset in the low.
-    typealias Address = Int
+    /// Where an event's values are, in 4 bytes of the event's record (`WindowedPrediction`): the chunk's
+    /// absolute number modulo 2^19 in the high bits, the offset in it in the low 13 (`chunkCapacity` is 2^13;
+    /// a row wider than a chunk gets a chunk of its own, at offset 0). The numbers of the chunks held never
+    /// span 2^19 (that would be 32 GiB of values), so the low bits tell them apart.
+    typealias Address = UInt32
+    private static let offsetBits = 13
+    private static let chunkNumberMask = (1 << (32 - offsetBits)) - 1
+
+    /// The index in `chunks` and the offset of `address`.
+    @inline(__always)
+    private func locate(_ address: Address) -> (chunk: Int, offset: Int) {
+        let a = Int(address)
+        return (((a >> Self.offsetBits) &- firstChunk) & Self.chunkNumberMask, a & (Self.chunkCapacity - 1))
+    }
 
     static let tagPrefix: UInt64 = 0xFFF9 << 48
     private static let tagMask: UInt64 = 0xFFFF << 48
@@ -100,13 +112,12 @@ struct FeatureSlab {
         }
         chunk.count = offset + n
         holders[c] += 1
-        return (firstChunk + c) << 32 | offset
+        return Address(truncatingIfNeeded: ((firstChunk + c) & Self.chunkNumberMask) << Self.offsetBits | offset)
     }
 
     /// Gives up the `count` values at `address` (their event left the window).
     mutating func release(_ address: Address, count: Int) {
-        let c = (address >> 32) - firstChunk
-        let offset = address & 0xFFFF_FFFF
+        let (c, offset) = locate(address)
         let chunk = chunks[c]
         withExtendedLifetime(chunk) {
             let values = chunk.base + offset
@@ -131,9 +142,10 @@ struct FeatureSlab {
     func withValues<R>(at address: Address, count: Int, _ body: (FeatureValues) -> R) -> R {
         categories.withStrings { strings in
             guard count > 0 else { return body(FeatureValues(slots: UnsafeBufferPointer(start: nil, count: 0), strings: strings)) }
-            let chunk = chunks[(address >> 32) - firstChunk]
+            let (c, offset) = locate(address)
+            let chunk = chunks[c]
             return withExtendedLifetime(chunk) {
-                body(FeatureValues(slots: UnsafeBufferPointer(start: chunk.base + (address & 0xFFFF_FFFF), count: count), strings: strings))
+                body(FeatureValues(slots: UnsafeBufferPointer(start: chunk.base + offset, count: count), strings: strings))
             }
         }
     }
@@ -175,75 +187,5 @@ struct FeatureSlab {
             case .missing, nil: return .missing
             }
         }
-    }
-}
-
-/// The distinct category strings of the values in a `FeatureSlab`, each with the number of values that
-/// name it; a string goes when its count reaches zero (its number is reused). A small cache keyed by a
-/// string's bits finds the number of a recent string without hashing it (interned strings and small ones
-/// have the bits of every equal string; see `CategoryCounts`).
-struct CategoryTable {
-    private var strings: ContiguousArray<String> = []
-    private var references: ContiguousArray<UInt32> = []
-    private var index: [String: UInt32] = [:]
-    private var free: [UInt32] = []
-    /// Direct-mapped: (low bits, high bits, number + 1); 0 = empty.
-    private var recent = ContiguousArray<(UInt64, UInt64, UInt32)>(repeating: (0, 0, 0), count: 256)
-
-    /// Distinct strings held.
-    var count: Int { index.count }
-
-    /// Counts one more value naming `s`; returns its number.
-    mutating func retain(_ s: String) -> UInt32 {
-        let (low, high) = Self.bits(s)
-        let h = Int(truncatingIfNeeded: ((low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 56)
-        let cached = recent[h]
-        if cached.2 != 0, cached.0 == low, cached.1 == high {
-            // Still that string: the number may have been freed and reused since, so its string's bits
-            // are compared too (the table holds that string, so its bits cannot name another one).
-            let id = cached.2 - 1
-            if references[Int(id)] > 0, Self.bits(strings[Int(id)]) == (low, high) {
-                references[Int(id)] += 1
-                return id
-            }
-        }
-        let id: UInt32
-        if let known = index[s] {
-            id = known
-            references[Int(id)] += 1
-        } else if let reused = free.popLast() {
-            id = reused
-            strings[Int(id)] = s
-            references[Int(id)] = 1
-            index[s] = id
-        } else {
-            id = UInt32(strings.count)
-            strings.append(s)
-            references.append(1)
-            index[s] = id
-        }
-        // Cache the bits of the string stored, so that a hit is that very string.
-        if Self.bits(strings[Int(id)]) == (low, high) { recent[h] = (low, high, id + 1) }
-        return id
-    }
-
-    @inline(__always)
-    private static func bits(_ s: String) -> (UInt64, UInt64) {
-        withUnsafeBytes(of: s) { ($0.load(as: UInt64.self), $0.load(fromByteOffset: 8, as: UInt64.self)) }
-    }
-
-    /// Counts one value naming string number `id` fewer.
-    mutating func release(_ id: UInt32) {
-        let i = Int(id)
-        references[i] -= 1
-        if references[i] == 0 {
-            index[strings[i]] = nil
-            strings[i] = ""
-            free.append(id)
-        }
-    }
-
-    func withStrings<R>(_ body: (UnsafeBufferPointer<String>) -> R) -> R {
-        strings.withUnsafeBufferPointer(body)
     }
 }

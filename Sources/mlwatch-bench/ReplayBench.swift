@@ -54,7 +54,7 @@ enum ReplayBench {
 
         var source = ReplaySource()
         let rss0 = residentMB()
-        let load = seconds(clock.measure { source = try! ReplaySource.load(paths: [path]) })
+        let load = seconds(clock.measure { source = try! ReplaySource.load(paths: [path], now: HostClock.system.wall()) })
         line("ReplaySource.load (read + parse, once)", load, String(format: "   (+%.0f MB resident)", residentMB() - rss0))
 
         var engine: ReplayEngine?

@@ -164,7 +164,7 @@ struct EngineSetup {
         -> MonitorState
     {
         MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(),
-                     rules: try makeRules(reference: reference, journal: journal))
+                     rules: try makeRules(reference: reference, journal: journal), wallClock: HostClock.system.wall)
     }
 
     /// Fresh monitor states without a journal, the reference read once (replay: replayed transitions are
@@ -174,7 +174,10 @@ struct EngineSetup {
         let reference = try prepareReference()
         let rules = try makeRules(reference: reference, journal: nil)
         let (options, logs) = (options, logs)
-        return { MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(), rules: rules) }
+        return {
+            MonitorState(options: options, sources: logs, mode: mode, drift: reference.makeDrift(), rules: rules,
+                         wallClock: HostClock.system.wall)
+        }
     }
 
     /// Reads a reference log once (`ReferenceLog`): its profile for drift and, when `rules` have adaptive

@@ -54,6 +54,9 @@ enum ExportTestSupport {
         let state = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 0),
                                  drift: DriftMonitor(source: .profile(referenceProfile())), rules: rules)
         for l in lines { state.ingestLine(l) }
+        // The input ends here: a live state takes the first lines of an old log as they are once nothing more
+        // comes (see `FutureEventGuard`), as the engine host does when its tailer has read everything.
+        state.inputPaused()
         return state
     }
 }

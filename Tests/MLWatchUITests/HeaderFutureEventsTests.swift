@@ -31,6 +31,15 @@ import Testing
         var buffer = ScreenBuffer(width: 100, height: 30)
         DashboardRenderer(theme: .builtInDefault).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
         #expect(!(buffer.text(row: 0) + buffer.text(row: 1)).contains("future"))
+        #expect(!(buffer.text(row: 0) + buffer.text(row: 1)).contains("held"))
+    }
+
+    @Test func heldLinesAreShown() throws {
+        var (snapshot, state) = try DashboardFixture.make()
+        snapshot.future = FutureEvents(total: 0, held: 3)
+        var buffer = ScreenBuffer(width: 140, height: 30)
+        DashboardRenderer(theme: .builtInDefault).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
+        #expect(buffer.text(row: 1).contains("late \(snapshot.late) │ held 3"), "\(buffer.text(row: 1))")
     }
 
     @Test func compactHeaderKeepsTheCount() throws {

@@ -6,21 +6,27 @@ import DequeModule
 /// in line while lines are held, see below, so that everything is counted in log order).
 ///
 /// The tolerance is `maxFuture` seconds (`--max-future`, `max_future:`), and the rules are:
-/// - **live** (`watch`): an event more than `maxFuture` ahead of the wall clock is *future*: counted (by
-///   source), kept out of the window, and the watermark does not move. Anything else is placed as usual:
-///   the wall clock, not the newest event, tells a real pause in traffic from a wrong clock. A producer
-///   writing local time without a zone, ahead of UTC, needs `max_future` above its offset.
 /// - **check and replay** (a recorded log: the wall clock says nothing about its times): an event more
 ///   than `maxFuture` ahead of the newest event placed — or the first event, which has nothing to be
 ///   compared with — starts a *run* of held lines. Every later line is held too while the run lasts
 ///   (labels included, so that a label still finds its prediction), and each later prediction or system
 ///   event *refutes* the held events more than `maxFuture` ahead of itself: those are counted as future
-///   and dropped — unless it is itself more than `lateness` behind the newest event placed (late whatever
-///   happens: a producer a year *behind* says nothing about the jump; it waits in line like a label). The run's first event is *confirmed* once `confirmations − 1` events after it have not
-///   refuted it: time really moved on (a gap in the log); it is placed, then every held line after it that
-///   is now within the tolerance, in log order. So a skewed line is dropped as soon as a good one follows
-///   it, however many skewed lines come in a row (fewer than `confirmations`), and a gap of any length
-///   costs a few held lines, not a slide per second of it.
+///   and dropped — unless it is itself behind the newest event placed: a straggler of the traffic before
+///   the jump (out-of-order traffic, placed in its turn: late if the jump is confirmed) or a producer a
+///   year *behind* says nothing about the jump; it waits in line like a label. The run's first event is
+///   *confirmed* once `confirmations − 1` events after it have not refuted it: time really moved on (a
+///   gap in the log); it is placed, then every held line after it that is now within the tolerance, in
+///   log order. So a skewed line is dropped as soon as a good one follows it, however many skewed lines
+///   come in a row (fewer than `confirmations`), and a gap of any length costs a few held lines, not a
+///   slide per second of it.
+/// - **live** (`watch`): an event more than `maxFuture` ahead of the wall clock is *future*. An event near
+///   the wall clock (within `maxFuture` of it) is placed at once, even after a long pause in traffic (the
+///   clock confirms the pause), and confirms the lines held before it. An event more than `maxFuture`
+///   behind the wall clock — a backlog read with `--from-start`, a delayed stream — is judged like a line
+///   of a recorded log, against the newest event placed: a line a year ahead of its neighbours but still in
+///   the clock's past is caught. When the input pauses (`paused`), lines held while nothing was placed yet
+///   are taken as they are; lines held after a jump keep waiting for the lines that confirm or refute them.
+///   In the usual case (tailing the end of a log, events near the clock) nothing is ever held.
 /// - **replay** (`prejudged`): `ReplaySource` runs these rules over the whole recording when it loads it and
 ///   marks the future lines; the replayed state places everything else at once (no line is held, so the
 ///   replay shows each line when it is due) and counts the marked ones (`countFuture`).
@@ -31,9 +37,10 @@ import DequeModule
 ///   except for events more than `maxFuture` ahead of the wall clock. The wall clock is read only then:
 ///   a recorded log may well be stamped after the machine's clock (a test log, a container's clock).
 ///
-/// Limits: an event within `lateness` behind the newest placed that comes right after a real gap (a
-/// straggler of the traffic before it) refutes the held lines after the gap, which are then counted as
-/// future; live, a backlog read with `--from-start` is judged by the wall clock only.
+/// Limits: a straggler that comes after a real gap is placed after the gap's first lines, so it is late
+/// (as it would be live, or without the guard); a run whose later events all stay behind the newest placed
+/// waits until one does not (a short time in real traffic). Live, a backlog that ends (input paused) right
+/// after a jump keeps its last lines held (`held` in the snapshot) until more lines come.
 ///
 /// Cost: an on-time event takes one comparison (`isOnTime`); only the rest take `admit`.
 ///
@@ -68,7 +75,7 @@ struct FutureEventGuard<Tag> {
 
     /// How lines are judged.
     enum Mode {
-        /// Against the wall clock.
+        /// Against the wall clock, and, for lines more than `maxFuture` behind it (a backlog), like `recorded`.
         case live
         /// Against the newest event placed, holding lines after a jump (check, reference logs).
         case recorded
@@ -81,12 +88,12 @@ struct FutureEventGuard<Tag> {
     let lateness: Double
     let mode: Mode
     /// Live: the wall clock when last read, plus `maxFuture` (re-read when an event is beyond it: a stale
-    /// value only sends an event to `admit`). Recorded logs: −∞.
+    /// value only sends an event to `admit`). Recorded logs: +∞.
     private(set) var horizon: Double
-    /// Recorded logs while nothing is held: `maxFuture`; live, or while a run is held: −∞ (every event then
-    /// goes to `admit`).
+    /// While nothing is held: `maxFuture` (`.greatestFiniteMagnitude` when prejudged: everything is on
+    /// time once an event is placed); while a run is held: −∞ (every event then goes to `admit`).
     private(set) var slack: Double
-    /// The held lines, in log order (recorded logs only); the first is a prediction or system event.
+    /// The held lines, in log order; the first is a prediction or system event.
     private var run: Deque<Held> = []
     /// Predictions and system events in `run`.
     private var heldEvents = 0
@@ -106,23 +113,26 @@ struct FutureEventGuard<Tag> {
         // An infinite tolerance turns the check off (nothing is ahead of +∞; −∞ + ∞ would be NaN).
         self.mode = self.maxFuture == .infinity ? .prejudged : mode
         switch self.mode {
-        case .live: (horizon, slack) = (-.infinity, -.infinity)
-        case .recorded: (horizon, slack) = (-.infinity, self.maxFuture)
-        case .prejudged: (horizon, slack) = (.infinity, -.infinity)
+        case .live: (horizon, slack) = (-.infinity, self.maxFuture)
+        case .recorded: (horizon, slack) = (.infinity, self.maxFuture)
+        case .prejudged: (horizon, slack) = (.infinity, .greatestFiniteMagnitude)
         }
     }
 
-    /// Whether an event at `t` is placed at once: live, not beyond the horizon; else nothing is held and it
-    /// is within the tolerance of `newest` (the newest event placed, −∞ before the first).
-    /// One comparison: `max` of two doubles is a single instruction, the other side is always −∞.
+    /// Whether an event at `t` is placed at once: nothing is held, it is within the tolerance of `newest`
+    /// (the newest event placed, −∞ before the first) and, live, not beyond the horizon.
+    /// One comparison: `min` of two doubles is a single instruction; recorded, the horizon is +∞.
     @inline(__always)
     func isOnTime(_ t: Double, newest: Double) -> Bool {
-        t <= Swift.max(horizon, newest + slack)
+        t <= Swift.min(horizon, newest + slack)
     }
 
     /// Whether lines are held (then labels and malformed lines wait in line too: `admit` them).
     @inline(__always)
     var isHolding: Bool { heldEvents > 0 }
+
+    /// Predictions and system events held (see `FutureEvents.held`).
+    var held: Int { heldEvents }
 
     /// Decides about a line that is not on time (see `isOnTime`), or a label while `isHolding`, placing
     /// what may be placed through `place`, in log order. The event's time must be in
@@ -131,19 +141,44 @@ struct FutureEventGuard<Tag> {
     mutating func admit(_ event: consuming Event?, tag: Tag, source: String, newest: () -> Double,
                         wallClock: () -> Double, place: (consuming Event?, Tag) -> Void) {
         var held = Held(event: event, tag: tag, source: source)
-        if isHolding, mode == .recorded, !held.waits, held.time < newest() - lateness { held.behind = true }
+        // Behind the newest placed: a straggler of the traffic before a jump (placed in its turn, within
+        // `lateness`: out-of-order traffic) or an event already late. Neither says the jump was a wrong clock.
+        if isHolding, !held.waits, held.time < newest() { held.behind = true }
         if held.waits {
             if isHolding { run.append(held) } else { place(held.event, held.tag) }
             return
         }
         let t = held.time
-        if mode != .recorded {
-            // Live (a prejudged line never comes here: the horizon is +∞).
-            horizon = mode == .prejudged ? .infinity : wallClock() + maxFuture
-            if t <= horizon { place(held.event, held.tag) } else { count(held.source) }
+        switch mode {
+        case .prejudged:
+            place(held.event, held.tag)
             return
+        case .live:
+            horizon = wallClock() + maxFuture
+            if t > horizon {
+                count(held.source)
+                return
+            }
+            if t >= horizon - 2 * maxFuture {
+                // Near the wall clock: it confirms the event (a real pause in traffic ends now), and the
+                // held lines before it, which it does not fall back from, with it.
+                if isHolding {
+                    refute(by: t)
+                    release(newest: newest, confirmed: true, place: place)
+                }
+                place(held.event, held.tag)
+                slack = maxFuture
+                return
+            }
+            // A backlog (`--from-start` on an old log, a delayed stream): the wall clock says nothing about
+            // it, so it is judged like a recorded log.
+        case .recorded:
+            break
         }
-        if isHolding { refute(by: t) }
+        if isHolding {
+            refute(by: t)
+            release(newest: newest, place: place)
+        }
         if !isHolding, t <= newest() + maxFuture {
             place(held.event, held.tag)
         } else {
@@ -173,6 +208,15 @@ struct FutureEventGuard<Tag> {
         slack = maxFuture
     }
 
+    /// Live, the input paused (everything there was is read): lines held while no event has been placed yet
+    /// (the start of a backlog shorter than a confirmation) have nothing to be judged against; they are
+    /// taken as they are, as at the end of a recorded log. Held lines after a placed event keep waiting for
+    /// the lines that will confirm them or refute them (or a line near the wall clock).
+    mutating func paused(newest: () -> Double, wallClock: () -> Double, place: (consuming Event?, Tag) -> Void) {
+        guard mode == .live, isHolding, newest() == -.infinity else { return }
+        finish(newest: newest, wallClock: wallClock, place: place)
+    }
+
     /// Drops the held events more than `maxFuture` ahead of a later one at `t`: they were stamped ahead.
     /// - Complexity: O(held lines), at most `confirmations` events and the labels between them.
     private mutating func refute(by t: Double) {
@@ -191,8 +235,8 @@ struct FutureEventGuard<Tag> {
     }
 
     /// Places the held lines that may go, from the front: lines that wait, events within the tolerance of the
-    /// newest placed, and a first event that enough later ones have not refuted.
-    private mutating func release(newest: () -> Double, place: (consuming Event?, Tag) -> Void) {
+    /// newest placed, and a first event that enough later ones have not refuted (or every event, `confirmed`).
+    private mutating func release(newest: () -> Double, confirmed: Bool = false, place: (consuming Event?, Tag) -> Void) {
         while let head = run.first {
             if head.waits {
                 let h = run.removeFirst()
@@ -203,7 +247,7 @@ struct FutureEventGuard<Tag> {
             let t = head.time
             if t <= n + maxFuture {
                 // Within the tolerance of what is placed: as `isOnTime` would have let it through.
-            } else if heldEvents >= Self.confirmations {
+            } else if confirmed || heldEvents >= Self.confirmations {
                 if n > -.infinity { longestJump = Swift.max(longestJump, t - n) }
             } else {
                 return

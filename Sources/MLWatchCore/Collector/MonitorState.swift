@@ -282,8 +282,19 @@ public final class MonitorState {
     }
 
     /// Counts an event judged future before it came (a replay: `ReplaySource.settleFutureEvents`).
-    public func countFuture() {
-        futureGuard.countFuture(source: currentSource)
+    /// - Parameter source: the log it came from (nil: the current batch's source).
+    public func countFuture(source: String? = nil) {
+        futureGuard.countFuture(source: source ?? currentSource)
+    }
+
+    /// Lines held after a jump, waiting for later lines to confirm or refute it (see `FutureEventGuard`).
+    public var held: Int { futureGuard.held }
+
+    /// Live: the input paused (everything there was has been read). Lines held since the start of a backlog,
+    /// with no event placed to judge them against, are placed as they are (see `FutureEventGuard.paused`).
+    public func inputPaused() {
+        let store = self.store
+        futureGuard.paused(newest: { store.window.newestTime }, wallClock: wallClock) { e, line in place(e, line) }
     }
 
     /// A line the guard held: an event (with its request id's hash), or a malformed line.

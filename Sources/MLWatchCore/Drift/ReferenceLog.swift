@@ -33,7 +33,8 @@ public struct ReferenceLog: Sendable {
         let learner = ReferenceLearner(rules: rules)
         let state: MonitorState?
         if learner.reference.isNeeded {
-            let s = MonitorState(options: options, sources: [path], mode: .check)
+            // No wall clock, as for `sentry` below: both judge the same lines alike.
+            let s = MonitorState(options: options, sources: [path], mode: .check, wallClock: { .infinity })
             let names = learner.reference.metricNames
             s.observeEvaluations(
                 demand: RuleDemand(metricNames: names, driftScope: .none,

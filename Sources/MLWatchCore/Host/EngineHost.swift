@@ -126,6 +126,7 @@ public final class EngineHost: Sendable {
         queue.sync {
             guard case .live(let state) = confined.source else { return }
             state.ingest(batch)
+            confined.ingestedSinceTick = true
         }
     }
 
@@ -158,6 +159,7 @@ public final class EngineHost: Sendable {
             confined.stopped = true
             confined.timer?.cancel()
             confined.timer = nil
+            if case .live(let state) = confined.source { state.inputPaused() }
             confined.stateChanged = true
             publish(tick: true)
         }
@@ -180,6 +182,11 @@ public final class EngineHost: Sendable {
 
     private func tick() {
         let c = confined
+        if case .live(let state) = c.source {
+            // No batch for a whole tick: the tailer has read all there is (see `MonitorState.inputPaused`).
+            if !c.ingestedSinceTick, state.held > 0 { state.inputPaused() }
+            c.ingestedSinceTick = false
+        }
         if case .replay(let engine) = c.source {
             let deadline = clock.monotonic() + options.tickBudget
             while true {
@@ -389,6 +396,8 @@ extension EngineHost {
         var rebuildsSeen = 0
         var activity: String?
         var reloading = false
+        /// Live: whether a batch came since the last tick.
+        var ingestedSinceTick = false
 
         init(source: Source, snapshot: Snapshot) {
             self.source = source
@@ -408,7 +417,7 @@ extension EngineHost {
         var changeKey: [Int] {
             switch source {
             case .live(let s):
-                return [s.events, s.labels, s.systemSamples, s.late, s.future, s.malformedTotal, s.timelineCount]
+                return [s.events, s.labels, s.systemSamples, s.late, s.future, s.held, s.malformedTotal, s.timelineCount]
             case .replay(let e):
                 return [e.position, e.rebuilds, e.finished ? 1 : 0]
             }

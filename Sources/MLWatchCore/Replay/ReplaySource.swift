@@ -17,8 +17,9 @@ public struct ReplaySource: Sendable {
     public enum Entry: Sendable, Equatable {
         case event(Event)
         /// An event stamped too far ahead (see `settleFutureEvents`): the replayed state counts it as
-        /// future and does not place it, as `mlwatch check` would have.
-        case future(Event)
+        /// future, for the log it came from (nil: the state's own source), and does not place it, as
+        /// `mlwatch check` would have.
+        case future(Event, source: String?)
         /// A line that does not parse, as read.
         case malformed([UInt8])
         /// Lines over the length limit that the tailer skipped (counted as malformed `tooLong`).
@@ -33,6 +34,9 @@ public struct ReplaySource: Sendable {
     public private(set) var dueTimes: [Double] = []
     public private(set) var sources: [String]
     private var newest = -Double.infinity
+    /// The log each entry came from: `sourceStarts[k].source` from entry `sourceStarts[k].index` on (batches
+    /// come file by file). Empty for a source built from lines.
+    private var sourceStarts: [(index: Int, source: String)] = []
 
     public init(sources: [String] = []) {
         self.sources = sources
@@ -48,11 +52,12 @@ public struct ReplaySource: Sendable {
     /// - Parameter to: drop everything due after this event time (`--to`).
     /// - Complexity: O(n) in the bytes of the logs.
     /// - Parameter maxCategories: see `FeatureCardinality` (the config's `max_categories`).
-    /// - Parameters maxFuture, now: see `settleFutureEvents`.
+    /// - Parameters maxFuture, now: see `settleFutureEvents` (`now`: the wall clock, injected by the caller:
+    ///   the command line passes `HostClock.system.wall()`, tests a fixed time).
     public static func load(paths: [String], mapping: FieldMapping = .standard, maxLineBytes: Int = 1 << 20,
                             to: Double? = nil, maxCategories: Int = FeatureCardinality.defaultMaxCategories,
                             maxFuture: Double = CollectorOptions.defaultMaxFuture, lateness: Double = 30,
-                            now: Double = Date().timeIntervalSince1970)
+                            now: Double)
         throws(TailerError) -> ReplaySource
     {
         var source = ReplaySource(sources: paths)
@@ -64,9 +69,9 @@ public struct ReplaySource: Sendable {
         return source
     }
 
-    /// Builds a source from lines (tests, the simulator).
+    /// Builds a source from lines (tests). `now`: see `settleFutureEvents`.
     public init(lines: [String], mapping: FieldMapping = .standard, maxFuture: Double = CollectorOptions.defaultMaxFuture,
-                lateness: Double = 30, now: Double = Date().timeIntervalSince1970) {
+                lateness: Double = 30, now: Double) {
         self.init(sources: ["-"])
         let parser = EventParser(mapping: mapping)
         for line in lines {
@@ -106,8 +111,12 @@ public struct ReplaySource: Sendable {
         }
         sentry.finish(newest: { placedNewest }, wallClock: { now }, place: place)
         if sentry.total > 0 {
+            var run = -1
             for i in entries.indices where !placed[i] {
-                if case .event(let e) = entries[i], TimestampParser.plausibleRange.contains(e.timestamp) { entries[i] = .future(e) }
+                while run + 1 < sourceStarts.count, sourceStarts[run + 1].index <= i { run += 1 }
+                if case .event(let e) = entries[i], TimestampParser.plausibleRange.contains(e.timestamp) {
+                    entries[i] = .future(e, source: run >= 0 ? sourceStarts[run].source : nil)
+                }
             }
         }
         // The due times again, from the events that move event time.
@@ -128,6 +137,7 @@ public struct ReplaySource: Sendable {
 
     /// Appends a batch of lines in file order.
     public mutating func append(_ batch: LineBatch, parser: EventParser) {
+        if sourceStarts.last?.source != batch.source { sourceStarts.append((entries.count, batch.source)) }
         batch.bytes.withUnsafeBufferPointer { buf in
             for r in batch.lines { append(line: UnsafeBufferPointer(rebasing: buf[r]), parser: parser) }
         }
@@ -186,7 +196,7 @@ public struct ReplaySource: Sendable {
     public func feed(_ index: Int, to state: MonitorState) {
         switch entries[index] {
         case .event(let e): state.ingest(e)
-        case .future: state.countFuture()
+        case .future(_, let source): state.countFuture(source: source)
         case .malformed(let bytes): bytes.withUnsafeBufferPointer { state.ingestLine($0) }
         case .skippedTooLong(let count, let source):
             state.ingest(LineBatch(source: source, bytes: [], lines: [], skippedTooLong: count))

@@ -130,6 +130,9 @@ struct HeaderView {
             // The name only where it fits: a cut "(" would say nothing.
             if let name, DisplayWidth.of(stats) + DisplayWidth.of(name) + 1 <= area.width { stats += name }
         }
+        // Live, lines of a backlog held after a jump until later lines confirm it (see `FutureEventGuard`):
+        // not counted yet, neither as events nor as future.
+        if s.future.held > 0 { stats += " │ held \(s.future.held)" }
         // A rule hit its bound on label sets: its alerts no longer cover every label set seen.
         if let limit = s.alertSeriesLimit, limit.wasHit { stats += " │ rule label sets capped at \(limit.cap)" }
         if let replay = c.state.replayStatus { stats = replay + " │ " + stats }

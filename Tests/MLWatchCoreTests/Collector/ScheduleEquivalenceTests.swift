@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import MLWatchCore
 
@@ -208,12 +209,16 @@ struct ScheduleEquivalenceTests {
         let options = CollectorOptions(window: .time(size: 600, slide: 60), lateness: 5, joinTTL: 600)
         let rules = try Self.rules(unit: 120)
         let log = ScheduleLog(times: times, labelDelay: 30, seed: seed)
-        // Live, where people act (a check holds the lines after a jump of event time until later lines
-        // confirm it, see `FutureEventGuard`, so an action between two lines would land elsewhere).
-        let product = MonitorState(options: options, mode: .live, rules: RuleEngine(rules: rules), wallClock: { 4e9 })
+        // Live at the end of the log (the wall clock follows it), where people act (a check, or a live
+        // backlog, holds the lines after a jump of event time until later lines confirm it, see
+        // `FutureEventGuard`, so an action between two lines would land elsewhere).
+        let wall = Mutex(0.0)
+        let product = MonitorState(options: options, mode: .live, rules: RuleEngine(rules: rules),
+                                   wallClock: { wall.withLock { $0 } })
         let naive = NaiveEvaluator(options: options, rules: RuleEngine(rules: rules))
         var actions = SplitMix64(seed: seed)
-        for line in log.texts {
+        for (line, time) in log.lines.map({ ($0.text, $0.time) }) {
+            if let time { wall.withLock { $0 = max($0, time) } }
             product.ingestLine(line)
             naive.ingestLine(line)
             guard actions.chance(0.2), let now = product.newestEventTime else { continue }

@@ -232,7 +232,7 @@ enum SchedulePaths {
 
     /// `mlwatch replay` at full speed through `ReplayEngine`, to the end (which calls `finish()`).
     static func replay(_ log: ScheduleLog, options: CollectorOptions, rules: [AlertRule]) -> MonitorState {
-        let source = ReplaySource(lines: log.texts)
+        let source = ReplaySource(lines: log.texts, now: 4e9)
         let engine = ReplayEngine(source: source, speed: .max, wall: 0) {
             MonitorState(options: options, sources: ["-"], mode: .replay, rules: RuleEngine(rules: rules))
         }

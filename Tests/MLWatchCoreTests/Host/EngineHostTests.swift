@@ -115,6 +115,28 @@ import Testing
         return nil
     }
 
+    @Test func aShortBacklogIsShownOnceTheInputPauses() throws {
+        // `watch --from-start` on a log of three old lines, a day apart: nothing to confirm them against while
+        // they are read; the first tick without input takes them as they are. Stopping does the same.
+        let lines = (0..<3).map { i in #"{"ts":\#(1_795_000_000 + i * 86_400),"latency_ms":10,"prediction":1}"# }
+        for stopAtOnce in [false, true] {
+            let state = MonitorState(options: CollectorOptions(window: .time(size: 60, slide: 10), lateness: 5), mode: .live,
+                                     wallClock: { 1_900_000_000 })
+            let host = EngineHost(live: state, options: .init(interval: 0.02, publishing: .everyTick, actor: "alice"),
+                                  clock: ManualClock(1_900_000_000).clock)
+            host.ingest(CollectorRuleBoundaryTests.batch(lines))
+            if stopAtOnce {
+                host.stop()
+            } else {
+                host.start()
+                for _ in 0..<500 where host.published.snapshot.events < 3 { usleep(10_000) }
+                host.stop()
+            }
+            let p = host.published.snapshot
+            #expect(p.events == 3 && p.future.held == 0 && p.future.total == 0, "stop at once: \(stopAtOnce)")
+        }
+    }
+
     @Test func newInputWaitsForTheSnapshotBudgetButACommandDoesNot() throws {
         // Snapshots that look slow (each one spans a read of the clock): with a quarter of the host's time
         // for them, new input waits about three rebuilds' worth before the next one; with all of it, none.
@@ -191,7 +213,7 @@ import Testing
     @Test func replayControlsAndTicksRunOnTheHost() throws {
         let lines = (0..<200).map { #"{"ts":\#(1000 + $0),"model":"m","latency_ms":10,"prediction":1}"# }
         let clock = ManualClock(50)
-        let engine = ReplayEngine(source: ReplaySource(lines: lines), speed: .factor(10), wall: 50) {
+        let engine = ReplayEngine(source: ReplaySource(lines: lines, now: 4e9), speed: .factor(10), wall: 50) {
             MonitorState(options: CollectorOptions(window: .time(size: 60, slide: 10)), mode: .replay)
         }
         let published = Mutex<[Int]>([])

@@ -65,6 +65,16 @@ struct EventTimeSanityTests {
         return s.snapshot(now: 0)
     }
 
+    /// `watch --from-start` on an old log: live, the wall clock ten years after the lines, and the input
+    /// paused at the end (the tailer read everything there was). No line may be held along the way once
+    /// its run is decided, and none is held in the usual case.
+    static func backlog(_ lines: [String], options: CollectorOptions = options, now: Double = start + 10 * year) -> Snapshot {
+        let s = MonitorState(options: options, sources: ["app.jsonl"], mode: .live, wallClock: { now })
+        for b in batches(lines) { s.ingest(b) }
+        s.inputPaused()
+        return s.snapshot(now: 0)
+    }
+
     static func replay(_ lines: [String], options: CollectorOptions = options, now: Double = liveNow) -> Snapshot {
         let source = ReplaySource(lines: lines, maxFuture: options.maxFuture, lateness: options.lateness, now: now)
         let engine = ReplayEngine(source: source, speed: .max, wall: 0) {
@@ -163,12 +173,15 @@ struct EventTimeSanityTests {
     func skewedProducer(at positions: [Int]) {
         let clean = Self.comparable(Self.check(Self.log(skewedAt: [])))
         let lines = Self.log(skewedAt: positions)
-        for (path, s) in [("check", Self.check(lines)), ("live", Self.live(lines)), ("replay", Self.replay(lines))] {
+        for (path, s) in [("check", Self.check(lines)), ("live", Self.live(lines)), ("replay", Self.replay(lines)),
+                          ("live backlog", Self.backlog(lines))] {
             #expect(s.events == 300, "\(path) \(positions)")
             #expect(s.late == 0, "\(path) \(positions)")
-            #expect(s.future.total == positions.count, "\(path) \(positions)")
-            #expect(s.future.bySource == ["app.jsonl": positions.count], "\(path) \(positions)")
-            #expect(s.future.held == 0, "\(path)")
+            // A backlog that ends with the skewed line keeps it held (nothing after it says what it is yet).
+            let held = path == "live backlog" && positions.last == 300 ? 1 : 0
+            #expect(s.future.total == positions.count - held, "\(path) \(positions)")
+            #expect(s.future.bySource == (positions.count > held ? ["app.jsonl": positions.count - held] : [:]), "\(path) \(positions)")
+            #expect(s.future.held == held, "\(path)")
             #expect(s.windowTo == Self.start + 299, "\(path) \(positions)")
             #expect(s.value("events_total", ["model": "skewed"]) == nil, "\(path)")
             #expect(Self.comparable(s) == clean, "\(path) \(positions)")
@@ -210,6 +223,50 @@ struct EventTimeSanityTests {
         #expect(s.newestEventTime == Self.start + 7299)
     }
 
+    @Test("live at the end of a log: every line is placed as it comes, after a multi-day gap too, and nothing is held")
+    func liveAtTheTail() {
+        // Three days of silence end now: the first line after it is shown at once, not held for confirmation.
+        let now = Self.start + 3 * 86_400 + 100
+        let s = MonitorState(options: Self.options, sources: ["app.jsonl"], mode: .live, wallClock: { now })
+        for i in 0..<50 { s.ingestLine(Self.prediction(i, at: now - 3 * 86_400 - 50 + Double(i))) }
+        s.inputPaused()
+        #expect(s.events == 50 && s.held == 0)
+        for i in 50..<60 {
+            s.ingestLine(Self.prediction(i, at: now - 60 + Double(i)))
+            #expect(s.events == i + 1 && s.held == 0 && s.future == 0, "line \(i)")
+        }
+        #expect(s.newestEventTime == now - 1 && s.late == 0)
+        // Tailing a log whose lines are near the clock: never a held line, whatever the batches.
+        let t = MonitorState(options: Self.options, sources: ["app.jsonl"], mode: .live, wallClock: { Self.liveNow })
+        for (k, b) in Self.batches(Self.log(skewedAt: [0, 150])).enumerated() {
+            t.ingest(b)
+            #expect(t.held == 0, "batch \(k)")
+        }
+        #expect(t.events == 300 && t.future == 2)
+    }
+
+    @Test("live backlog: lines held after a jump are confirmed by the lines after them, or by a line near the clock")
+    func liveBacklogGapsAndTheTail() {
+        // An old log with a three-day gap (confirmed by the lines after it), ending with a jump whose lines
+        // are too few to confirm it: they wait, and the first line near the clock confirms them.
+        var lines = (0..<100).map { Self.prediction($0, at: Self.start + Double($0)) }
+        lines += (100..<200).map { Self.prediction($0, at: Self.start + 3 * 86_400 + Double($0)) }
+        lines += (200..<203).map { Self.prediction($0, at: Self.start + 6 * 86_400 + Double($0)) }
+        let now = Self.start + Self.year
+        let s = MonitorState(options: Self.options, sources: ["app.jsonl"], mode: .live, wallClock: { now })
+        for b in Self.batches(lines) { s.ingest(b) }
+        s.inputPaused()
+        #expect(s.events == 200 && s.held == 3 && s.future == 0 && s.late == 0)
+        s.ingestLine(Self.prediction(203, at: now - 5))
+        #expect(s.events == 204 && s.held == 0 && s.future == 0 && s.late == 0)
+        // A backlog shorter than a confirmation, with nothing placed yet, is taken as it is when the input pauses.
+        let short = MonitorState(options: Self.options, sources: ["app.jsonl"], mode: .live, wallClock: { now })
+        for i in 0..<3 { short.ingestLine(Self.prediction(i, at: Self.start + Double(i) * 86_400)) }
+        #expect(short.events == 0 && short.held == 3)
+        short.inputPaused()
+        #expect(short.events == 3 && short.held == 0 && short.future == 0)
+    }
+
     @Test("a gap in a recorded log is no skew: the lines after it are placed, in order, with the same results")
     func gapsAreConfirmed() {
         // Dense, a three-day gap, dense again; then sparse: one event a day, with labels.
@@ -247,6 +304,87 @@ struct EventTimeSanityTests {
             withoutLate.metrics = s.metrics.map { $0.name == "late_events_total" ? MetricSample(name: $0.name, value: 0) : $0 }
             #expect(Self.comparable(withoutLate) == clean, "\(path)")
         }
+    }
+
+    /// 100 lines a second apart, a three-day gap, 100 more; `extra` inserted right after the first line
+    /// after the gap.
+    static func gapLog(straggler extra: String) -> [String] {
+        var lines = (0..<100).map { Self.prediction($0, at: Self.start + Double($0)) }
+        lines += (100..<200).map { Self.prediction($0, at: Self.start + 3 * 86_400 + Double($0)) }
+        lines.insert(extra, at: 101)
+        return lines
+    }
+
+    @Test("a straggler of the traffic before a real gap does not make the lines after the gap future")
+    func stragglerAfterAGap() {
+        var lenient = Self.options
+        lenient.maxFuture = 1000 * Self.year
+        // Within `lateness` behind the newest line before the gap (4 s), and beyond it (39 s): either way it
+        // comes after the gap's first line, so it is late, as it would be without the guard; the lines after
+        // the gap are placed.
+        for behind in [4.0, 39.0] {
+            let lines = Self.gapLog(straggler: Self.prediction(1000, at: Self.start + 99 - behind, model: "straggler"))
+            let expected = Self.comparable(Self.check(lines, options: lenient, now: Self.start + 4 * 86_400))
+            for (path, s) in [("check", Self.check(lines)), ("replay", Self.replay(lines)), ("live backlog", Self.backlog(lines))] {
+                #expect(s.future.total == 0 && s.future.held == 0, "\(path) \(behind): \(s.future)")
+                #expect(s.events == 200 && s.late == 1, "\(path) \(behind): events \(s.events) late \(s.late)")
+                #expect(Self.comparable(s) == expected, "\(path) \(behind)")
+            }
+        }
+    }
+
+    @Test("a skewed line is still future when stragglers follow it, and the stragglers are placed")
+    func skewedLineThenStragglers() {
+        var lines = (0..<200).map { Self.prediction($0, at: Self.start + Double($0)) }
+        // After line 99: a line a year ahead, two stragglers behind line 99 (within lateness), then the rest.
+        lines.insert(contentsOf: [Self.prediction(1000, at: Self.start + Self.year, model: "skewed"),
+                                  Self.prediction(1001, at: Self.start + 97), Self.prediction(1002, at: Self.start + 98.5)], at: 100)
+        for (path, s) in [("check", Self.check(lines)), ("replay", Self.replay(lines)), ("live backlog", Self.backlog(lines))] {
+            #expect(s.future.total == 1 && s.future.held == 0, "\(path): \(s.future)")
+            #expect(s.events == 202 && s.late == 0 && s.windowTo == Self.start + 199, "\(path): events \(s.events) late \(s.late)")
+        }
+    }
+
+    @Test("a label right after a skewed line waits for it and is counted once the next line refutes it")
+    func labelAfterASkewedLine() {
+        let clean = Self.log(skewedAt: [])
+        var lines = clean
+        // Before the label's own prediction's neighbours: a skewed line, then the label for request r4.
+        let at = lines.firstIndex(of: Self.prediction(10, at: Self.start + 10))!
+        lines.insert(contentsOf: [Self.prediction(5000, at: Self.start + Self.year, model: "skewed"), Self.label(4, at: Self.start + 10)], at: at)
+        var withLabel = clean
+        withLabel.insert(Self.label(4, at: Self.start + 10), at: at)
+        let expected = Self.comparable(Self.check(withLabel))
+        for (path, s) in [("check", Self.check(lines)), ("live backlog", Self.backlog(lines)), ("replay", Self.replay(lines))] {
+            #expect(s.future.total == 1 && s.future.held == 0 && s.late == 0, "\(path)")
+            #expect(Self.comparable(s) == expected, "\(path)")
+        }
+    }
+
+    @Test("a replay of several files counts each future event for the file it came from")
+    func replayOfSeveralFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-eventtime-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let all = Self.log(skewedAt: [50, 250, 251])
+        let a = dir.appendingPathComponent("a.jsonl").path, b = dir.appendingPathComponent("b.jsonl").path
+        let split = all.firstIndex(of: Self.prediction(150, at: Self.start + 150))!
+        try (all[..<split].joined(separator: "\n") + "\n").write(toFile: a, atomically: true, encoding: .utf8)
+        try (all[split...].joined(separator: "\n") + "\n").write(toFile: b, atomically: true, encoding: .utf8)
+        let source = try ReplaySource.load(paths: [a, b], maxFuture: Self.options.maxFuture, lateness: Self.options.lateness, now: Self.liveNow)
+        let engine = ReplayEngine(source: source, speed: .max, wall: 0) {
+            MonitorState(options: Self.options, sources: [a, b], mode: .replay, wallClock: { Self.liveNow })
+        }
+        while !engine.atEnd || !engine.finished { engine.advance(wall: 1, limit: 53) }
+        let s = engine.state.snapshot(now: 0)
+        #expect(s.future.total == 3 && s.future.bySource == [a: 1, b: 2], "\(s.future)")
+        #expect(s.events == 300 && s.late == 0)
+        #expect(SnapshotJSON.encode(s).contains(#""by_source":{"\#(a)":1,"\#(b)":2}"#))
+        // What check reports for the same files.
+        let c = MonitorState(options: Self.options, sources: [a, b], mode: .check, wallClock: { Self.liveNow })
+        try LogTailer(paths: [a, b], options: TailerOptions(fromStart: true, follow: false)).readToEnd { c.ingest($0) }
+        c.finish()
+        #expect(c.snapshot(now: 0).future.bySource == s.future.bySource)
     }
 
     @Test("a short sparse log (fewer lines than a jump needs to be confirmed) is taken as it is")

@@ -44,7 +44,8 @@ import Testing
     }
 
     @Test func monitorStateCountsReadPredictionsAndJoinedLabels() {
-        let state = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 0))
+        // Live at the end of the log (the wall clock just after it: nothing is held for confirmation).
+        let state = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 0), wallClock: { 1010 })
         state.ingestLine(#"{"ts":1000,"model":"m","version":"v1","request_id":"r1","latency_ms":20,"status":"ok"}"#)
         state.ingestLine(#"{"ts":1001,"model":"m","version":"v1","request_id":"r2","latency_ms":200,"status":"error"}"#)
         state.ingestLine(#"{"ts":1002,"type":"label","request_id":"r1","label":1}"#)

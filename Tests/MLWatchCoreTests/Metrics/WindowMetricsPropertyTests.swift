@@ -413,8 +413,9 @@ struct WindowMetricsPropertyTests {
 
     @Test("labels join across batches and arrive in any order relative to other predictions")
     func labelJoinCounts() {
-        let state = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 5))
         let t = 1_795_000_000.0
+        // Live at the end of the log (the wall clock just after it: nothing is held for confirmation).
+        let state = MonitorState(options: CollectorOptions(window: .time(size: 600, slide: 30), lateness: 5), wallClock: { t + 10 })
         state.ingestLine(#"{"ts":\#(t),"request_id":"a","prediction":1}"#)
         state.ingestLine(#"{"ts":\#(t + 1),"request_id":"b","prediction":0}"#)
         state.ingestLine(#"{"ts":\#(t + 2),"type":"label","request_id":"zzz","label":1}"#)  // unknown

@@ -13,7 +13,7 @@ import Testing
             #"{"ts":104,"type":"label","request_id":"a","label":1}"#,
             "{not json",
             #"{"ts":110,"model":"m","features":{"x":4},"prediction":0}"#,
-        ])
+        ], now: 4e9)
         #expect(s.count == 7)  // the blank line is dropped
         #expect(s.dueTimes == [100, 100, 105, 105, 105, 105, 110])
         #expect(s.entries.first == .malformed(Array("garbage before any time".utf8)))
@@ -27,7 +27,7 @@ import Testing
 
     @Test func advancesByTheVirtualClock() {
         let lines = (0..<100).map { #"{"ts":\#(1000 + $0),"model":"m","features":{"x":\#($0)},"prediction":1}"# }
-        let e = ReplayEngine(source: ReplaySource(lines: lines), speed: .factor(10), wall: 0, makeState: Self.plainState)
+        let e = ReplayEngine(source: ReplaySource(lines: lines, now: 4e9), speed: .factor(10), wall: 0, makeState: Self.plainState)
         e.advance(wall: 0)
         #expect(e.position == 1)
         e.advance(wall: 1)  // 10 virtual seconds
@@ -49,7 +49,7 @@ import Testing
 
     @Test func seekingBackRebuildsTheSameState() {
         let lines = (0..<300).map { #"{"ts":\#(1000 + $0),"model":"m","features":{"x":\#($0 % 7)},"prediction":1}"# }
-        let e = ReplayEngine(source: ReplaySource(lines: lines), speed: .factor(1), wall: 0, makeState: Self.plainState)
+        let e = ReplayEngine(source: ReplaySource(lines: lines, now: 4e9), speed: .factor(1), wall: 0, makeState: Self.plainState)
         e.seek(to: 1200, wall: 0)
         #expect(e.position == 201)
         e.seek(by: -60, wall: 0)
@@ -61,7 +61,7 @@ import Testing
         e.seekToStart(wall: 0)
         #expect(e.position == 1 && e.state.events == 1 && !e.finished)
         // --from: earlier lines are fed at once.
-        let f = ReplayEngine(source: ReplaySource(lines: lines), from: 1100.5, wall: 0, makeState: Self.plainState)
+        let f = ReplayEngine(source: ReplaySource(lines: lines, now: 4e9), from: 1100.5, wall: 0, makeState: Self.plainState)
         #expect(f.position == 101)
         #expect(f.virtualTime(wall: 0) == 1100.5)
     }
@@ -74,7 +74,7 @@ import Testing
         let expected = try ReplayFixture.checkTimeline(path: path)
         #expect(expected.count >= 4)
         #expect(Set(expected.map(\.rule)).count >= 3)
-        let source = try ReplaySource.load(paths: [path])
+        let source = try ReplaySource.load(paths: [path], now: 4e9)
         var rng = SplitMix64(seed: 9)
         var wall = 0.0
         let e = ReplayEngine(source: source, speed: .factor(60), wall: wall, makeState: ReplayFixture.makeState)
@@ -113,7 +113,7 @@ import Testing
     /// Backward seeks restore a state checkpoint (a few hundred entries apart here) and feed on from it: the state at any position is the one a straight feed has there, and the
     /// checkpoints themselves are not changed by what is fed after them.
     @Test func checkpointsRestoreTheStateOfAStraightFeed() throws {
-        let source = ReplaySource(lines: ReplayFixture.lines)
+        let source = ReplaySource(lines: ReplayFixture.lines, now: 4e9)
         let e = ReplayEngine(source: source, speed: .max, wall: 0, checkpointInterval: 97, maxCheckpoints: 4,
                              makeState: ReplayFixture.makeState)
         e.advance(wall: 0)
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func jumpsBetweenAlertTransitions() throws {
-        let source = ReplaySource(lines: ReplayFixture.lines)
+        let source = ReplaySource(lines: ReplayFixture.lines, now: 4e9)
         let e = ReplayEngine(source: source, speed: .factor(1), wall: 0, makeState: ReplayFixture.makeState)
         #expect(e.jumpToNextTransition(wall: 0))
         let first = e.position

@@ -38,12 +38,28 @@ struct GroupAccumulator {
 
     /// Distinct strings a feature may have before it counts as free text (`FeatureAccumulator`).
     let maxCategories: Int
+    /// At most how many events a fill from empty adds (see `expectFill`); 0 outside one.
+    private var fillHint = 0
 
     init(featureDemand: FeatureDemand = .all, maxCategories: Int = FeatureCardinality.defaultMaxCategories,
          maxFeatures: Int = MetricOptions.defaultMaxFeaturesPerGroup) {
         self.featureDemand = featureDemand
         self.maxCategories = maxCategories
         self.maxFeatures = maxFeatures
+    }
+
+    /// Announces (`n` > 0) or ends (0) a fill from empty of at most `n` events: the sorted columns that
+    /// fill take their final capacity at once (`SortedColumn.expectFill`); so do the feature columns
+    /// created meanwhile. Label errors are left to grow (labels are usually a fraction of the events).
+    mutating func expectFill(_ n: Int) {
+        fillHint = n
+        latencies.expectFill(n)
+        predictionValues.expectFill(n)
+        scoreValues.expectFill(n)
+        for i in features.indices {
+            features[i].numeric.expectFill(n)
+            features[i].lengths.expectFill(n)
+        }
     }
 
     /// The feature names counted but not kept (beyond `maxFeatures`) with events in the window.
@@ -118,14 +134,14 @@ struct GroupAccumulator {
                 schemaSlots.append(-1)
             } else if let free = recycledFeatureSlot(excluding: schema) {
                 featureIndex[featureNames[free]] = nil
-                features[free] = FeatureAccumulator(maxCategories: maxCategories)
+                features[free] = FeatureAccumulator(maxCategories: maxCategories, fillHint: fillHint)
                 featureNames[free] = name
                 featureKept[free] = featureDemand.includes(name)
                 featureIndex[name] = free
                 schemaSlots.append(free)
             } else if features.count < maxFeatures {
                 let slot = features.count
-                features.append(FeatureAccumulator(maxCategories: maxCategories))
+                features.append(FeatureAccumulator(maxCategories: maxCategories, fillHint: fillHint))
                 featureNames.append(name)
                 featureKept.append(featureDemand.includes(name))
                 featureIndex[name] = slot
@@ -195,8 +211,13 @@ struct FeatureAccumulator {
     var lengths = SortedColumn()
     let maxCategories: Int
 
-    init(maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
+    /// - Parameter fillHint: see `GroupAccumulator.expectFill`.
+    init(maxCategories: Int = FeatureCardinality.defaultMaxCategories, fillHint: Int = 0) {
         self.maxCategories = maxCategories
+        if fillHint > 0 {
+            numeric.expectFill(fillHint)
+            lengths.expectFill(fillHint)
+        }
     }
 
     mutating func apply(_ v: FeatureValue, sign: Int) {

@@ -150,10 +150,35 @@ struct WindowAggregator {
             for i in window.predictionRange(from: max(r.to, from), to: to) { window.withPrediction(at: i) { apply($0, sign: 1) } }
         } else {
             reset()
-            for i in window.predictionRange(from: from, to: to) { window.withPrediction(at: i) { apply($0, sign: 1) } }
+            let events = window.predictionRange(from: from, to: to)
+            expectFill(events, window: window)
+            for i in events { window.withPrediction(at: i) { apply($0, sign: 1) } }
+            for g in groups.indices { groups[g].expectFill(0) }
         }
         range = (from, to)
         promoteBusiestOverflowed(window: window)
+    }
+
+    /// Tells each group how many of `events` it will count (`GroupAccumulator.expectFill`), from a pass that
+    /// only routes them: a fill from empty then writes each sorted column once, at its final size. The
+    /// routing is the one `apply` then takes (`slot(of:)` and `segmentSlot` give an event the same group
+    /// every time while the groups do not change).
+    /// - Complexity: O(events).
+    private mutating func expectFill(_ events: Range<Int>, window: EventWindow) {
+        guard events.count > 4096 else { return }
+        var counts: [Int] = []
+        for i in events {
+            window.withPrediction(at: i) { e in
+                let g = slot(of: e)
+                if g >= counts.count { counts.append(contentsOf: repeatElement(0, count: g + 1 - counts.count)) }
+                counts[g] += 1
+                if let s = segmentSlot(e) {
+                    if s >= counts.count { counts.append(contentsOf: repeatElement(0, count: s + 1 - counts.count)) }
+                    counts[s] += 1
+                }
+            }
+        }
+        for (g, n) in counts.enumerated() where n > 0 { groups[g].expectFill(n) }
     }
 
     /// When a key counted in the overflow has at least twice the events of the least busy group kept

@@ -43,6 +43,39 @@ public enum DoubleRadixSort {
         sortKeys(values, filterNonFinite: true)
     }
 
+    /// Sorts `values` ascending in place (the same order as `sorted`), with one scratch buffer of its size
+    /// instead of a second array: a column filled from empty (`SortedColumn`) is sorted where it was
+    /// filled. NaNs must not be present.
+    /// - Complexity: O(n).
+    public static func sortInPlace(_ values: inout [Double]) {
+        let n = values.count
+        if n == 0 { return }
+        var histograms = [UInt32](repeating: 0, count: radix * passes)
+        values.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UInt64.self) { keys in
+                histograms.withUnsafeMutableBufferPointer { hist in
+                    for i in 0..<n {
+                        let k = key(Double(bitPattern: keys[i]))
+                        keys[i] = k
+                        count(k, into: hist)
+                    }
+                    sortKeys(keys, count: n, histograms: hist)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func count(_ k: UInt64, into hist: UnsafeMutableBufferPointer<UInt32>) {
+        let mask = UInt64(radix - 1)
+        hist[Int(k & mask)] &+= 1
+        hist[radix + Int((k >> 11) & mask)] &+= 1
+        hist[2 * radix + Int((k >> 22) & mask)] &+= 1
+        hist[3 * radix + Int((k >> 33) & mask)] &+= 1
+        hist[4 * radix + Int((k >> 44) & mask)] &+= 1
+        hist[5 * radix + Int((k >> 55) & mask)] &+= 1
+    }
+
     static func sortKeys(_ values: [Double], filterNonFinite: Bool) -> [Double] {
         let n = values.count
         if n == 0 { return [] }
@@ -55,60 +88,57 @@ public enum DoubleRadixSort {
           outBuffer.withMemoryRebound(to: UInt64.self) { keys in
             values.withUnsafeBufferPointer { src in
                 histograms.withUnsafeMutableBufferPointer { hist in
-                    let mask = UInt64(radix - 1)
                     for x in src {
                         if filterNonFinite && !x.isFinite { continue }
                         let k = key(x)
                         keys[count] = k
                         count += 1
-                        hist[Int(k & mask)] &+= 1
-                        hist[radix + Int((k >> 11) & mask)] &+= 1
-                        hist[2 * radix + Int((k >> 22) & mask)] &+= 1
-                        hist[3 * radix + Int((k >> 33) & mask)] &+= 1
-                        hist[4 * radix + Int((k >> 44) & mask)] &+= 1
-                        hist[5 * radix + Int((k >> 55) & mask)] &+= 1
+                        Self.count(k, into: hist)
                     }
+                    if count > 0 { sortKeys(keys, count: count, histograms: hist) }
                 }
-            }
-            if count > 0 {
-                let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count)
-                defer { scratch.deallocate() }
-                var inKeys = true  // data currently in `keys`
-                histograms.withUnsafeMutableBufferPointer { hist in
-                    let mask = UInt64(radix - 1)
-                    for p in 0..<passes {
-                        let base = p * radix
-                        let shift = UInt64(p * digitBits)
-                        // Skip a pass in which every key has the same digit (keys[0] is always
-                        // one of the keys, whichever buffer currently holds the data).
-                        if hist[base + Int((keys[0] >> shift) & mask)] == UInt32(count) { continue }
-                        // Exclusive prefix sums → bucket offsets.
-                        var sum: UInt32 = 0
-                        for d in 0..<radix {
-                            let c = hist[base + d]
-                            hist[base + d] = sum
-                            sum &+= c
-                        }
-                        let src = inKeys ? keys : scratch
-                        let dst = inKeys ? scratch : keys
-                        for i in 0..<count {
-                            let k = src[i]
-                            let d = base + Int((k >> shift) & mask)
-                            dst[Int(hist[d])] = k
-                            hist[d] &+= 1
-                        }
-                        inKeys.toggle()
-                    }
-                }
-                if !inKeys {
-                    for i in 0..<count { keys[i] = scratch[i] }
-                }
-                // Back from keys to the doubles' bit patterns, in place.
-                for i in 0..<count { keys[i] = value(keys[i]).bitPattern }
             }
           }
           initialized = count
         }
         return out
+    }
+
+    /// Sorts the first `count` order-preserving keys of `keys` (histograms of every digit already counted in
+    /// `hist`), then turns them back into the doubles' bit patterns, in place.
+    private static func sortKeys(_ keys: UnsafeMutableBufferPointer<UInt64>, count: Int,
+                                 histograms hist: UnsafeMutableBufferPointer<UInt32>) {
+        let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: count)
+        defer { scratch.deallocate() }
+        var inKeys = true  // data currently in `keys`
+        let mask = UInt64(radix - 1)
+        for p in 0..<passes {
+            let base = p * radix
+            let shift = UInt64(p * digitBits)
+            // Skip a pass in which every key has the same digit (keys[0] is always
+            // one of the keys, whichever buffer currently holds the data).
+            if hist[base + Int((keys[0] >> shift) & mask)] == UInt32(count) { continue }
+            // Exclusive prefix sums → bucket offsets.
+            var sum: UInt32 = 0
+            for d in 0..<radix {
+                let c = hist[base + d]
+                hist[base + d] = sum
+                sum &+= c
+            }
+            let src = inKeys ? keys : scratch
+            let dst = inKeys ? scratch : keys
+            for i in 0..<count {
+                let k = src[i]
+                let d = base + Int((k >> shift) & mask)
+                dst[Int(hist[d])] = k
+                hist[d] &+= 1
+            }
+            inKeys.toggle()
+        }
+        if !inKeys {
+            for i in 0..<count { keys[i] = scratch[i] }
+        }
+        // Back from keys to the doubles' bit patterns, in place.
+        for i in 0..<count { keys[i] = value(keys[i]).bitPattern }
     }
 }

@@ -72,7 +72,7 @@ struct EventWindow {
         acceptedPredictions += 1
         // A count window keeps arrival order; a time window, event-time order.
         var at = predictions.count
-        if isOrderedByTime, let last = predictions.last, last.timestamp > t { at = upperBound(t) }
+        if isOrderedByTime, at > 0, predictions[at - 1].timestamp > t { at = upperBound(t) }
         if at == predictions.count {
             predictions.append(record)
             if keepsRequestIDs { requestIDs.append(e.requestID) }
@@ -214,6 +214,11 @@ struct EventWindow {
         let i = Self.upperBound(systems, t) { $0.timestamp }
         return i < systems.count ? systems[i].timestamp : nil
     }
+
+    /// The model, version and schema of the prediction at `index`, as a number (equal numbers: the same
+    /// stream), and the stream of a number.
+    func streamNumber(at index: Int) -> UInt32 { predictions[index].stream }
+    func stream(_ number: UInt32) -> StreamTable.Stream { streams[number] }
 
     /// Event time of the prediction at `index`.
     func predictionTime(at index: Int) -> Double { predictions[index].timestamp }

@@ -79,6 +79,9 @@ struct StreamTable {
         }
     }
 
+    /// Stream number `id` (one held).
+    subscript(id: UInt32) -> Stream { streams[Int(id)] }
+
     func withStreams<R>(_ body: (UnsafeBufferPointer<Stream>) -> R) -> R {
         streams.withUnsafeBufferPointer(body)
     }

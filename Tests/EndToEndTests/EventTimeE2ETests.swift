@@ -72,6 +72,55 @@ import Testing
         #expect(replay.stdout.contains("events 300, late 0, malformed 3 (timestamp_out_of_range 3), future 1"), "\(replay.stdout)")
     }
 
+    /// An old log (two years back) with lines a year ahead of their neighbours — the first line, one in the
+    /// middle — still in the wall clock's past: `watch --from-start` judges that backlog like `check`.
+    @Test(.needsBinary) func watchFromStartOnAnOldLogCountsEveryGoodLine() throws {
+        let dir = try E2EDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("old.jsonl").path
+        let first = (Date().timeIntervalSince1970 - 2 * 365 * 86_400).rounded(.down)
+        var lines: [String] = []
+        for i in 0..<300 {
+            if i == 0 || i == 150 {
+                lines.append(#"{"ts":\#(first + Double(i) + 365 * 86_400),"model":"skewed","features":{"x":1},"prediction":1}"#)
+            }
+            lines.append(#"{"ts":\#(first + Double(i)),"model":"good","request_id":"r\#(i)","latency_ms":12,"features":{"x":\#(i % 7)},"prediction":\#(i % 2)}"#)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let watch = try CLIProcess.start(["watch", log, "--no-ui", "--from-start", "--window", "10m", "--emit-every", "0.2s"])
+        let p = watch.process
+        defer { if p.isRunning { p.terminate() } }
+        func latest() -> [String: Any]? {
+            watch.stdout.text.split(separator: "\n").reversed().lazy
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.first
+        }
+        #expect(CLIBinary.poll { (latest()?["events"] as? Int) == 300 && ((latest()?["future"] as? [String: Any])?["total"] as? Int) == 2 },
+                "stdout: \(watch.stdout.text.suffix(600)) stderr: \(watch.stderr.text)")
+        p.terminate()
+        p.waitUntilExit()
+        let json = try #require(latest())
+        #expect(json["late"] as? Int == 0)
+        #expect((json["future"] as? [String: Any])?["held"] as? Int == 0)
+        #expect((json["newest_event"] as? String)?.hasPrefix(Self.isoSecond(first + 299)) == true, "\(String(describing: json["newest_event"]))")
+    }
+
+    /// A replay of two files counts each future line for its own file, as `check` does.
+    @Test(.needsBinary) func replayOfTwoFilesNamesTheFile() throws {
+        let dir = try E2EDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("app.jsonl").path
+        let (first, _) = try Self.writeLog(to: log)
+        let other = dir.appendingPathComponent("other.jsonl").path
+        let more = (0..<20).map { i in #"{"ts":\#(first + 300 + Double(i)),"model":"good","features":{"x":1},"prediction":1}"# }
+        try ((more.prefix(10) + [#"{"ts":\#(first + 400 + 365 * 86_400),"model":"skewed","features":{"x":1},"prediction":1}"#] + more.suffix(10))
+            .joined(separator: "\n") + "\n").write(toFile: other, atomically: true, encoding: .utf8)
+        for command in [["check"], ["replay", "--no-ui"]] {
+            let run = try CLIProcess.run(command + [log, other, "--window", "10m"])
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+            #expect(run.stdout.contains("future 2 (more than 1h ahead: \(log) 1, \(other) 1)"), "\(command): \(run.stdout)")
+        }
+    }
+
     @Test(.needsBinary) func watchNoUICountsEveryGoodLine() throws {
         let dir = try E2EDirectory.make()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -9,6 +9,7 @@ struct MLWatchBench {
 
     static let suites: [(name: String, summary: String, run: Suite)] = [
         ("drift", "drift statistics: radix vs stdlib sort, 20 numeric features × 100k vs 100k refresh", DriftBench.run),
+        ("drift-small", "the KS/Wasserstein sweep of a small window against a large reference: merge vs binary searches", DriftSmallBench.run),
         ("replay", "replay of 1M events: check path (baseline) vs load, max-speed replay, backward seeks", ReplayBench.run),
         ("parse", "parse + ingest of sample-schema lines vs Foundation JSONSerialization, lines/s", ParseBench.run),
         ("render", "a full 200×60 dashboard frame from a sample-data snapshot with drift and alerts; diff cells", RenderBench.run),

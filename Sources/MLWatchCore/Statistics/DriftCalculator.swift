@@ -5,8 +5,10 @@ public enum DriftCalculator {
     /// Numeric drift: KS (statistic, p-value), Wasserstein (raw and normed), PSI, KL and JS on
     /// Evidently's bins; chi-square and z as well when reference ∪ current has few distinct
     /// values (≤ 20; z only when ≤ 2) or when forced.
-    /// - Complexity: O(n) for the current window (radix sort plus linear merges), O(n1·n2·D)
-    ///   worst case for the exact KS p-value when both sizes ≤ 10000.
+    /// - Complexity: O(n) for the current window (radix sort plus linear merges); for a window much smaller
+    ///   than the reference O(n·log m) (binary searches, see `TwoSampleSweep+Search.swift`), except the
+    ///   exact KS p-value, O(n1·n2·D) worst case when both sizes ≤ 10000, and the discrete bins of a
+    ///   reference with many distinct values when chi-square or z is forced.
     public static func numeric(
         reference: NumericReference, current: [Double], options: DriftOptions = .default, ksPValue: Bool = true
     ) throws(DriftError) -> DriftResult {
@@ -31,11 +33,13 @@ public enum DriftCalculator {
         guard !ref.isEmpty else { throw .emptyReference }
         guard !cur.isEmpty else { throw .emptyCurrent }
 
-        let sweep = TwoSampleSweep.run(sortedA: ref, sortedB: cur)
+        let sweep = TwoSampleSweep.run(reference: reference, sortedCurrent: cur)
         let raw = sweep.wassersteinRaw
         let normed = WassersteinDistance.normed(raw: raw, referenceStd: reference.standardDeviation)
         let discreteLimit = HistogramBinning.maxDiscreteReferenceValues
-        let nValues = HistogramBinning.unionDistinctCount(ref, cur, limit: discreteLimit)
+        // The union has at least the reference's distinct values: past the limit, no need to count.
+        let nValues = reference.distinctCount > discreteLimit
+            ? discreteLimit + 1 : HistogramBinning.unionDistinctCount(ref, cur, limit: discreteLimit)
         let (test, threshold) = DriftTestSelector.resolve(
             kind: .numerical, referenceCount: ref.count, distinctValues: nValues, options: options)
         let ks: KSTest? =

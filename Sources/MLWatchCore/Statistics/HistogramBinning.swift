@@ -85,23 +85,27 @@ public enum HistogramBinning {
 
     /// Distinct values of two **sorted** samples (merged, ascending) and the count of each
     /// sample at every value: the `value_counts` of Evidently's discrete branch.
-    /// - Complexity: O(n1 + n2).
+    /// - Complexity: O(d·log(n/d)) for d distinct values in n1 + n2 (each group of equal values is
+    ///   crossed by a galloping search, so a large reference with few values costs little per window).
     public static func discreteCounts(sortedReference a: [Double], sortedCurrent b: [Double])
         -> (values: [Double], reference: [Int], current: [Int])
     {
         var values: [Double] = []
         var ra: [Int] = []
         var cb: [Int] = []
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            let v: Double
-            if i < a.count && (j >= b.count || a[i] <= b[j]) { v = a[i] } else { v = b[j] }
-            let i0 = i, j0 = j
-            while i < a.count && a[i] == v { i += 1 }
-            while j < b.count && b[j] == v { j += 1 }
-            values.append(v)
-            ra.append(i - i0)
-            cb.append(j - j0)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                var i = 0, j = 0
+                while i < pa.count || j < pb.count {
+                    let v = i < pa.count && (j >= pb.count || pa[i] <= pb[j]) ? pa[i] : pb[j]
+                    let i1 = groupEnd(pa, v, from: i), j1 = groupEnd(pb, v, from: j)
+                    values.append(v)
+                    ra.append(i1 - i)
+                    cb.append(j1 - j)
+                    i = i1
+                    j = j1
+                }
+            }
         }
         return (values, ra, cb)
     }
@@ -116,17 +120,41 @@ public enum HistogramBinning {
 
     /// Number of distinct values in the union of two sorted samples, stopping early once it
     /// exceeds `limit` (Evidently only ever compares it with small limits).
+    /// - Complexity: O(min(d, limit)·log n): groups of equal values are crossed by galloping searches.
     public static func unionDistinctCount(_ a: [Double], _ b: [Double], limit: Int = .max) -> Int {
-        var i = 0, j = 0, c = 0
-        while i < a.count || j < b.count {
-            let v: Double
-            if i < a.count && (j >= b.count || a[i] <= b[j]) { v = a[i] } else { v = b[j] }
-            while i < a.count && a[i] == v { i += 1 }
-            while j < b.count && b[j] == v { j += 1 }
-            c += 1
-            if c > limit { return c }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                var i = 0, j = 0, c = 0
+                while i < pa.count || j < pb.count {
+                    let v = i < pa.count && (j >= pb.count || pa[i] <= pb[j]) ? pa[i] : pb[j]
+                    i = groupEnd(pa, v, from: i)
+                    j = groupEnd(pb, v, from: j)
+                    c += 1
+                    if c > limit { return c }
+                }
+                return c
+            }
         }
-        return c
+    }
+
+    /// The first index at or after `start` whose value is above `v`, for a sorted buffer whose values
+    /// before `start` are at most `v`: a galloping search, O(log r) for a run of r values equal to `v`
+    /// (one comparison when the run is empty).
+    @inline(__always)
+    static func groupEnd(_ p: UnsafeBufferPointer<Double>, _ v: Double, from start: Int) -> Int {
+        let n = p.count
+        guard start < n, p[start] <= v else { return start }
+        // p[lo] <= v; find hi with p[hi] > v (or n).
+        var lo = start, step = 1
+        var hi = start + 1
+        while hi < n && p[hi] <= v {
+            lo = hi
+            step &<<= 1
+            hi = lo &+ step
+        }
+        if hi > n { hi = n }
+        // p[lo] <= v < p[hi] (hi = n counts as above).
+        return upperBound(p, v, from: lo + 1, to: hi)
     }
 
     /// Evidently's empty-bin fill (`feel_zeroes=True`), per array and without renormalising:
@@ -141,20 +169,34 @@ public enum HistogramBinning {
 
     /// First index with `values[i] >= x` (`searchsorted(side="left")`).
     static func lowerBound(_ values: [Double], _ x: Double) -> Int {
-        var lo = 0, hi = values.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if values[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        values.withUnsafeBufferPointer { lowerBound($0, x, from: 0) }
     }
 
     /// First index with `values[i] > x` (`searchsorted(side="right")`).
     static func upperBound(_ values: [Double], _ x: Double) -> Int {
-        var lo = 0, hi = values.count
+        values.withUnsafeBufferPointer { upperBound($0, x, from: 0) }
+    }
+
+    /// First index in `start..<end` (default: the end of the buffer) with `values[i] >= x`, or `end`.
+    /// - Complexity: O(log(end − start)).
+    @inline(__always)
+    static func lowerBound(_ values: UnsafeBufferPointer<Double>, _ x: Double, from start: Int, to end: Int? = nil) -> Int {
+        var lo = start, hi = end ?? values.count
         while lo < hi {
-            let mid = (lo + hi) >> 1
-            if values[mid] <= x { lo = mid + 1 } else { hi = mid }
+            let mid = Int(bitPattern: UInt(bitPattern: lo &+ hi) >> 1)
+            if values[mid] < x { lo = mid &+ 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// First index in `start..<end` (default: the end of the buffer) with `values[i] > x`, or `end`.
+    /// - Complexity: O(log(end − start)).
+    @inline(__always)
+    static func upperBound(_ values: UnsafeBufferPointer<Double>, _ x: Double, from start: Int, to end: Int? = nil) -> Int {
+        var lo = start, hi = end ?? values.count
+        while lo < hi {
+            let mid = Int(bitPattern: UInt(bitPattern: lo &+ hi) >> 1)
+            if values[mid] <= x { lo = mid &+ 1 } else { hi = mid }
         }
         return lo
     }

@@ -18,6 +18,11 @@ public struct NumericReference: Sendable, Codable, Equatable {
     public let distinctCount: Int
     /// Quantiles at `quantileLevels` (numpy's default linear interpolation).
     public let quantiles: [Double]
+    /// `cdfIntegral[c]` = count · ∫ from x₀ to x_c of F(x) dx, F the empirical CDF (x = `sortedValues`):
+    /// Σ_{t<c} (t+1)·(x_{t+1} − x_t), summed with compensation. It lets `TwoSampleSweep` integrate a small
+    /// window against this reference in O(n log m) instead of merging all m values (see
+    /// `TwoSampleSweep+Search.swift`). Derived from the values, so neither saved nor compared.
+    let cdfIntegral: [Double]
 
     /// Prepares a reference; NaN and ±∞ are dropped as Evidently does.
     /// - Complexity: O(n).
@@ -41,6 +46,53 @@ public struct NumericReference: Sendable, Codable, Equatable {
         standardDeviation = s
         distinctCount = HistogramBinning.distinctCount(sorted: sorted)
         quantiles = NumericReference.quantileLevels.map { NumericReference.quantile(sorted: sorted, $0) }
+        cdfIntegral = NumericReference.cdfIntegral(sorted)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sortedValues, count, droppedCount, mean, standardDeviation, distinctCount, quantiles
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sortedValues = try c.decode([Double].self, forKey: .sortedValues)
+        count = try c.decode(Int.self, forKey: .count)
+        droppedCount = try c.decode(Int.self, forKey: .droppedCount)
+        mean = try c.decode(Double.self, forKey: .mean)
+        standardDeviation = try c.decode(Double.self, forKey: .standardDeviation)
+        distinctCount = try c.decode(Int.self, forKey: .distinctCount)
+        quantiles = try c.decode([Double].self, forKey: .quantiles)
+        cdfIntegral = NumericReference.cdfIntegral(sortedValues)
+    }
+
+    public static func == (a: NumericReference, b: NumericReference) -> Bool {
+        a.sortedValues == b.sortedValues && a.count == b.count && a.droppedCount == b.droppedCount
+            && a.mean == b.mean && a.standardDeviation == b.standardDeviation
+            && a.distinctCount == b.distinctCount && a.quantiles == b.quantiles
+    }
+
+    /// The prefix sums of `cdfIntegral` with Neumaier compensation: each stored value is within about one
+    /// rounding (2⁻⁵³ relative) of the exact sum of its (rounded, non-negative) terms, whatever m is.
+    /// An unsorted array (only possible before validation) or values whose gaps overflow give non-finite
+    /// or meaningless entries; the sweep then falls back to the merge (it checks its result is finite, and
+    /// is only given validated references).
+    /// - Complexity: O(m).
+    static func cdfIntegral(_ x: [Double]) -> [Double] {
+        guard !x.isEmpty else { return [] }
+        var out = [Double](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                var sum = 0.0, c = 0.0
+                for t in 0..<(p.count - 1) {
+                    let term = Double(t + 1) * (p[t + 1] - p[t])
+                    let s = sum + term
+                    if abs(sum) >= abs(term) { c += (sum - s) + term } else { c += (term - s) + sum }
+                    sum = s
+                    o[t + 1] = sum + c
+                }
+            }
+        }
+        return out
     }
 
     /// True when there is no finite value.

@@ -56,9 +56,14 @@ public struct RuleEngine: Sendable {
     private var progress: [RuleProgress]
     private var reference: AdaptiveReference?
     private var pendingOverrides: [(rule: String, override: ThresholdOverride?)] = []
-    /// The samples of the latest evaluation, and their positions by metric name.
+    /// The samples of the latest evaluation, and the positions of those a rule reads, by the slot of their
+    /// metric name in `readNames` (indexing only the names rules read, into arrays kept from one evaluation
+    /// to the next: a dictionary of every sample's name, rebuilt per evaluation, was a tenth of a sparse
+    /// log's `check`, which evaluates at nearly every event).
     private var samples: [MetricSample] = []
-    private var samplesByName: [String: [Int]] = [:]
+    private var samplesByName: [[Int]]
+    /// The metric names the rules' selectors read, each with its slot in `samplesByName`.
+    private let readNames: [String: Int]
     /// Manual thresholds in force, by rule name (they replace the first comparison's threshold).
     public private(set) var thresholdOverrides: [String: ThresholdOverride] = [:]
     /// Every transition so far, oldest first.
@@ -90,6 +95,10 @@ public struct RuleEngine: Sendable {
         self.ruleIndex = Dictionary(rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.comparisons = rules.map(\.expression.comparisons)
         self.hasRecover = comparisons.map { $0.contains { $0.recover != nil } }
+        var names: [String: Int] = [:]
+        for c in comparisons.joined() where names[c.selector.name] == nil { names[c.selector.name] = names.count }
+        self.readNames = names
+        self.samplesByName = Array(repeating: [], count: names.count)
         self.tables = rules.map { _ in RuleSeriesTable(capacity: max(1, maxSeriesPerRule)) }
         self.progress = rules.map { _ in RuleProgress() }
     }
@@ -127,8 +136,10 @@ public struct RuleEngine: Sendable {
     public mutating func evaluate(_ samples: [MetricSample], at time: Double) -> RuleEvaluation {
         if let last = lastEvaluation, time < last { return RuleEvaluation() }
         self.samples = samples
-        samplesByName = [:]
-        for (i, s) in samples.enumerated() { samplesByName[s.name, default: []].append(i) }
+        for slot in samplesByName.indices { samplesByName[slot].removeAll(keepingCapacity: true) }
+        for (i, s) in samples.enumerated() {
+            if let slot = readNames[s.name] { samplesByName[slot].append(i) }
+        }
         return run(at: time, all: true)
     }
 
@@ -158,7 +169,7 @@ public struct RuleEngine: Sendable {
     /// displayed threshold of an adaptive threshold learned at every evaluation, whose history grew by the
     /// boundaries skipped. Call before reading `alerts` or thresholds (the snapshot does).
     public mutating func settle() {
-        guard let time = lastEvaluation, !samplesByName.isEmpty || !samples.isEmpty else { return }
+        guard let time = lastEvaluation, !samples.isEmpty else { return }
         var result = RuleEvaluation()
         var entries: [AlertJournalEntry] = []
         var due = EvaluationDue.never
@@ -319,7 +330,8 @@ public struct RuleEngine: Sendable {
         observations: inout [Observation]
     ) -> [Outcome] {
         var latest: [Labels: Double] = [:]
-        for i in samplesByName[c.selector.name] ?? [] where c.selector.matches(samples[i]) {
+        let positions = readNames[c.selector.name].map { samplesByName[$0] } ?? []
+        for i in positions where c.selector.matches(samples[i]) {
             latest[samples[i].labels] = samples[i].value
         }
         var out: [Outcome] = []

@@ -100,7 +100,7 @@ public final class DriftMonitor: DriftEvaluating {
         learning = builder
     }
 
-    public func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary? {
+    public func drift(column: String, current: ColumnValues, ksPValue: Bool, details: Bool) -> DriftSummary? {
         guard let ref = profile?.columns[column] else { return nil }
         let options = overrides[column] ?? defaults
         let result: DriftResult
@@ -133,6 +133,7 @@ public final class DriftMonitor: DriftEvaluating {
         } catch {
             return nil
         }
+        guard details else { return DriftMonitor.summary(result, details: false) }
         var summary = DriftMonitor.summary(result)
         summary.fleetBins = fleetReference(column, ref)?.bins(current)
         if case .numeric(let r) = ref, !r.sortedValues.isEmpty {
@@ -168,8 +169,10 @@ public final class DriftMonitor: DriftEvaluating {
     }
 
     /// Flattens a result into the display/metric form; keys are metric names without `drift_`.
-    static func summary(_ r: DriftResult) -> DriftSummary {
-        var values: [String: Double] = [:]
+    /// - Parameter details: with the bins, their labels and shares and the unseen categories (formatting
+    ///   the labels of a window's bins was 14 % of a sparse log's evaluations, which never show them).
+    static func summary(_ r: DriftResult, details: Bool = true) -> DriftSummary {
+        var values = [String: Double](minimumCapacity: 10)
         values["ks_stat"] = r.ksStatistic
         values["ks_pvalue"] = r.ksPValue
         values["wasserstein"] = r.wassersteinNormed
@@ -180,6 +183,9 @@ public final class DriftMonitor: DriftEvaluating {
         values["chi2_stat"] = r.chi2Statistic
         values["chi2_pvalue"] = r.chi2PValue
         values["z_pvalue"] = r.zPValue
+        guard details else {
+            return DriftSummary(test: r.testID, score: r.score, threshold: r.threshold, detected: r.detected, values: values)
+        }
         return DriftSummary(
             test: r.testID, score: r.score, threshold: r.threshold, detected: r.detected, values: values,
             unseenCategories: r.unseenCategories, binEdges: r.histogram.edges ?? [], binLabels: r.histogram.labels,

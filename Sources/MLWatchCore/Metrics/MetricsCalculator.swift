@@ -79,7 +79,8 @@ struct MetricsCalculator {
                 let column: ColumnValues =
                     kind == .numeric ? .sortedNumeric(g.features[slot].numeric.sorted())
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(f.categoryCounts)
-                if let d = drift?.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
+                if let d = drift?.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
+                                             details: false) {
                     Self.emitDrift(d, labels: fl, into: &out)
                 }
                 continue
@@ -123,7 +124,8 @@ struct MetricsCalculator {
                 let column: ColumnValues =
                     kind == .numeric ? .sortedNumeric(sortedNumeric)
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(categories)
-                if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue) {
+                if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
+                                       details: metricNames == nil) {
                     summary.drift = d
                     Self.emitDrift(d, labels: fl, into: &out)
                     driftTested += 1
@@ -182,12 +184,15 @@ struct MetricsCalculator {
         if let drift {
             if predictionDrift, !predictionValues.isEmpty || !classCounts.isEmpty {
                 let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
-                if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue) {
+                if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue,
+                                       details: metricNames == nil) {
                     Self.emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
                     o.fleetBins["prediction"] = d.fleetBins
                 }
             }
-            if scoreDrift, !scoreValues.isEmpty, let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue) {
+            if scoreDrift, !scoreValues.isEmpty,
+                let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue,
+                                    details: metricNames == nil) {
                 Self.emitDrift(d, labels: labels.with("feature", "score"), into: &out)
                 o.fleetBins["score"] = d.fleetBins
             }
@@ -207,8 +212,20 @@ struct MetricsCalculator {
 
     /// The `drift_*` samples of one column's drift (also those against a `compare` baseline).
     static func emitDrift(_ d: DriftSummary, labels: Labels, into out: inout WindowMetrics) {
-        for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
-            out.metrics.append(MetricSample(name: "drift_" + key, labels: labels, value: value))
+        // In key order, as sorting the keys gave (the names prepared once: sorting and concatenating them
+        // per column was a visible part of each rule evaluation).
+        var emitted = 0
+        for (key, name) in driftValueNames {
+            if let value = d.values[key] {
+                out.metrics.append(MetricSample(name: name, labels: labels, value: value))
+                emitted += 1
+            }
+        }
+        if emitted != d.values.count {  // a key outside the known ones: the general way
+            out.metrics.removeLast(emitted)
+            for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
+                out.metrics.append(MetricSample(name: "drift_" + key, labels: labels, value: value))
+            }
         }
         out.metrics.append(
             MetricSample(name: "drift_test", labels: labels, value: Double(DriftTestName.id(d.test)), text: d.test))
@@ -216,6 +233,11 @@ struct MetricsCalculator {
         out.metrics.append(MetricSample(name: "drift_threshold", labels: labels, value: d.threshold))
         out.metrics.append(MetricSample(name: "drift_detected", labels: labels, value: d.detected ? 1 : 0))
     }
+
+    /// The keys `DriftMonitor.summary` fills, in ascending order, with their metric names.
+    static let driftValueNames: [(key: String, name: String)] =
+        ["chi2_pvalue", "chi2_stat", "js", "kl", "ks_pvalue", "ks_stat", "psi", "wasserstein", "wasserstein_raw",
+         "z_pvalue"].sorted().map { ($0, "drift_" + $0) }
 
     private func emitSystem<S: Collection<SystemEvent>>(_ systems: S, into out: inout WindowMetrics) {
         var byHost: [String: (cpu: [Double], mem: [Double], load: [Double])] = [:]

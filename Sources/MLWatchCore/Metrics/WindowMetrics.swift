@@ -34,8 +34,11 @@ public enum ColumnValues: Sendable {
 /// Confined to the collector's queue like the rest of `MonitorState`.
 public protocol DriftEvaluating: AnyObject {
     /// Nil when the reference has no such column or either side is empty after cleaning.
-    /// - Parameter ksPValue: whether to compute the (costly) KS p-value when KS is not the chosen test.
-    func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary?
+    /// - Parameters:
+    ///   - ksPValue: whether to compute the (costly) KS p-value when KS is not the chosen test.
+    ///   - details: whether to fill what only a display reads (bins and their labels, shares, reference
+    ///     quantiles, fleet bins); rule evaluations read only the test values and the decision.
+    func drift(column: String, current: ColumnValues, ksPValue: Bool, details: Bool) -> DriftSummary?
     /// Whether `observe` still wants predictions (a reference being learned from the stream). The
     /// collector asks first, so a fixed reference costs no copy of each event.
     var observesEvents: Bool { get }
@@ -43,4 +46,11 @@ public protocol DriftEvaluating: AnyObject {
     func observe(_ event: PredictionEvent)
     /// An independent copy, for state checkpoints (a reference still being learned is copied too).
     func copy() -> any DriftEvaluating
+}
+
+extension DriftEvaluating {
+    /// The drift of a column with every detail (see `drift(column:current:ksPValue:details:)`).
+    public func drift(column: String, current: ColumnValues, ksPValue: Bool) -> DriftSummary? {
+        drift(column: column, current: current, ksPValue: ksPValue, details: true)
+    }
 }

@@ -149,6 +149,9 @@ struct EventWindow {
         let guess = match.sequence - droppedPredictions
         if predictions.indices.contains(guess), predictions[guess].sequence == sequence { return guess }
         if case .count = spec { return nil }
+        // Gone with the events before the oldest held (a label later than the window: the usual case with
+        // windows shorter than the label delay), without a binary search.
+        guard !predictions.isEmpty, match.time >= predictions[0].timestamp else { return nil }
         var i = lowerBound(match.time)
         while i < predictions.count, predictions[i].timestamp == match.time {
             if predictions[i].sequence == sequence { return i }

@@ -105,6 +105,12 @@ struct WindowedPredictionTests {
         window.setJoinedLabel(.label("other"), at: inline)
         window.withPrediction(at: inline) { p in #expect(p.label == .label("y") && p.joinedLabel == nil) }
         var evicted = 0
+        // Predictions that left the window are not found; those still held are, at their new places.
+        window.evict(upTo: 2) { _ in evicted += 1 }
+        #expect(evicted == 6)
+        #expect(window.predictionIndex(match: LabelJoiner.Match(time: 1.5, sequence: 5)) == nil)
+        #expect(window.predictionIndex(match: LabelJoiner.Match(time: 2, sequence: 6)) == nil)
+        #expect(window.predictionIndex(match: LabelJoiner.Match(time: 3.5, sequence: 9)) == 1)
         window.evict(upTo: 10) { _ in evicted += 1 }
         #expect(evicted == times.count && window.predictions.isEmpty)
         #expect(window.features.categories.count == 0 && window.streams.count == 0 && window.strings.count == 0)

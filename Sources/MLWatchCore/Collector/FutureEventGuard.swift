@@ -19,12 +19,12 @@ import DequeModule
 ///   log order. So a skewed line is dropped as soon as a good one follows it, however many skewed lines
 ///   come in a row (fewer than `confirmations`), and a gap of any length costs a few held lines, not a
 ///   slide per second of it.
-/// - **live** (`watch`): an event more than `maxFuture` ahead of the wall clock is *future*. An event near
-///   the wall clock (within `maxFuture` of it) is placed at once, even after a long pause in traffic (the
-///   clock confirms the pause), and confirms the lines held before it. An event more than `maxFuture`
-///   behind the wall clock — a backlog read with `--from-start`, a delayed stream — is judged like a line
-///   of a recorded log, against the newest event placed: a line a year ahead of its neighbours but still in
-///   the clock's past is caught. When the input pauses (`paused`), lines held while nothing was placed yet
+/// - **live** (`watch`): an event more than `maxFuture` ahead of the wall clock is *future*. Anything else
+///   is judged like a line of a recorded log, against the newest event placed — a line a year ahead of its
+///   neighbours in a backlog (`--from-start` on an old log, a delayed stream) but still in the clock's past
+///   is caught — except that a jump to near the wall clock (within `maxFuture` behind it) is confirmed by
+///   the clock as soon as the tailer has read all there is (`endOfBatch`), even after a long pause in
+///   traffic, with the lines held before it, unless a later line fell back from it. When the input pauses (`paused`), lines held while nothing was placed yet
 ///   are taken as they are; lines held after a jump keep waiting for the lines that confirm or refute them.
 ///   In the usual case (tailing the end of a log, events near the clock) nothing is ever held.
 /// - **replay** (`prejudged`): `ReplaySource` runs these rules over the whole recording when it loads it and
@@ -159,19 +159,8 @@ struct FutureEventGuard<Tag> {
                 count(held.source)
                 return
             }
-            if t >= horizon - 2 * maxFuture {
-                // Near the wall clock: it confirms the event (a real pause in traffic ends now), and the
-                // held lines before it, which it does not fall back from, with it.
-                if isHolding {
-                    refute(by: t)
-                    release(newest: newest, confirmed: true, place: place)
-                }
-                place(held.event, held.tag)
-                slack = maxFuture
-                return
-            }
-            // A backlog (`--from-start` on an old log, a delayed stream): the wall clock says nothing about
-            // it, so it is judged like a recorded log.
+            // Else as in a recorded log; a jump to near the wall clock is confirmed once the tailer has read all
+            // there is (`endOfBatch`), unless a later line refutes it first.
         case .recorded:
             break
         }
@@ -205,6 +194,20 @@ struct FutureEventGuard<Tag> {
                 count(head.source)
             }
         }
+        slack = maxFuture
+    }
+
+    /// Live, the end of what a source held (`LineBatch.atEnd`: the tailer caught up with it): held lines up to
+    /// an event near the wall clock (within `maxFuture` behind it) are confirmed — a real pause in traffic
+    /// that ends now, and what was held before it, which that event did not fall back from. Not earlier: a
+    /// backlog line stamped near the clock among older ones (a producer as far ahead as the log is old: a
+    /// time zone written as UTC, read a few hours later) is refuted by the older lines after it.
+    /// - Complexity: O(held lines).
+    mutating func endOfBatch(newest: () -> Double, wallClock: () -> Double, place: (consuming Event?, Tag) -> Void) {
+        guard mode == .live, isHolding else { return }
+        let nearNow = wallClock() - maxFuture
+        guard run.contains(where: { !$0.waits && $0.time >= nearNow }) else { return }
+        release(newest: newest, confirmed: true, place: place)
         slack = maxFuture
     }
 

@@ -164,13 +164,14 @@ public final class MonitorState {
         currentSource = batch.source
         batch.bytes.withUnsafeBufferPointer { buf in
             for r in batch.lines {
-                ingestLine(UnsafeBufferPointer(rebasing: buf[r]))
+                parseAndApply(UnsafeBufferPointer(rebasing: buf[r]))
             }
         }
         if batch.skippedTooLong > 0 {
             store.counts.malformed(.tooLong, count: batch.skippedTooLong,
                                      text: "(a line longer than the limit was skipped in \(batch.source))")
         }
+        if batch.atEnd { endOfBatch() }
     }
 
     /// Ingests a batch parsed ahead (`EventParser.parse(_: LineBatch)`, on another thread in
@@ -204,10 +205,31 @@ public final class MonitorState {
             store.counts.malformed(.tooLong, count: parsed.skippedTooLong,
                                      text: "(a line longer than the limit was skipped in \(parsed.source))")
         }
+        endOfBatch()
     }
 
+    /// Ingests one line, as a batch of its own.
     public func ingestLine(_ line: UnsafeBufferPointer<UInt8>) {
+        parseAndApply(line)
+        endOfBatch()
+    }
+
+    @inline(__always)
+    private func parseAndApply(_ line: UnsafeBufferPointer<UInt8>) {
         apply(parser.parse(line), line: line)
+    }
+
+    /// Live, after a batch that reached the end of its source (or a line or event handed over alone): a jump to
+    /// near the wall clock is confirmed (see `FutureEventGuard.endOfBatch`).
+    @inline(__always)
+    private func endOfBatch() {
+        if futureGuard.isHolding { confirmNearTheClock() }
+    }
+
+    @inline(never)
+    private func confirmNearTheClock() {
+        let store = self.store
+        futureGuard.endOfBatch(newest: { store.window.newestTime }, wallClock: wallClock) { e, line in place(e, line) }
     }
 
     /// Takes the parse of `line` into account (`line` is only read again to remember a malformed one).
@@ -238,6 +260,7 @@ public final class MonitorState {
             return
         }
         ingest(event, requestIDHash: nil, time: t)
+        endOfBatch()
     }
 
     /// Lets an event through `futureGuard`: one comparison when it is on time (a label too: while lines are

@@ -300,7 +300,7 @@ final class FileFollower {
         }
         bytes.removeSubrange(result.consumed...)
         if !lines.isEmpty || result.skipped > 0 {
-            deliver(LineBatch(source: path, bytes: bytes, lines: lines, skippedTooLong: result.skipped))
+            deliver(LineBatch(source: path, bytes: bytes, lines: lines, skippedTooLong: result.skipped, atEnd: n < scratch.count))
             status.lines += lines.count
             status.skippedTooLong += result.skipped
         }

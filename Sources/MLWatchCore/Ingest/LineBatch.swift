@@ -12,12 +12,17 @@ public struct LineBatch: Sendable {
     public let lines: [Range<Int>]
     /// Lines over ``TailerOptions/maxLineBytes`` skipped in this batch.
     public let skippedTooLong: Int
+    /// Whether the read that gave this batch reached the end of what the source held (a short read): more
+    /// lines come only once it grows. A live state confirms a jump to near the wall clock only then (see
+    /// `FutureEventGuard.endOfBatch`): in the middle of a backlog the lines after it can still refute it.
+    public let atEnd: Bool
 
-    public init(source: String, bytes: [UInt8], lines: [Range<Int>], skippedTooLong: Int) {
+    public init(source: String, bytes: [UInt8], lines: [Range<Int>], skippedTooLong: Int, atEnd: Bool = true) {
         self.source = source
         self.bytes = bytes
         self.lines = lines
         self.skippedTooLong = skippedTooLong
+        self.atEnd = atEnd
     }
 
     /// The bytes of line `index` (a slice of ``bytes``, no copy).

@@ -36,7 +36,9 @@ struct EventTimeSanityTests {
         return lines
     }
 
-    static func batches(_ lines: [String], size: Int = 7, source: String = "app.jsonl") -> [LineBatch] {
+    /// - Parameter tailing: every batch reaches the end of the log (the tailer is caught up: live at the end of
+    ///   a log); else only the last does (a log read from its start).
+    static func batches(_ lines: [String], size: Int = 7, source: String = "app.jsonl", tailing: Bool = false) -> [LineBatch] {
         stride(from: 0, to: lines.count, by: size).map { i in
             var bytes: [UInt8] = []
             var ranges: [Range<Int>] = []
@@ -46,7 +48,7 @@ struct EventTimeSanityTests {
                 ranges.append(from..<bytes.count)
                 bytes.append(0x0A)
             }
-            return LineBatch(source: source, bytes: bytes, lines: ranges, skippedTooLong: 0)
+            return LineBatch(source: source, bytes: bytes, lines: ranges, skippedTooLong: 0, atEnd: tailing || i + size >= lines.count)
         }
     }
 
@@ -238,11 +240,39 @@ struct EventTimeSanityTests {
         #expect(s.newestEventTime == now - 1 && s.late == 0)
         // Tailing a log whose lines are near the clock: never a held line, whatever the batches.
         let t = MonitorState(options: Self.options, sources: ["app.jsonl"], mode: .live, wallClock: { Self.liveNow })
-        for (k, b) in Self.batches(Self.log(skewedAt: [0, 150])).enumerated() {
+        for (k, b) in Self.batches(Self.log(skewedAt: [0, 150]), tailing: true).enumerated() {
             t.ingest(b)
             #expect(t.held == 0, "batch \(k)")
         }
         #expect(t.events == 300 && t.future == 2)
+    }
+
+    @Test("live backlog: a producer as far ahead as the log is old (time zone written as UTC) lands near the clock, and is still future",
+          arguments: [[0], [150], [0, 150], [40, 41, 42]])
+    func backlogSkewedToNearTheClock(at positions: [Int]) {
+        // Read two hours after it was written, a log with lines two hours ahead: they are near the wall clock.
+        let now = Self.start + 300 + 7200
+        let lines = Self.log(skewedAt: positions, ahead: 7200)
+        let clean = Self.comparable(Self.check(Self.log(skewedAt: [])))
+        let s = Self.backlog(lines, now: now)
+        #expect(s.events == 300 && s.late == 0 && s.future.total == positions.count && s.future.held == 0, "\(positions): \(s.future) late \(s.late)")
+        #expect(Self.comparable(s) == clean, "\(positions)")
+    }
+
+    @Test("the tailer marks the batch that reaches the end of a file, and only that one")
+    func batchesReachingTheEnd() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("eventtime-\(UUID().uuidString).jsonl").path
+        let lines = Self.log(skewedAt: [40, 41, 42], ahead: 7200)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        var batches: [LineBatch] = []
+        try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false, readChunkBytes: 4096)).readToEnd { batches.append($0) }
+        #expect(batches.count > 10)
+        #expect(batches.dropLast().allSatisfy { !$0.atEnd } && batches.last?.atEnd == true, "\(batches.map(\.atEnd))")
+        let now = Self.start + 300 + 7200
+        let s = MonitorState(options: Self.options, sources: [path], mode: .live, wallClock: { now })
+        for b in batches { s.ingest(b) }
+        #expect(s.events == 300 && s.late == 0 && s.future == 3 && s.held == 0)
     }
 
     @Test("live backlog: lines held after a jump are confirmed by the lines after them, or by a line near the clock")

@@ -29,7 +29,7 @@ struct ReplayRunner {
                 loaded = try ReplaySource.load(paths: setup.logs, mapping: setup.config.fieldMapping,
                                                maxLineBytes: setup.common.maxLineBytes,
                                                maxCategories: setup.config.maxCategories,
-                                               maxFuture: setup.options.maxFuture, lateness: setup.options.lateness,
+                                               maxFuture: setup.options.maxFuture,
                                                now: HostClock.system.wall())
             } catch {
                 throw SetupError.tailer(error)

@@ -24,9 +24,10 @@ import DequeModule
 ///   neighbours in a backlog (`--from-start` on an old log, a delayed stream) but still in the clock's past
 ///   is caught — except that a jump to near the wall clock (within `maxFuture` behind it) is confirmed by
 ///   the clock as soon as the tailer has read all there is (`endOfBatch`), even after a long pause in
-///   traffic, with the lines held before it, unless a later line fell back from it. When the input pauses (`paused`), lines held while nothing was placed yet
-///   are taken as they are; lines held after a jump keep waiting for the lines that confirm or refute them.
-///   In the usual case (tailing the end of a log, events near the clock) nothing is ever held.
+///   traffic, with the lines held before it, unless a later line fell back from it. When the input pauses
+///   (`paused`), lines held while nothing was placed yet are taken as they are; lines held after a jump
+///   keep waiting for the lines that confirm or refute them. In the usual case (tailing the end of a log,
+///   events near the clock) nothing is ever held.
 /// - **replay** (`prejudged`): `ReplaySource` runs these rules over the whole recording when it loads it and
 ///   marks the future lines; the replayed state places everything else at once (no line is held, so the
 ///   replay shows each line when it is due) and counts the marked ones (`countFuture`).
@@ -40,7 +41,9 @@ import DequeModule
 /// Limits: a straggler that comes after a real gap is placed after the gap's first lines, so it is late
 /// (as it would be live, or without the guard); a run whose later events all stay behind the newest placed
 /// waits until one does not (a short time in real traffic). Live, a backlog that ends (input paused) right
-/// after a jump keeps its last lines held (`held` in the snapshot) until more lines come.
+/// after a jump keeps its last lines held (`held` in the snapshot) until more lines come; a line stamped
+/// near the clock that is the last of what the tailer could read is believed (the lines after it were not
+/// written yet); a producer skewed by less than `maxFuture` is believed everywhere.
 ///
 /// Cost: an on-time event takes one comparison (`isOnTime`); only the rest take `admit`.
 ///
@@ -54,8 +57,8 @@ struct FutureEventGuard<Tag> {
         var event: Event?
         var tag: Tag
         var source: String
-        /// An event already more than `lateness` behind the newest placed when it came: it says nothing
-        /// about a jump (see `admit`), it only keeps its place.
+        /// An event behind the newest placed when it came (a straggler, or late): it says nothing about a
+        /// jump (see `admit`), it only keeps its place.
         var behind = false
         /// A label, a line that is no event, or an event `behind`: it does not move event time (or is known
         /// not to), it only keeps its place.
@@ -84,8 +87,6 @@ struct FutureEventGuard<Tag> {
     }
 
     let maxFuture: Double
-    /// The run's lateness bound: an event further behind the newest placed does not refute held lines.
-    let lateness: Double
     let mode: Mode
     /// Live: the wall clock when last read, plus `maxFuture` (re-read when an event is beyond it: a stale
     /// value only sends an event to `admit`). Recorded logs: +∞.
@@ -103,13 +104,9 @@ struct FutureEventGuard<Tag> {
     private(set) var bySource: [String: Int] = [:]
     private(set) var total = 0
 
-    /// - Parameter lateness: events further behind the newest placed are late whatever else happens: while
-    ///   lines are held, such an event waits in line instead of refuting them (a producer a year *behind*
-    ///   must not turn the good lines after a real gap into future ones). Infinite: every event may refute.
-    init(maxFuture: Double, lateness: Double = .infinity, mode: Mode) {
+    init(maxFuture: Double, mode: Mode) {
         // A NaN or negative tolerance would hold (or drop) everything.
         self.maxFuture = maxFuture.isNaN || maxFuture < 0 ? 0 : maxFuture
-        self.lateness = lateness.isNaN ? .infinity : lateness
         // An infinite tolerance turns the check off (nothing is ahead of +∞; −∞ + ∞ would be NaN).
         self.mode = self.maxFuture == .infinity ? .prejudged : mode
         switch self.mode {
@@ -141,8 +138,8 @@ struct FutureEventGuard<Tag> {
     mutating func admit(_ event: consuming Event?, tag: Tag, source: String, newest: () -> Double,
                         wallClock: () -> Double, place: (consuming Event?, Tag) -> Void) {
         var held = Held(event: event, tag: tag, source: source)
-        // Behind the newest placed: a straggler of the traffic before a jump (placed in its turn, within
-        // `lateness`: out-of-order traffic) or an event already late. Neither says the jump was a wrong clock.
+        // Behind the newest placed: a straggler of the traffic before a jump (out-of-order traffic, placed in
+        // its turn) or an event already late. Neither says the jump was a wrong clock.
         if isHolding, !held.waits, held.time < newest() { held.behind = true }
         if held.waits {
             if isHolding { run.append(held) } else { place(held.event, held.tag) }

@@ -75,7 +75,7 @@ public final class MonitorState {
         case .check: .recorded
         case .replay: .prejudged
         }
-        self.futureGuard = FutureEventGuard(maxFuture: options.maxFuture, lateness: options.lateness, mode: guardMode)
+        self.futureGuard = FutureEventGuard(maxFuture: options.maxFuture, mode: guardMode)
         self.currentSource = sources.count == 1 ? sources[0] : "-"
         self.parser = EventParser(mapping: options.mapping, maxCategories: options.metrics.maxCategories)
         self.store = WindowStore(options: options, drift: drift)

@@ -49,7 +49,7 @@ public struct ReferenceLog: Sendable {
         let parser = EventParser(mapping: options.mapping, maxCategories: options.metrics.maxCategories)
         // The profile leaves out the predictions a check would count as future (a producer with a wrong
         // clock), by the same rules (`FutureEventGuard`); the state, when there is one, applies them itself.
-        var sentry = FutureEventGuard<Void>(maxFuture: options.maxFuture, lateness: options.lateness, mode: .recorded)
+        var sentry = FutureEventGuard<Void>(maxFuture: options.maxFuture, mode: .recorded)
         var newest = -Double.infinity
         func place(_ e: consuming Event?, _: Void) {
             guard let e else { return }

@@ -56,7 +56,7 @@ public struct ReplaySource: Sendable {
     ///   the command line passes `HostClock.system.wall()`, tests a fixed time).
     public static func load(paths: [String], mapping: FieldMapping = .standard, maxLineBytes: Int = 1 << 20,
                             to: Double? = nil, maxCategories: Int = FeatureCardinality.defaultMaxCategories,
-                            maxFuture: Double = CollectorOptions.defaultMaxFuture, lateness: Double = 30,
+                            maxFuture: Double = CollectorOptions.defaultMaxFuture,
                             now: Double)
         throws(TailerError) -> ReplaySource
     {
@@ -64,21 +64,21 @@ public struct ReplaySource: Sendable {
         let parser = EventParser(mapping: mapping, maxCategories: maxCategories)
         let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes, follow: false))
         try tailer.readToEnd { batch in source.append(batch, parser: parser) }
-        source.settleFutureEvents(maxFuture: maxFuture, lateness: lateness, now: now)
+        source.settleFutureEvents(maxFuture: maxFuture, now: now)
         if let to { source.truncate(after: to) }
         return source
     }
 
     /// Builds a source from lines (tests). `now`: see `settleFutureEvents`.
     public init(lines: [String], mapping: FieldMapping = .standard, maxFuture: Double = CollectorOptions.defaultMaxFuture,
-                lateness: Double = 30, now: Double) {
+                now: Double) {
         self.init(sources: ["-"])
         let parser = EventParser(mapping: mapping)
         for line in lines {
             var copy = line
             copy.withUTF8 { append(line: UnsafeBufferPointer(rebasing: $0[...]), parser: parser) }
         }
-        settleFutureEvents(maxFuture: maxFuture, lateness: lateness, now: now)
+        settleFutureEvents(maxFuture: maxFuture, now: now)
     }
 
     /// Judges the events stamped too far ahead once, over the whole recording, with the rules `mlwatch check`
@@ -89,9 +89,8 @@ public struct ReplaySource: Sendable {
     /// event. Call after the last `append`.
     /// - Parameter now: the wall clock (seconds since the epoch), for the lines still held at the end.
     /// - Complexity: O(n) in the entries.
-    /// - Parameter lateness: the replayed state's (`CollectorOptions.lateness`).
-    public mutating func settleFutureEvents(maxFuture: Double, lateness: Double, now: Double) {
-        var sentry = FutureEventGuard<Int>(maxFuture: maxFuture, lateness: lateness, mode: .recorded)
+    public mutating func settleFutureEvents(maxFuture: Double, now: Double) {
+        var sentry = FutureEventGuard<Int>(maxFuture: maxFuture, mode: .recorded)
         var placed = [Bool](repeating: false, count: entries.count)
         var placedNewest = -Double.infinity
         func place(_ e: consuming Event?, _ i: Int) {

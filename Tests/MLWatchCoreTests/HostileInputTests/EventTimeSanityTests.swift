@@ -78,7 +78,7 @@ struct EventTimeSanityTests {
     }
 
     static func replay(_ lines: [String], options: CollectorOptions = options, now: Double = liveNow) -> Snapshot {
-        let source = ReplaySource(lines: lines, maxFuture: options.maxFuture, lateness: options.lateness, now: now)
+        let source = ReplaySource(lines: lines, maxFuture: options.maxFuture, now: now)
         let engine = ReplayEngine(source: source, speed: .max, wall: 0) {
             MonitorState(options: options, sources: ["app.jsonl"], mode: .replay, wallClock: { now })
         }
@@ -401,7 +401,7 @@ struct EventTimeSanityTests {
         let split = all.firstIndex(of: Self.prediction(150, at: Self.start + 150))!
         try (all[..<split].joined(separator: "\n") + "\n").write(toFile: a, atomically: true, encoding: .utf8)
         try (all[split...].joined(separator: "\n") + "\n").write(toFile: b, atomically: true, encoding: .utf8)
-        let source = try ReplaySource.load(paths: [a, b], maxFuture: Self.options.maxFuture, lateness: Self.options.lateness, now: Self.liveNow)
+        let source = try ReplaySource.load(paths: [a, b], maxFuture: Self.options.maxFuture, now: Self.liveNow)
         let engine = ReplayEngine(source: source, speed: .max, wall: 0) {
             MonitorState(options: Self.options, sources: [a, b], mode: .replay, wallClock: { Self.liveNow })
         }

@@ -6,7 +6,7 @@ import DequeModule
 /// expire unlabelled are counted, as are labels whose prediction is unknown.
 ///
 /// The joiner only says which prediction a label belongs to (its event time and arrival number); the
-/// label itself is stored on that prediction in the window (`WindowedPrediction.joinedLabel`), so it leaves
+/// label itself is stored on that prediction in the window (`WindowedPrediction.labelCode`), so it leaves
 /// memory with the prediction and the window's aggregates can count it exactly once.
 ///
 /// Shadow deployments log the same request id once per version. With `joinsSiblings` (the `compare`
@@ -32,7 +32,7 @@ struct LabelJoiner {
     struct Match: Equatable {
         /// The prediction's event time.
         var time: Double
-        /// The prediction's arrival number (count windows find it by that).
+        /// The prediction's arrival number (the window finds it by that: `EventWindow.predictionIndex`).
         var sequence: Int
         /// The caller's group of the prediction (model and version; 0 unless `joinsSiblings`).
         var group: Int32 = 0

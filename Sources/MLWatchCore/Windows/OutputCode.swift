@@ -6,6 +6,10 @@
 /// its number in a `CategoryTable` of the window below. A number that happened to carry the tag prefix
 /// (a NaN with that payload, which no JSON number is) is kept as the negative quiet NaN: every reader
 /// treats NaNs alike (`OutputValue.sameClass`, non-finite values skipped).
+///
+/// Class names are compared as `String`s by the table, so two spellings that Swift deems equal
+/// (canonically equivalent Unicode) read back as the first one held, as feature categories do in
+/// `FeatureSlab`; the aggregates already counted them as one class (`CategoryCounts`).
 enum OutputCode {
     private enum Kind: UInt64 {
         case label = 1, null, absent

@@ -172,17 +172,19 @@ public final class DriftMonitor: DriftEvaluating {
     /// - Parameter details: with the bins, their labels and shares and the unseen categories (formatting
     ///   the labels of a window's bins was 14 % of a sparse log's evaluations, which never show them).
     static func summary(_ r: DriftResult, details: Bool = true) -> DriftSummary {
+        // Only the values present are inserted (assigning nil would search the table to remove the key).
         var values = [String: Double](minimumCapacity: 10)
-        values["ks_stat"] = r.ksStatistic
-        values["ks_pvalue"] = r.ksPValue
-        values["wasserstein"] = r.wassersteinNormed
-        values["wasserstein_raw"] = r.wassersteinRaw
-        values["psi"] = r.psi
-        values["kl"] = r.kl
-        values["js"] = r.js
-        values["chi2_stat"] = r.chi2Statistic
-        values["chi2_pvalue"] = r.chi2PValue
-        values["z_pvalue"] = r.zPValue
+        func put(_ key: String, _ value: Double?) { if let value { values[key] = value } }
+        put("ks_stat", r.ksStatistic)
+        put("ks_pvalue", r.ksPValue)
+        put("wasserstein", r.wassersteinNormed)
+        put("wasserstein_raw", r.wassersteinRaw)
+        put("psi", r.psi)
+        put("kl", r.kl)
+        put("js", r.js)
+        put("chi2_stat", r.chi2Statistic)
+        put("chi2_pvalue", r.chi2PValue)
+        put("z_pvalue", r.zPValue)
         guard details else {
             return DriftSummary(test: r.testID, score: r.score, threshold: r.threshold, detected: r.detected, values: values)
         }

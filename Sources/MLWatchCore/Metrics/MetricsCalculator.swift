@@ -20,12 +20,13 @@ struct MetricsCalculator {
         featureStatistics: Bool = true, metricNames: Set<String>? = nil, comparisonScope: DriftScope? = nil
     ) -> WindowMetrics {
         var out = WindowMetrics()
+        let driftSamples = metricNames.map(DriftSamples.init(reading:)) ?? .all
         for (i, key) in aggregate.keys.enumerated() where aggregate.groups[i].count > 0 {
             var labels = Labels(["model": key.model, "version": key.version])
             if let s = key.segment { labels["segment"] = s }
             aggregate.withGroup(i) { g in
                 emit(&g, labels: labels, duration: duration, driftScope: driftScope,
-                     featureStatistics: featureStatistics, metricNames: metricNames, into: &out)
+                     featureStatistics: featureStatistics, metricNames: metricNames, driftSamples: driftSamples, into: &out)
             }
         }
         VersionComparison.trafficShares(aggregate, into: &out.metrics)
@@ -42,7 +43,8 @@ struct MetricsCalculator {
     }
 
     private func emit(_ g: inout GroupAccumulator, labels: Labels, duration: Double, driftScope: DriftScope,
-                      featureStatistics: Bool, metricNames: Set<String>?, into out: inout WindowMetrics) {
+                      featureStatistics: Bool, metricNames: Set<String>?, driftSamples: DriftSamples,
+                      into out: inout WindowMetrics) {
         func add(_ name: String, _ value: Double, _ extra: Labels? = nil, text: String? = nil) {
             out.metrics.append(MetricSample(name: name, labels: extra ?? labels, value: value, text: text))
         }
@@ -81,7 +83,7 @@ struct MetricsCalculator {
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(f.categoryCounts)
                 if let d = drift?.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
                                              details: false) {
-                    Self.emitDrift(d, labels: fl, into: &out)
+                    Self.emitDrift(d, labels: fl, into: &out, only: driftSamples)
                 }
                 continue
             }
@@ -127,7 +129,7 @@ struct MetricsCalculator {
                 if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
                                        details: metricNames == nil) {
                     summary.drift = d
-                    Self.emitDrift(d, labels: fl, into: &out)
+                    Self.emitDrift(d, labels: fl, into: &out, only: driftSamples)
                     driftTested += 1
                     if d.detected { driftDetected += 1 }
                 }
@@ -186,14 +188,14 @@ struct MetricsCalculator {
                 let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
                 if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue,
                                        details: metricNames == nil) {
-                    Self.emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
+                    Self.emitDrift(d, labels: labels.with("feature", "prediction"), into: &out, only: driftSamples)
                     o.fleetBins["prediction"] = d.fleetBins
                 }
             }
             if scoreDrift, !scoreValues.isEmpty,
                 let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue,
                                     details: metricNames == nil) {
-                Self.emitDrift(d, labels: labels.with("feature", "score"), into: &out)
+                Self.emitDrift(d, labels: labels.with("feature", "score"), into: &out, only: driftSamples)
                 o.fleetBins["score"] = d.fleetBins
             }
         }
@@ -210,28 +212,57 @@ struct MetricsCalculator {
         return shares
     }
 
+    /// Which `drift_*` samples to write: all of them, or (rule evaluations) those the rules read, worked out
+    /// once per evaluation. Half of a sparse log's evaluation samples were drift values no rule read, each
+    /// built, indexed by the rule engine and freed again.
+    struct DriftSamples {
+        /// The values to write: key in `DriftSummary.values`, metric name.
+        let values: [(key: String, name: String)]
+        let test: Bool, score: Bool, threshold: Bool, detected: Bool
+        /// Whether keys outside `driftValueNames` are written too (only when everything is).
+        let everything: Bool
+
+        static let all = DriftSamples(values: driftValueNames, test: true, score: true, threshold: true, detected: true,
+                                      everything: true)
+
+        private init(values: [(key: String, name: String)], test: Bool, score: Bool, threshold: Bool, detected: Bool,
+                     everything: Bool) {
+            (self.values, self.test, self.score, self.threshold, self.detected, self.everything) =
+                (values, test, score, threshold, detected, everything)
+        }
+
+        /// Only the samples named in `names`.
+        init(reading names: Set<String>) {
+            self.init(values: driftValueNames.filter { names.contains($0.name) }, test: names.contains("drift_test"),
+                      score: names.contains("drift_score"), threshold: names.contains("drift_threshold"),
+                      detected: names.contains("drift_detected"), everything: false)
+        }
+    }
+
     /// The `drift_*` samples of one column's drift (also those against a `compare` baseline).
-    static func emitDrift(_ d: DriftSummary, labels: Labels, into out: inout WindowMetrics) {
+    static func emitDrift(_ d: DriftSummary, labels: Labels, into out: inout WindowMetrics, only: DriftSamples = .all) {
         // In key order, as sorting the keys gave (the names prepared once: sorting and concatenating them
         // per column was a visible part of each rule evaluation).
         var emitted = 0
-        for (key, name) in driftValueNames {
+        for (key, name) in only.values {
             if let value = d.values[key] {
                 out.metrics.append(MetricSample(name: name, labels: labels, value: value))
                 emitted += 1
             }
         }
-        if emitted != d.values.count {  // a key outside the known ones: the general way
+        if only.everything, emitted != d.values.count {  // a key outside the known ones: the general way
             out.metrics.removeLast(emitted)
             for (key, value) in d.values.sorted(by: { $0.key < $1.key }) {
                 out.metrics.append(MetricSample(name: "drift_" + key, labels: labels, value: value))
             }
         }
-        out.metrics.append(
-            MetricSample(name: "drift_test", labels: labels, value: Double(DriftTestName.id(d.test)), text: d.test))
-        out.metrics.append(MetricSample(name: "drift_score", labels: labels, value: d.score))
-        out.metrics.append(MetricSample(name: "drift_threshold", labels: labels, value: d.threshold))
-        out.metrics.append(MetricSample(name: "drift_detected", labels: labels, value: d.detected ? 1 : 0))
+        if only.test {
+            out.metrics.append(
+                MetricSample(name: "drift_test", labels: labels, value: Double(DriftTestName.id(d.test)), text: d.test))
+        }
+        if only.score { out.metrics.append(MetricSample(name: "drift_score", labels: labels, value: d.score)) }
+        if only.threshold { out.metrics.append(MetricSample(name: "drift_threshold", labels: labels, value: d.threshold)) }
+        if only.detected { out.metrics.append(MetricSample(name: "drift_detected", labels: labels, value: d.detected ? 1 : 0)) }
     }
 
     /// The keys `DriftMonitor.summary` fills, in ascending order, with their metric names.

@@ -18,11 +18,14 @@ public struct NumericReference: Sendable, Codable, Equatable {
     public let distinctCount: Int
     /// Quantiles at `quantileLevels` (numpy's default linear interpolation).
     public let quantiles: [Double]
-    /// `cdfIntegral[c]` = count · ∫ from x₀ to x_c of F(x) dx, F the empirical CDF (x = `sortedValues`):
-    /// Σ_{t<c} (t+1)·(x_{t+1} − x_t), summed with compensation. It lets `TwoSampleSweep` integrate a small
-    /// window against this reference in O(n log m) instead of merging all m values (see
-    /// `TwoSampleSweep+Search.swift`). Derived from the values, so neither saved nor compared.
-    let cdfIntegral: [Double]
+    /// Every `cdfIntegralStride`-th value of P_c = count · ∫ from x₀ to x_c of F(x) dx, F the empirical CDF
+    /// (x = `sortedValues`): P_c = Σ_{t<c} (t+1)·(x_{t+1} − x_t), summed with compensation. With
+    /// `cdfIntegral(at:)` it lets `TwoSampleSweep` integrate a small window against this reference in
+    /// O(n log m) instead of merging all m values (see `TwoSampleSweep+Search.swift`). One value in 8: a
+    /// full prefix array doubled a reference's memory (+38 MB for a 1M-line profile). Derived from the
+    /// values, so neither saved nor compared.
+    let cdfIntegralBlocks: [Double]
+    static let cdfIntegralStride = 8
 
     /// Prepares a reference; NaN and ±∞ are dropped as Evidently does.
     /// - Complexity: O(n).
@@ -46,7 +49,7 @@ public struct NumericReference: Sendable, Codable, Equatable {
         standardDeviation = s
         distinctCount = HistogramBinning.distinctCount(sorted: sorted)
         quantiles = NumericReference.quantileLevels.map { NumericReference.quantile(sorted: sorted, $0) }
-        cdfIntegral = NumericReference.cdfIntegral(sorted)
+        cdfIntegralBlocks = NumericReference.cdfIntegralBlocks(sorted)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -62,7 +65,7 @@ public struct NumericReference: Sendable, Codable, Equatable {
         standardDeviation = try c.decode(Double.self, forKey: .standardDeviation)
         distinctCount = try c.decode(Int.self, forKey: .distinctCount)
         quantiles = try c.decode([Double].self, forKey: .quantiles)
-        cdfIntegral = NumericReference.cdfIntegral(sortedValues)
+        cdfIntegralBlocks = NumericReference.cdfIntegralBlocks(sortedValues)
     }
 
     public static func == (a: NumericReference, b: NumericReference) -> Bool {
@@ -71,15 +74,14 @@ public struct NumericReference: Sendable, Codable, Equatable {
             && a.distinctCount == b.distinctCount && a.quantiles == b.quantiles
     }
 
-    /// The prefix sums of `cdfIntegral` with Neumaier compensation: each stored value is within about one
-    /// rounding (2⁻⁵³ relative) of the exact sum of its (rounded, non-negative) terms, whatever m is.
-    /// An unsorted array (only possible before validation) or values whose gaps overflow give non-finite
-    /// or meaningless entries; the sweep then falls back to the merge (it checks its result is finite, and
-    /// is only given validated references).
+    /// P at every `cdfIntegralStride`-th index, accumulated with Neumaier compensation: each stored value is
+    /// within about one rounding (2⁻⁵³ relative) of the exact sum of its (rounded, non-negative) terms,
+    /// whatever m is. Values whose gaps overflow give non-finite entries; the sweep then falls back to the
+    /// merge (it checks that its result is finite).
     /// - Complexity: O(m).
-    static func cdfIntegral(_ x: [Double]) -> [Double] {
+    static func cdfIntegralBlocks(_ x: [Double]) -> [Double] {
         guard !x.isEmpty else { return [] }
-        var out = [Double](repeating: 0, count: x.count)
+        var out = [Double](repeating: 0, count: (x.count - 1) / cdfIntegralStride + 1)
         x.withUnsafeBufferPointer { p in
             out.withUnsafeMutableBufferPointer { o in
                 var sum = 0.0, c = 0.0
@@ -88,11 +90,26 @@ public struct NumericReference: Sendable, Codable, Equatable {
                     let s = sum + term
                     if abs(sum) >= abs(term) { c += (sum - s) + term } else { c += (term - s) + sum }
                     sum = s
-                    o[t + 1] = sum + c
+                    if (t + 1) % cdfIntegralStride == 0 { o[(t + 1) / cdfIntegralStride] = sum + c }
                 }
             }
         }
         return out
+    }
+
+    /// P_c (see `cdfIntegralBlocks`): the stored value at the block start plus at most stride − 1 terms,
+    /// within ~(stride + 2)·u·P_c of the exact P_c (the block's error plus a plain sum of positive terms).
+    /// - Complexity: O(`cdfIntegralStride`).
+    @inline(__always)
+    static func cdfIntegral(at c: Int, values x: UnsafeBufferPointer<Double>, blocks: UnsafeBufferPointer<Double>) -> Double {
+        let start = c / cdfIntegralStride * cdfIntegralStride
+        var sum = blocks[c / cdfIntegralStride]
+        var t = start
+        while t < c {
+            sum += Double(t + 1) * (x[t + 1] - x[t])
+            t += 1
+        }
+        return sum
     }
 
     /// True when there is no finite value.

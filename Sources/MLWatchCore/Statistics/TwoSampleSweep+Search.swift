@@ -21,17 +21,18 @@
 /// - **Wasserstein, the same integral summed differently.** The merge adds |v|·Δx over every gap. Here a
 ///   segment's gaps between reference values are added directly when there are at most `directGaps` of
 ///   them (then those terms, in the same order, are the merge's), else in two closed forms around the one
-///   reference count s where v changes sign: with g_t = x_{t+1} − x_t and P = `cdfIntegral`,
+///   reference count s where v changes sign: with g_t = x_{t+1} − x_t and P_c = Σ_{t<c} (t+1)·g_t
+///   (`NumericReference.cdfIntegral(at:)`: a stored value every 8 indices plus at most 7 terms),
 ///   Σ (J·m − (t+1)·n)·g_t = J·m·(x_q − x_a) − n·(P_q − P_a) below, and the mirror image above.
 ///
 /// Tolerance (u = 2⁻⁵³, R = range of the reference, n, m the sizes, K ≤ k + 1 the segments summed in
-/// closed form). Each stored P_c is within ~3u·P_c ≤ 3u·m·R of Σ(t+1)·g_t (positive terms, compensated
-/// sum), each difference x_q − x_a within u·R; so each closed form is within ~10·n·m·u·R of its exact value,
-/// and after the division by n·m each segment is off by at most ~20·u·R. The merge itself is within
-/// (n + m)·u·W of the exact W (positive terms). Hence
-///   |W_search − W_merge| ≤ 20·K·u·R + (n + m + K)·u·W,
-/// an absolute error proportional to the reference's range, not to W: relative to W it is 20·K·u·R/W,
-/// e.g. 2·10⁻¹³·R/W for 100 distinct current values (the scipy fixtures of 20,000 vs 100 values agree to
+/// closed form). Each P_c is within ~11u·P_c ≤ 11u·m·R of the exact Σ(t+1)·g_t (the stored block value
+/// ~3u, compensated, plus a plain sum of ≤ 7 positive terms), each difference x_q − x_a within u·R; so each
+/// closed form is within ~25·n·m·u·R of its exact value, and after the division by n·m each segment is off
+/// by at most ~50·u·R. The merge itself is within (n + m)·u·W of the exact W (positive terms). Hence
+///   |W_search − W_merge| ≤ 50·K·u·R + (n + m + K)·u·W,
+/// an absolute error proportional to the reference's range, not to W: relative to W it is 50·K·u·R/W,
+/// e.g. 6·10⁻¹³·R/W for 100 distinct current values (the scipy fixtures of 20,000 vs 100 values agree to
 /// 1e-9 relative, their tolerance). The bound does not grow with m or with the values' offset (P is built
 /// from gaps, never from the values themselves). A result that is not finite (gaps near 1.8e308) is
 /// measured again by `WassersteinDistance.raw`, as in the merge.
@@ -41,18 +42,18 @@ extension TwoSampleSweep {
     static let directGaps = 8
 
     /// Whether binary searches beat the merge for n current values against m reference values:
-    /// n·⌈log₂ m⌉ < n + m.
+    /// 2·n·⌈log₂ m⌉ < n + m.
     ///
-    /// The merge costs about one predictable step per value, n + m (≈ 1.3 ns here); the search path about
-    /// two binary searches per current value, 2·log₂ m unpredictable steps, often cache misses (≈ 2.6 ns
-    /// each for m = 16k), hence about one merge step per log₂ m per current value. Measured with
-    /// `mlwatch-bench drift-small` (BENCHMARKS.md "Drift statistics"): m = 16,000: n = 300 search ×2.1
-    /// faster, n = 1000 ×0.9 (the rule takes the merge there); m = 100,000, n = 3000: ×1.3; m = 2000,
-    /// n = 100: ×3.6. Near the crossing both cost about the same, so the rule need not be sharper.
+    /// The merge costs about one predictable step per value, n + m (≈ 1.3 ns here); the search path two
+    /// binary searches per current value (2·log₂ m unpredictable steps, often cache misses) plus up to three
+    /// lookups of the reference's CDF integral (≤ 7 terms each), about two merge steps per log₂ m per current
+    /// value. Measured with `mlwatch-bench drift-small` (BENCHMARKS.md "Drift statistics"): m = 16,000:
+    /// n = 300 search ×1.4 faster, n = 1000 ×0.6 (the rule takes the merge there); m = 100,000: n = 1000
+    /// ×1.9, n = 3000 ×0.9; m = 2000: n = 100 ×2.1 (merge taken). Near the crossing both cost about the same.
     static func searchIsCheaper(current n: Int, reference m: Int) -> Bool {
         guard n > 0, m > 0 else { return false }
         let log2m = Int.bitWidth - m.leadingZeroBitCount
-        return n &* log2m < n &+ m
+        return 2 &* n &* log2m < n &+ m
     }
 
     /// KS statistic and raw Wasserstein distance of a **sorted, finite** current sample against a prepared
@@ -87,7 +88,7 @@ extension TwoSampleSweep {
         }
         var weighted = 0.0
         ref.withUnsafeBufferPointer { x in
-            reference.cdfIntegral.withUnsafeBufferPointer { p in
+            reference.cdfIntegralBlocks.withUnsafeBufferPointer { blocks in
                 cur.withUnsafeBufferPointer { c in
                     // Adds n·m times ∫|F_m − j/n| over the reference gaps t in a..<b (x_t to x_{t+1}, where
                     // F_m = (t+1)/m). Term by term it is the merge's own sum, in the same order.
@@ -105,8 +106,11 @@ extension TwoSampleSweep {
                         let s = (j &* m &+ n &- 1) / n
                         let q = Swift.min(Swift.max(s - 1, a), b)
                         let jm = Double(j &* m)
-                        let below = jm * (x[q] - x[a]) - nd * (p[q] - p[a])
-                        let above = nd * (p[b] - p[q]) - jm * (x[b] - x[q])
+                        let pa = NumericReference.cdfIntegral(at: a, values: x, blocks: blocks)
+                        let pq = NumericReference.cdfIntegral(at: q, values: x, blocks: blocks)
+                        let pb = NumericReference.cdfIntegral(at: b, values: x, blocks: blocks)
+                        let below = jm * (x[q] - x[a]) - nd * (pq - pa)
+                        let above = nd * (pb - pq) - jm * (x[b] - x[q])
                         // Each is a sum of non-negative terms: rounding may leave it just below 0 (NaN stays).
                         weighted += (below < 0 ? 0 : below) + (above < 0 ? 0 : above)
                     }

@@ -22,12 +22,12 @@ import Testing
         }
     }
 
-    /// The documented bound: 20·K·u·R + (n + m + K)·u·W (with a little slack in the constants).
+    /// The documented bound: 50·K·u·R + (n + m + K)·u·W (with a little slack in the constants).
     static func wassersteinBound(reference: [Double], current: [Double], merge w: Double) -> Double {
         let u = Double.ulpOfOne / 2
         let k = Double(HistogramBinning.distinctCount(sorted: current) + 1)
         let range = reference[reference.count - 1] - reference[0]
-        return 24 * k * u * range + Double(reference.count + current.count + Int(k) + 4) * u * w
+        return 60 * k * u * range + Double(reference.count + current.count + Int(k) + 4) * u * w
     }
 
     @Test(arguments: Shape.allCases)

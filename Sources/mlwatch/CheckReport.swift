@@ -31,6 +31,9 @@ enum CheckReport {
         if c.overflowFeatures > 0 {
             out.append("capped: \(c.overflowFeatures) more feature names counted but not kept, over the limit of \(c.maxFeaturesPerGroup) per group")
         }
+        for u in s.driftUntested {
+            out.append("  drift\(u.labels) \(u.message)")
+        }
         for m in s.metrics {
             let value = m.text ?? (m.value.isFinite ? String(m.value) : (m.value.isNaN ? "NaN" : m.value > 0 ? "+Inf" : "-Inf"))
             out.append("  \(m.name)\(m.labels) \(value)")

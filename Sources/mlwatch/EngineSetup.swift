@@ -67,7 +67,7 @@ struct EngineSetup {
                                    maxCategories: config.maxCategories,
                                    compare: config.compareOptions(baseline: common.compareBaseline ?? config.compareBaseline),
                                    fairness: fairness, maxGroups: config.maxGroups,
-                                   maxFeaturesPerGroup: config.maxFeaturesPerGroup),
+                                   maxFeaturesPerGroup: config.maxFeaturesPerGroup, driftMinSamples: config.drift.minSamples),
             joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping,
             latencyBuckets: config.latencyBuckets, maxFuture: maxFuture)
     }

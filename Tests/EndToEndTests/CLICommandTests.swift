@@ -52,6 +52,17 @@ import Testing
         #expect(configured.status == 0, "\(configured.stderr)")
         #expect(try Self.driftMetrics(configured.stdout) == a)
 
+        // Five events: too few to test (`drift.min_samples`, default 30); the text report says so per column.
+        let few = dir.appendingPathComponent("few.jsonl").path
+        try FixtureLog.write(to: few, count: 5)
+        let sparse = try CLIProcess.run(["check", few, "--reference", profile, "--window", "all", "--format", "text"])
+        #expect(sparse.status == 0, "\(sparse.stderr)")
+        #expect(sparse.stdout.contains("not tested: 5 values < min_samples 30"), "\(sparse.stdout)")
+        #expect(!sparse.stdout.contains("drift_detected"), "\(sparse.stdout)")
+        try "reference: {file: \(profile)}\nwindow: all\ndrift: {min_samples: 5}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let lowered = try CLIProcess.run(["check", few, "--config", config, "--format", "text"])
+        #expect(lowered.stdout.contains("drift_detected") && !lowered.stdout.contains("not tested"), "\(lowered.stdout)")
+
         // A truncated profile is refused with a message and exit 2, whether named by flag or config.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: profile))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: profile))

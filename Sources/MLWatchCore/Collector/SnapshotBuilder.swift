@@ -32,6 +32,7 @@ struct SnapshotBuilder: Sendable {
             snap.versions = m.versions
             snap.fairness = m.fairness
             snap.warnings = m.warnings
+            snap.driftUntested = m.driftUntested
             snap.cardinality = m.cardinality
         } else {
             snap.metrics = [MetricSample(name: "malformed_lines_total", value: Double(c.malformedTotal))]

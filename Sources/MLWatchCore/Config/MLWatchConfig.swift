@@ -320,7 +320,7 @@ public struct MLWatchConfig: Sendable, Equatable {
             window: window, lateness: lateness,
             metrics: MetricOptions(segmentBy: segmentBy, lowConfidence: lowConfidence, maxCategories: maxCategories,
                                    compare: compareOptions, fairness: fairness, maxGroups: maxGroups,
-                                   maxFeaturesPerGroup: maxFeaturesPerGroup),
+                                   maxFeaturesPerGroup: maxFeaturesPerGroup, driftMinSamples: drift.minSamples),
             joinMaxPending: joinMaxPending, joinTTL: joinTTL, mapping: fieldMapping, latencyBuckets: latencyBuckets,
             maxFuture: maxFuture)
     }
@@ -332,7 +332,10 @@ public struct MLWatchConfig: Sendable, Equatable {
 
     /// A comparison against `baseline` (nil: none) with the drift tests of the `drift:` section.
     public func compareOptions(baseline: String?) -> CompareOptions? {
-        baseline.map { CompareOptions(baseline: $0, driftOverrides: drift.features, driftDefaults: drift.defaultOptions) }
+        baseline.map {
+            CompareOptions(baseline: $0, driftOverrides: drift.features, driftDefaults: drift.defaultOptions,
+                           minSamples: drift.minSamples)
+        }
     }
 
     /// A `positive:` value as a class key: numbers as the predictions' class keys spell them (1.0 is `1`).
@@ -462,9 +465,11 @@ public struct MLWatchConfig: Sendable, Equatable {
 
     private static func parseDrift(_ node: ConfigNode) throws(ConfigError) -> DriftSettings {
         var settings = DriftSettings()
-        for (key, value) in try node.mapping(allowed: ["features", "default"]) {
+        for (key, value) in try node.mapping(allowed: ["features", "default", "min_samples"]) {
             if key == "default" {
                 settings.defaultOptions = try parseDriftOptions(value)
+            } else if key == "min_samples" {
+                settings.minSamples = try value.int(minimum: 1, maximum: DriftSettings.maxMinSamples)
             } else {
                 for (feature, options) in try value.mapping(allowed: []) {
                     settings.features[feature] = try parseDriftOptions(options)

@@ -20,6 +20,8 @@ public struct MetricOptions: Sendable, Equatable {
     public var maxGroups: Int
     /// Most features a group keeps; values of further feature names are counted, not kept.
     public var maxFeaturesPerGroup: Int
+    /// A column with fewer non-missing window values is not tested for drift (`drift.min_samples`).
+    public var driftMinSamples: Int
 
     public static let defaultMaxGroups = 2_000
     public static let defaultMaxFeaturesPerGroup = 1_000
@@ -27,7 +29,8 @@ public struct MetricOptions: Sendable, Equatable {
     public init(segmentBy: String? = nil, lowConfidence: Double = 0.6, topCategories: Int = 5,
                 maxCategories: Int = FeatureCardinality.defaultMaxCategories, compare: CompareOptions? = nil,
                 fairness: FairnessOptions? = nil, maxGroups: Int = MetricOptions.defaultMaxGroups,
-                maxFeaturesPerGroup: Int = MetricOptions.defaultMaxFeaturesPerGroup) {
+                maxFeaturesPerGroup: Int = MetricOptions.defaultMaxFeaturesPerGroup,
+                driftMinSamples: Int = DriftSettings.defaultMinSamples) {
         self.segmentBy = segmentBy
         self.lowConfidence = lowConfidence
         self.topCategories = topCategories
@@ -36,5 +39,6 @@ public struct MetricOptions: Sendable, Equatable {
         self.fairness = fairness
         self.maxGroups = max(1, maxGroups)
         self.maxFeaturesPerGroup = max(1, maxFeaturesPerGroup)
+        self.driftMinSamples = max(1, driftMinSamples)
     }
 }

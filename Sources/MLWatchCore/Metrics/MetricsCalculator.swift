@@ -67,6 +67,7 @@ struct MetricsCalculator {
         // Inputs.
         var driftTested = 0
         var driftDetected = 0
+        var driftUntested = 0
         for (slot, name) in g.featureNames.enumerated() where g.features[slot].present > 0 {
             let testsDrift = drift != nil && driftScope.includes(name)
             guard featureStatistics || testsDrift else { continue }
@@ -81,6 +82,10 @@ struct MetricsCalculator {
                 let column: ColumnValues =
                     kind == .numeric ? .sortedNumeric(g.features[slot].numeric.sorted())
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(f.categoryCounts)
+                guard column.testedCount >= options.driftMinSamples else {
+                    driftUntested += 1
+                    continue
+                }
                 if let d = drift?.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
                                              details: false) {
                     Self.emitDrift(d, labels: fl, into: &out, only: driftSamples)
@@ -126,8 +131,18 @@ struct MetricsCalculator {
                 let column: ColumnValues =
                     kind == .numeric ? .sortedNumeric(sortedNumeric)
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(categories)
-                if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
-                                       details: metricNames == nil) {
+                if var untested = DriftUntested.check(labels: fl, values: column.testedCount, minSamples: options.driftMinSamples) {
+                    // Not tested. A snapshot still computes it, for the window's fleet bins only (a fleet sums
+                    // them over its instances) and to tell a column without a reference ("no ref.") apart.
+                    driftUntested += 1
+                    if metricNames == nil,
+                       let d = drift.drift(column: name, current: column, ksPValue: false, details: true) {
+                        untested.fleetBins = d.fleetBins
+                        summary.driftUntested = untested
+                        out.driftUntested.append(untested)
+                    }
+                } else if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
+                                              details: metricNames == nil) {
                     summary.drift = d
                     Self.emitDrift(d, labels: fl, into: &out, only: driftSamples)
                     driftTested += 1
@@ -136,7 +151,9 @@ struct MetricsCalculator {
             }
             out.features.append(summary)
         }
-        if drift != nil, driftScope == .all || driftScope == .allWithoutKSPValue {
+        // Over the tested features only; when `min_samples` left every one untested there is no share to
+        // speak of (a 0 would read as "nothing drifted").
+        if drift != nil, driftScope == .all || driftScope == .allWithoutKSPValue, driftTested > 0 || driftUntested == 0 {
             add("drift_share", driftTested > 0 ? Double(driftDetected) / Double(driftTested) : 0)
             add("drift_features_detected", Double(driftDetected))
         }
@@ -184,20 +201,25 @@ struct MetricsCalculator {
             }
         }
         if let drift {
-            if predictionDrift, !predictionValues.isEmpty || !classCounts.isEmpty {
-                let column: ColumnValues = g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts)
-                if let d = drift.drift(column: "prediction", current: column, ksPValue: driftScope.needsKSPValue,
-                                       details: metricNames == nil) {
-                    Self.emitDrift(d, labels: labels.with("feature", "prediction"), into: &out, only: driftSamples)
-                    o.fleetBins["prediction"] = d.fleetBins
+            // Tests an output column, or notes it untested (as the features are).
+            func output(_ name: String, _ column: ColumnValues) {
+                let ol = labels.with("feature", name)
+                if let untested = DriftUntested.check(labels: ol, values: column.testedCount, minSamples: options.driftMinSamples) {
+                    guard metricNames == nil, let d = drift.drift(column: name, current: column, ksPValue: false, details: true)
+                    else { return }
+                    o.fleetBins[name] = d.fleetBins
+                    o.driftUntested[name] = untested
+                    out.driftUntested.append(untested)
+                } else if let d = drift.drift(column: name, current: column, ksPValue: driftScope.needsKSPValue,
+                                              details: metricNames == nil) {
+                    Self.emitDrift(d, labels: ol, into: &out, only: driftSamples)
+                    o.fleetBins[name] = d.fleetBins
                 }
             }
-            if scoreDrift, !scoreValues.isEmpty,
-                let d = drift.drift(column: "score", current: .sortedNumeric(scoreValues), ksPValue: driftScope.needsKSPValue,
-                                    details: metricNames == nil) {
-                Self.emitDrift(d, labels: labels.with("feature", "score"), into: &out, only: driftSamples)
-                o.fleetBins["score"] = d.fleetBins
+            if predictionDrift, !predictionValues.isEmpty || !classCounts.isEmpty {
+                output("prediction", g.regression ? .sortedNumeric(predictionValues) : .categorical(classCounts))
             }
+            if scoreDrift, !scoreValues.isEmpty { output("score", .sortedNumeric(scoreValues)) }
         }
         out.outputs.append(o)
     }

@@ -10,6 +10,8 @@ public struct WindowMetrics: Sendable {
     public var fairness: [FairnessSummary] = []
     /// What `compare` or `fairness` could not compute, and why.
     public var warnings: [MonitorWarning] = []
+    /// Columns not tested for drift for want of values (`drift.min_samples`).
+    public var driftUntested: [DriftUntested] = []
     /// How the groups and features of the window fit their caps.
     public var cardinality = Cardinality()
 

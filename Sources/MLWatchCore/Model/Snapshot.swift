@@ -67,6 +67,8 @@ public struct Snapshot: Sendable {
     public var fairness: [FairnessSummary] = []
     /// Configured comparisons the data do not support (header and JSON).
     public var warnings: [MonitorWarning] = []
+    /// Columns not tested for drift for want of values (`drift.min_samples`), in the order computed.
+    public var driftUntested: [DriftUntested] = []
     /// How the window's groups and features fit their caps (a capped window is not complete).
     public var cardinality = Cardinality()
     /// A fleet read from Prometheus: its source, scope and instances (nil for a dashboard on logs).
@@ -128,6 +130,8 @@ public struct FeatureSummary: Sendable, Equatable {
     /// Top categories with their shares, `other` last when there are more.
     public var topCategories: [(String, Double)]
     public var drift: DriftSummary?
+    /// Set (and `drift` nil) when the window had too few values of the feature to test it.
+    public var driftUntested: DriftUntested?
 
     public init(
         labels: Labels, name: String, kind: Kind, count: Int, missingRate: Double, mean: Double? = nil,
@@ -154,7 +158,7 @@ public struct FeatureSummary: Sendable, Equatable {
             && a.missingRate == b.missingRate && a.mean == b.mean && a.std == b.std && a.min == b.min
             && a.max == b.max && a.quantiles == b.quantiles && a.lengthMean == b.lengthMean
             && a.topCategories.elementsEqual(b.topCategories, by: { $0.0 == $1.0 && $0.1 == $1.1 })
-            && a.drift == b.drift
+            && a.drift == b.drift && a.driftUntested == b.driftUntested
     }
 }
 
@@ -217,6 +221,8 @@ public struct OutputSummary: Sendable, Equatable {
     /// The output columns' (`prediction`, `score`) window counts on reference-fixed bins, for fleet-exact
     /// drift of the outputs (`/metrics` exports them as the input features' are); empty without a reference.
     public var fleetBins: [String: FleetBins]
+    /// The output columns (`prediction`, `score`) not tested for drift for want of values.
+    public var driftUntested: [String: DriftUntested] = [:]
 
     public init(
         labels: Labels, count: Int, nullRate: Double, classShares: [(String, Double)] = [],
@@ -245,5 +251,6 @@ public struct OutputSummary: Sendable, Equatable {
             && a.lowConfidenceRate == b.lowConfidenceRate
             && a.feedbackRates.elementsEqual(b.feedbackRates, by: { $0.0 == $1.0 && $0.1 == $1.1 })
             && a.accuracy == b.accuracy && a.mae == b.mae && a.labelled == b.labelled && a.fleetBins == b.fleetBins
+            && a.driftUntested == b.driftUntested
     }
 }

@@ -3,7 +3,8 @@
 /// `{"events":N,"late":N,"future":{"total":N,"by_source":{…},"max_future_seconds":S,"held":N},
 ///   "malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
 ///   "newest_event":TS,"cardinality":{"max_groups":N,"groups":N,"overflow_groups":N,…},
-///   "warnings":[{"topic":…,"message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
+///   "warnings":[{"topic":…,"message":…}],
+///   "drift_untested":[{"labels":{…},"values":N,"min_samples":N,"side":"window"|"baseline","message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
 ///   "alerts":[transition…],"active_alerts":[…]}`, plus `"alert_series_limit":{"cap":N,"forgotten":{rule:N},
 ///   "untracked":{rule:N}}` when a rule hit its bound on label sets, and for a fleet read from Prometheus
 /// `"fleet":{"source":…,"scope":…,"alert_source":…,"instances":[…],"notes":[…]}` and
@@ -60,6 +61,21 @@ public enum SnapshotJSON {
             w.string(warning.topic)
             w.raw(",\"message\":")
             w.string(warning.message)
+            w.raw("}")
+        }
+        w.raw("],\"drift_untested\":[")
+        for (i, u) in s.driftUntested.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"labels\":")
+            w.object(u.labels.pairs.map { ($0.key, $0.value) })
+            w.raw(",\"values\":")
+            w.number(u.values)
+            w.raw(",\"min_samples\":")
+            w.number(u.minSamples)
+            w.raw(",\"side\":")
+            w.string(u.side.rawValue)
+            w.raw(",\"message\":")
+            w.string(u.message)
             w.raw("}")
         }
         w.raw("],\"metrics\":[")

@@ -59,6 +59,7 @@ struct VersionComparison {
             var summary = VersionComparisonSummary(model: model, baseline: baseline)
             summary.versions.append(.init(version: baseline, events: aggregate.groups[base.index].count, trafficShare: share(base.index)))
             var references: [String: Reference] = [:]
+            var baselineCounts: [String: Int] = [:]
             for v in versions where v.version != baseline {
                 var column = VersionComparisonSummary.Version(version: v.version, events: aggregate.groups[v.index].count,
                                                               trafficShare: share(v.index))
@@ -66,34 +67,47 @@ struct VersionComparison {
                 var tested = 0
                 var detected = 0
                 let names = aggregate.withGroup(v.index) { $0.keptFeatureNames }
+                var untested = 0
+                func compared(_ name: String, feature: Bool = false,
+                              _ values: (inout GroupAccumulator) -> ColumnValues?) -> DriftSummary? {
+                    switch drift(name, aggregate: &aggregate, base: base.index, current: v.index, references: &references,
+                                 baselineCounts: &baselineCounts, ksPValue: scope.needsKSPValue,
+                                 labels: labels.with("feature", name), column: values) {
+                    case .tested(let d)?:
+                        MetricsCalculator.emitDrift(d, labels: labels.with("feature", name), into: &out)
+                        return d
+                    case .untested(let u)?:
+                        // Rule evaluations (no details) need not say so; snapshots do.
+                        if details {
+                            column.driftUntested[name] = u
+                            out.driftUntested.append(u)
+                        }
+                        if feature { untested += 1 }
+                        return nil
+                    case nil:
+                        return nil
+                    }
+                }
                 for name in names where scope.includes(name) {
-                    guard let d = drift(name, aggregate: &aggregate, base: base.index, current: v.index, references: &references,
-                                        ksPValue: scope.needsKSPValue, column: { g in g.driftColumn(feature: name) })
-                    else { continue }
-                    MetricsCalculator.emitDrift(d, labels: labels.with("feature", name), into: &out)
+                    guard let d = compared(name, feature: true, { g in g.driftColumn(feature: name) }) else { continue }
                     column.featureDrift[name] = d
                     tested += 1
                     if d.detected { detected += 1 }
                 }
-                if scope == .all || scope == .allWithoutKSPValue {
+                // Over the compared features; none when `min_samples` left every one uncompared.
+                if scope == .all || scope == .allWithoutKSPValue, tested > 0 || untested == 0 {
                     out.metrics.append(MetricSample(name: "drift_share", labels: labels,
                                                     value: tested > 0 ? Double(detected) / Double(tested) : 0))
                     out.metrics.append(MetricSample(name: "drift_features_detected", labels: labels, value: Double(detected)))
                 }
-                if scope.includes("prediction"),
-                   let d = drift("prediction", aggregate: &aggregate, base: base.index, current: v.index, references: &references,
-                                 ksPValue: scope.needsKSPValue, column: { g in g.predictionColumn() }) {
-                    MetricsCalculator.emitDrift(d, labels: labels.with("feature", "prediction"), into: &out)
-                    column.predictionDrift = d
+                if scope.includes("prediction") {
+                    column.predictionDrift = compared("prediction", { g in g.predictionColumn() })
                 }
-                if scope.includes("score"),
-                   let d = drift("score", aggregate: &aggregate, base: base.index, current: v.index, references: &references,
-                                 ksPValue: scope.needsKSPValue, column: { g in
-                                     let s = g.sortedScores()
-                                     return s.isEmpty ? nil : .sortedNumeric(s)
-                                 }) {
-                    MetricsCalculator.emitDrift(d, labels: labels.with("feature", "score"), into: &out)
-                    column.scoreDrift = d
+                if scope.includes("score") {
+                    column.scoreDrift = compared("score", { g in
+                        let s = g.sortedScores()
+                        return s.isEmpty ? nil : .sortedNumeric(s)
+                    })
                 }
                 if details { significance(&column, aggregate: &aggregate, base: base.index, current: v.index, ksPValue: scope.needsKSPValue) }
                 summary.versions.append(column)
@@ -130,12 +144,20 @@ struct VersionComparison {
         return z.pValue.isFinite ? z.pValue : nil
     }
 
-    /// Drift of one column of version `current` against the same column of the baseline `base`.
+    /// A column's comparison: tested, or not for want of values on one side.
+    private enum ColumnDrift {
+        case tested(DriftSummary)
+        case untested(DriftUntested)
+    }
+
+    /// Drift of one column of version `current` against the same column of the baseline `base`; untested when
+    /// either side has fewer than `min_samples` values of it (nil when the column cannot be compared).
     private func drift(_ name: String, aggregate: inout WindowAggregator, base: Int, current: Int,
-                       references: inout [String: Reference], ksPValue: Bool,
-                       column: (inout GroupAccumulator) -> ColumnValues?) -> DriftSummary? {
+                       references: inout [String: Reference], baselineCounts: inout [String: Int], ksPValue: Bool,
+                       labels: Labels, column: (inout GroupAccumulator) -> ColumnValues?) -> ColumnDrift? {
         if references[name] == nil {
-            switch aggregate.withGroup(base, column) {
+            let values = aggregate.withGroup(base, column)
+            switch values {
             case .sortedNumeric(let sorted)?:
                 references[name] = .numeric(NumericReference(sortedFiniteValues: sorted, droppedCount: 0))
             case .categorical(let counts)?:
@@ -145,16 +167,25 @@ struct VersionComparison {
             case .numeric, nil:
                 return nil
             }
+            baselineCounts[name] = values?.testedCount ?? 0
         }
         guard let reference = references[name], let values = aggregate.withGroup(current, column) else { return nil }
+        switch (reference, values) {
+        case (.numeric, .sortedNumeric), (.text, .textLengths), (.categorical, .categorical): break
+        default: return nil  // kinds differ: not compared (below)
+        }
+        if let untested = DriftUntested.check(labels: labels, values: values.testedCount,
+                                              baselineValues: baselineCounts[name] ?? 0, minSamples: options.minSamples) {
+            return .untested(untested)
+        }
         let options = self.options.driftOverrides[name] ?? self.options.driftDefaults
         do {
             switch (reference, values) {
             case (.numeric(let r), .sortedNumeric(let sorted)), (.text(let r), .textLengths(let sorted)):
-                return DriftMonitor.summary(try DriftCalculator.numeric(reference: r, sortedCurrent: sorted, options: options,
-                                                                        ksPValue: ksPValue))
+                return .tested(DriftMonitor.summary(try DriftCalculator.numeric(reference: r, sortedCurrent: sorted, options: options,
+                                                                                ksPValue: ksPValue)))
             case (.categorical(let r), .categorical(let counts)):
-                return DriftMonitor.summary(try DriftCalculator.categorical(reference: r, current: counts, options: options))
+                return .tested(DriftMonitor.summary(try DriftCalculator.categorical(reference: r, current: counts, options: options)))
             default:
                 // The column's kind differs between the versions (numbers against categories, or free text
                 // in one version only): not compared.

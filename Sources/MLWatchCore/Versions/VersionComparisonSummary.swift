@@ -13,6 +13,8 @@ public struct VersionComparisonSummary: Sendable, Equatable {
         public var featureDrift: [String: DriftSummary]
         public var predictionDrift: DriftSummary?
         public var scoreDrift: DriftSummary?
+        /// Columns (features, `prediction`, `score`) not compared for want of values on either side.
+        public var driftUntested: [String: DriftUntested] = [:]
         /// Latency against the baseline's, with the drift test Evidently would pick for a numeric column.
         public var latencyDrift: DriftSummary?
         /// Two-proportion z-test p-values against the baseline (nil without data on either side).

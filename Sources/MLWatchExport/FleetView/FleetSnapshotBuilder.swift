@@ -205,6 +205,13 @@ public struct FleetSnapshotBuilder: Sendable {
                     drift = d
                 }
             }
+            // The fleet PSI over fewer summed values than `drift.min_samples`: not tested, as one instance would
+            // not test them. (The worst instance's own test was gated by that instance already.)
+            var untested: DriftUntested?
+            if psi[key] != nil || referenceBins[key] != nil, let n = count[key], n.isFinite, n < Double(self.drift.minSamples) {
+                untested = DriftUntested(labels: labels, values: Int(max(0, n)), minSamples: self.drift.minSamples)
+                drift = nil
+            }
             if let d = drift {
                 s.metrics.append(MetricSample(name: "drift_score", labels: labels, value: d.score))
                 s.metrics.append(MetricSample(name: "drift_detected", labels: labels, value: d.detected ? 1 : 0))
@@ -224,6 +231,7 @@ public struct FleetSnapshotBuilder: Sendable {
             var summary = FeatureSummary(labels: labels, name: key.feature, kind: kind, count: Self.count(count[key]),
                                          missingRate: missing[key] ?? 0, mean: mean[key], lengthMean: length[key],
                                          topCategories: shares, drift: drift)
+            summary.driftUntested = untested
             if kind == .text { summary.lengthMean = length[key] ?? mean[key] }
             s.features.append(summary)
             if let v = missing[key] { s.metrics.append(MetricSample(name: "feature_missing_rate", labels: labels, value: v)) }

@@ -137,7 +137,8 @@ struct ExpositionPlan {
         // twice.
         var binned: [([(String, String)], FleetBins)] = []
         for f in snapshot.features where f.labels["segment"] == nil {
-            guard let bins = f.drift?.fleetBins else { continue }
+            // An untested column's counts too: the fleet sums them over its instances.
+            guard let bins = f.drift?.fleetBins ?? f.driftUntested?.fleetBins else { continue }
             binned.append((f.labels.pairs.map { ($0.key, $0.value) }, bins))
         }
         for o in snapshot.outputs where o.labels["segment"] == nil {

@@ -109,6 +109,9 @@ struct FeatureDetailView {
             if !d.unseenCategories.isEmpty {
                 put("unseen: " + d.unseenCategories.map { PanelContext.clean($0, width: 16) }.joined(separator: ", "), theme[.warning])
             }
+        } else if let untested = feature.driftUntested {
+            ry += 1
+            put("drift " + untested.message, theme[.dimText])
         }
     }
 

@@ -74,6 +74,9 @@ struct InputPanel {
                 let style = isSelected ? base : d.detected ? theme[.critical] : theme[.ok]
                 let symbol = d.detected ? theme.severitySymbol(.critical) : theme.severitySymbol(nil)
                 cell("\(symbol)\(InputPanel.score(d.score)) \(InputPanel.shortTest(d.test))", driftWidth, style)
+            } else if let untested = f.driftUntested {
+                // Too few values to test (`drift.min_samples`): the count, dimmed, never a ✖ or a ✓.
+                cell(untested.short, driftWidth, isSelected ? base : theme[.dimText])
             } else {
                 cell("no ref.", driftWidth, isSelected ? base : theme[.dimText])
             }

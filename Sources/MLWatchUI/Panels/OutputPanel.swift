@@ -97,6 +97,8 @@ struct OutputPanel {
             row(MetricRow(label: "pred drift", value: "\(symbol)\(InputPanel.score(d.value)) \(InputPanel.shortTest(test))",
                           history: c.state.history.values("drift_score", d.labels),
                           valueStyle: detected ? theme[.critical] : theme[.ok]))
+        } else if y < inner.maxY, let untested = o.driftUntested["prediction"] {
+            row(MetricRow(label: "pred drift", value: untested.short, history: [], valueStyle: theme[.dimText]))
         }
     }
 }

@@ -126,7 +126,11 @@ struct VersionsView {
         if summary != nil {
             rows.append(Row(label: "input drift", cells: versions.map { v in
                 guard let d = compared(v) else { return Cell(v == summary?.baseline ? "reference" : "–", role: .dimText) }
-                guard !d.featureDrift.isEmpty else { return Cell("–", role: .dimText) }
+                guard !d.featureDrift.isEmpty else {
+                    // Every feature left uncompared for want of values (`drift.min_samples`) is not "0 drifted".
+                    let untested = d.driftUntested.keys.filter { $0 != "prediction" && $0 != "score" }.count
+                    return Cell(untested > 0 ? "\(untested) not tested" : "–", role: .dimText)
+                }
                 return Cell("\(d.driftedFeatures)/\(d.featureDrift.count) drifted", differs: d.driftedFeatures > 0)
             }))
             rows.append(Row(label: "agreement", cells: versions.map { v in
@@ -142,11 +146,16 @@ struct VersionsView {
                 let score = d.detected ? 1 : 0
                 if let i = drifted.firstIndex(where: { $0.name == name }) { drifted[i].score += score } else { drifted.append((name, score)) }
             }
+            for name in (compared(v)?.driftUntested ?? [:]).keys where name != "prediction" && name != "score" {
+                if !drifted.contains(where: { $0.name == name }) { drifted.append((name, 0)) }
+            }
         }
         drifted.sort { ($0.score, $1.name) > ($1.score, $0.name) }
         let featureRows = drifted.map { f in
             Row(label: "  " + PanelContext.clean(f.name, width: labelWidth - 3), cells: versions.map { v in
-                guard let d = compared(v)?.featureDrift[f.name] else { return Cell("", role: .dimText) }
+                guard let d = compared(v)?.featureDrift[f.name] else {
+                    return Cell(compared(v)?.driftUntested[f.name]?.short ?? "", role: .dimText)
+                }
                 return Cell("\(InputPanel.shortTest(d.test)) \(InputPanel.score(d.score))", differs: d.detected)
             })
         }

@@ -71,16 +71,23 @@ import Testing
         #expect(!FleetQueries(instance: "a:1").query(.input).contains("mlwatch:"))
     }
 
-    /// The inline PSI is the recording rule of `mlwatch export prometheus-rules` with its records expanded.
-    @Test func inlinePSIIsTheRecordingRuleExpanded() {
-        var rules = Dictionary(uniqueKeysWithValues: PrometheusRuleFile.recordingRules.map { ($0.0, $0.1) })
-        var psi = rules[PrometheusRuleFile.psiRecord]!
+    /// The inline PSI is the recording rule of `mlwatch export prometheus-rules` with its records expanded,
+    /// less the rule's `drift.min_samples` gate (the dashboard gates with the `bin_count` it reads, and shows
+    /// the count instead).
+    @Test func inlinePSIIsTheRecordingRuleExpanded() throws {
+        var rules = Dictionary(uniqueKeysWithValues: PrometheusRuleFile.recordingRules(minSamples: 30).map { ($0.0, $0.1) })
+        let gate = " and on (model, version, feature) (sum by (model, version, feature) (mlwatch_feature_window_values) >= 30)"
+        var psi = try #require(rules[PrometheusRuleFile.psiRecord])
+        #expect(psi.hasSuffix(gate), "\(psi)")
+        psi.removeLast(gate.count)
         for record in [PrometheusRuleFile.windowShareRecord, PrometheusRuleFile.referenceShareRecord] {
             psi = psi.replacingOccurrences(of: record, with: rules[record]!)
         }
         rules[PrometheusRuleFile.psiRecord] = psi
         let inline = FleetQueries().psi.replacingOccurrences(of: #"{segment=""}"#, with: "")
         #expect(inline == psi)
+        // The dashboard reads the same count the rule gates on.
+        #expect(FleetQueries().query(.input).contains(#"sum by (model, version, feature) (mlwatch_feature_window_values{segment=""})"#))
     }
 
     /// With `compare:`, instances also export drift of each version against the baseline (label `baseline`):

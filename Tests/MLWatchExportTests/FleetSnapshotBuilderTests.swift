@@ -104,6 +104,38 @@ import Testing
         #expect(snap.value("drift_psi", ["feature": "prediction"]) == 0.02)
     }
 
+    /// `drift.min_samples` on the fleet's summed bin counts, for the outputs as for the inputs: below it the
+    /// fleet PSI is not a test (no drift samples; `OutputSummary.driftUntested`, which the Output panel shows
+    /// as `n 12<30` — DriftUntestedPanelTests), at it the drift is as before.
+    @Test func outputDriftUnderMinSamplesIsNotTested() throws {
+        func column(_ name: String, psi: Double, count: Double) -> [PromSample] {
+            let bin = mvf(name).merging(["upper": "+Inf"]) { a, _ in a }
+            return [s("drift_psi", mvf(name), psi), s("bin_count", mvf(name), count), s("bin_reference", bin, 1), s("bin_window", bin, 1)]
+        }
+        // prediction: 12 values in the fleet, under 30; score: exactly 30; the input amount: 5 (its feature
+        // count, 9 with missing values, is not what the PSI is computed on).
+        let snap = build([
+            .input: column("prediction", psi: 0.9, count: 12) + column("score", psi: 0.4, count: 30) + column("amount", psi: 0.7, count: 5)
+                + [s("feature_count", mvf("amount"), 40)],
+            .output: [s("events_total", mv, 12)],
+        ])
+        let o = try #require(snap.outputs.first { $0.labels == Labels(mv) })
+        #expect(o.driftUntested["prediction"]?.short == "n 12<30")
+        #expect(o.driftUntested["score"] == nil)
+        #expect(snap.metric("drift_psi", ["feature": "prediction"]) == nil && snap.metric("drift_score", ["feature": "prediction"]) == nil)
+        #expect(snap.value("drift_psi", ["feature": "score"]) == 0.4 && snap.value("drift_detected", ["feature": "score"]) == 1)
+        let amount = try #require(snap.features.first { $0.name == "amount" })
+        #expect(amount.drift == nil && amount.driftUntested?.short == "n 5<30")
+        #expect(snap.features.map(\.name) == ["amount"])
+        #expect(snap.driftUntested.map { $0.labels["feature"] } == ["amount", "prediction"])
+        // With min_samples 10 the prediction is tested again (and amount, at 5, still is not).
+        let lower = build([.input: column("prediction", psi: 0.9, count: 12) + column("amount", psi: 0.7, count: 5)],
+                          drift: DriftSettings(minSamples: 10))
+        #expect(lower.value("drift_psi", ["feature": "prediction"]) == 0.9)
+        #expect(lower.outputs.allSatisfy { $0.driftUntested.isEmpty })
+        #expect(lower.features.first?.driftUntested?.short == "n 5<10")
+    }
+
     @Test func worstInstanceWhenThereAreNoFleetBins() {
         let snap = build([.input: [
             s("feature_count", mvf("age"), 10), s("drift_test", mvf("age").merging(["test": "ks"]) { a, _ in a }, 1),

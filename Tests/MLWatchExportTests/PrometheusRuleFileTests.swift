@@ -98,6 +98,17 @@ import Testing
         #expect(["baseline", "group", "segment", "feature"].allSatisfy(seen.contains), "\(seen.sorted())")
     }
 
+    /// The fleet PSI is recorded only from the config's `drift.min_samples` summed window values on (30 by
+    /// default); `fleet_rules_test.yml` checks with promtool what that records and fires.
+    @Test func theFleetPSIRecordIsGatedByMinSamples() throws {
+        let gate = " and on (model, version, feature) (sum by (model, version, feature) (mlwatch_feature_window_values) >= "
+        #expect(try render("rules: []").contains(#"- record: mlwatch:drift_psi:fleet"#))
+        for (yaml, n) in [("rules: []", 30), ("drift: {min_samples: 50}", 50)] {
+            let record = try #require(try render(yaml).split(separator: "\n").drop { !$0.contains("record: mlwatch:drift_psi:fleet") }.dropFirst().first)
+            #expect(record.hasSuffix(gate + "\(n))\""), "\(record)")
+        }
+    }
+
     @Test func annotationTemplatesBecomeGoTemplates() {
         #expect(PrometheusRuleFile.template("p99 {{ $value }} > {{$threshold}} on {{ $labels.model }}", threshold: 250)
             == "p99 {{ $value }} > 250 on {{ $labels.model }}")
@@ -129,7 +140,7 @@ import Testing
         let promtool = ExportTestSupport.tool("promtool")!
         let (checkStatus, checkOutput) = try ExportTestSupport.run(promtool, ["check", "rules", dir.appendingPathComponent("fleet_rules.yml").path])
         #expect(checkStatus == 0, "\(checkOutput)")
-        #expect(checkOutput.contains("SUCCESS: 8 rules found"), "\(checkOutput)")
+        #expect(checkOutput.contains("SUCCESS: 9 rules found"), "\(checkOutput)")
         let (testStatus, testOutput) = try ExportTestSupport.run(promtool, ["test", "rules", dir.appendingPathComponent("fleet_rules_test.yml").path])
         #expect(testStatus == 0, "\(testOutput)")
         // The sample config's rules load too.

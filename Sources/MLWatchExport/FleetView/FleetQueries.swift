@@ -9,7 +9,7 @@
 /// | query | by | what |
 /// |---|---|---|
 /// | software | model, version (host) | throughput, error rate, latency quantiles and mean, resources, totals |
-/// | input | model, version, feature | fleet PSI and its bins, missing rate, means, categories, drift per instance |
+/// | input | model, version, feature | fleet PSI, its bins and their count, missing rate, means, categories, drift per instance |
 /// | output | model, version (class, kind) | null rate, scores, class shares, feedback, accuracy, traffic share |
 /// | alerts | — | `mlwatch_alert` of every instance in scope |
 /// | instances | instance, job | up, scrape age, events/s, error rate, lag |
@@ -171,6 +171,8 @@ public struct FleetQueries: Sendable, Equatable {
             ("drift_psi", psi),
             ("bin_window", windowShare),
             ("bin_reference", referenceShare),
+            // The fleet PSI's sample size, for `drift.min_samples` (`FleetSnapshotBuilder` gates with it).
+            ("bin_count", FleetDriftPromQL.windowValues(values: gauge("mlwatch_feature_window_values"))),
             ("feature_missing_rate", "max by (\(Self.mvf)) (\(gauge("mlwatch_feature_missing_rate")))"),
             ("feature_count", "sum by (\(Self.mvf)) (\(gauge("mlwatch_feature_values")))"),
             ("feature_mean", weighted("mlwatch_feature_mean", by: "mlwatch_feature_values", by: Self.mvf, on: on)),

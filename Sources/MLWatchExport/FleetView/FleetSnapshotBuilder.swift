@@ -51,7 +51,7 @@ public struct FleetSnapshotBuilder: Sendable {
         snapshot.thresholds = thresholds
         var groups = Set<Labels>()
         software(answers.stats(.software), into: &snapshot, groups: &groups)
-        input(answers.stats(.input), into: &snapshot, groups: &groups)
+        let outputUntested = input(answers.stats(.input), into: &snapshot, groups: &groups)
         output(answers.stats(.output), into: &snapshot, groups: &groups)
         let alertSamples = answers.samples[.alerts] ?? []
         let fleetAlerts = FleetSnapshotBuilder.alerts(from: alertSamples, scope: scope)
@@ -63,6 +63,9 @@ public struct FleetSnapshotBuilder: Sendable {
             snapshot.outputs.append(OutputSummary(labels: g, count: 0, nullRate: 0))
         }
         snapshot.outputs.sort { $0.labels < $1.labels }
+        for i in snapshot.outputs.indices {
+            snapshot.outputs[i].driftUntested = outputUntested[snapshot.outputs[i].labels] ?? [:]
+        }
         snapshot.fleet = FleetInfo(
             source: source, scope: scope, instances: instances(answers.stats(.instances), alerts: alertSamples),
             alertSource: alertSource, silences: silences, notes: notes)
@@ -134,7 +137,11 @@ public struct FleetSnapshotBuilder: Sendable {
         var share: Double
     }
 
-    private func input(_ stats: [String: [PromSample]], into s: inout Snapshot, groups: inout Set<Labels>) {
+    /// - Returns: the output columns (`prediction`, `score`) whose fleet PSI is not tested for want of values,
+    ///   by model/version group and column, for the Output panel.
+    private func input(_ stats: [String: [PromSample]], into s: inout Snapshot,
+                       groups: inout Set<Labels>) -> [Labels: [String: DriftUntested]] {
+        var outputUntested: [Labels: [String: DriftUntested]] = [:]
         func values(_ name: String) -> [FeatureKey: Double] {
             var out: [FeatureKey: Double] = [:]
             for sample in stats[name] ?? [] {
@@ -156,6 +163,7 @@ public struct FleetSnapshotBuilder: Sendable {
         let psi = values("drift_psi")
         let missing = values("feature_missing_rate")
         let count = values("feature_count")
+        let binCount = values("bin_count")
         let mean = values("feature_mean")
         let length = values("feature_length_mean")
         let mixed = values("feature_type_mixed")
@@ -205,12 +213,21 @@ public struct FleetSnapshotBuilder: Sendable {
                     drift = d
                 }
             }
-            // The fleet PSI over fewer summed values than `drift.min_samples`: not tested, as one instance would
-            // not test them. (The worst instance's own test was gated by that instance already.)
+            // Drift of an output column (the prediction's, the score's; fleet bins of their own) is the Output
+            // panel's, not a feature: input features are those with feature statistics.
+            let isOutput = key.feature == "prediction" || (key.feature == "score" && count[key] == nil)
+            // The fleet PSI over fewer summed values than `drift.min_samples` (the bins' count, which the PSI
+            // is computed on and the exported recording rule gates on; else the feature's count): not tested,
+            // as one instance would not test them. Inputs and outputs alike. (The worst instance's own test
+            // was gated by that instance already.)
             var untested: DriftUntested?
-            if psi[key] != nil || referenceBins[key] != nil, let n = count[key], n.isFinite, n < Double(self.drift.minSamples) {
-                untested = DriftUntested(labels: labels, values: Int(max(0, n)), minSamples: self.drift.minSamples)
+            if psi[key] != nil || referenceBins[key] != nil, let n = binCount[key] ?? count[key], n.isFinite,
+               n < Double(self.drift.minSamples) {
+                let u = DriftUntested(labels: labels, values: Self.count(n), minSamples: self.drift.minSamples)
+                untested = u
                 drift = nil
+                s.driftUntested.append(u)
+                if isOutput { outputUntested[key.group, default: [:]][key.feature] = u }
             }
             if let d = drift {
                 s.metrics.append(MetricSample(name: "drift_score", labels: labels, value: d.score))
@@ -218,9 +235,6 @@ public struct FleetSnapshotBuilder: Sendable {
                 s.metrics.append(MetricSample(name: "drift_test", labels: labels, value: 1, text: d.test))
                 if let p = psi[key] { s.metrics.append(MetricSample(name: "drift_psi", labels: labels, value: p)) }
             }
-            // Drift of an output column (the prediction's, the score's; fleet bins of their own) is the Output
-            // panel's, not a feature: input features are those with feature statistics.
-            let isOutput = key.feature == "prediction" || (key.feature == "score" && count[key] == nil)
             let isFeature = count[key] != nil || missing[key] != nil || mean[key] != nil || referenceBins[key] != nil
             guard !isOutput, isFeature else { continue }
             let shares = (categories[key] ?? []).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
@@ -239,6 +253,7 @@ public struct FleetSnapshotBuilder: Sendable {
             if let v = count[key] { s.metrics.append(MetricSample(name: "feature_count", labels: labels, value: v)) }
             if let v = length[key] { s.metrics.append(MetricSample(name: "feature_length_mean", labels: labels, value: v)) }
         }
+        return outputUntested
     }
 
     /// The reference and window shares on the fleet bins, for the detail view's overlay: numeric bins by

@@ -6,6 +6,10 @@
 /// PSI = Σ over bins of (c − r) · ln(c / r), c the fleet's share of window values in the bin (counts summed
 /// over instances), r the reference's share (the same on every instance), both floored at 0.0001 — what
 /// `FleetBins.psi` computes on merged data.
+///
+/// `drift.min_samples` holds for the fleet as for one instance: PSI over fewer summed window values than
+/// that is not a test (`gated`). An instance under the minimum exports no `drift_*` samples but still its
+/// bins, so the sum over instances can reach it.
 enum FleetDriftPromQL {
     /// The labels of one bin of one feature.
     static let binLabels = "model, version, feature, upper, category"
@@ -20,6 +24,18 @@ enum FleetDriftPromQL {
     /// The reference's share per bin; `shares` selects `mlwatch_feature_reference_share`.
     static func referenceShare(shares: String) -> String {
         "max by (\(binLabels)) (\(shares))"
+    }
+
+    /// The fleet's window values per feature: the bin counts summed over bins and instances (what the fleet
+    /// PSI is computed on).
+    static func windowValues(values: String) -> String {
+        "sum by (\(featureLabels)) (\(values))"
+    }
+
+    /// `expr` (by model, version, feature) only where the fleet has at least `minSamples` window values of
+    /// the feature (`values` selects `mlwatch_feature_window_values`); the labels of `expr` are kept.
+    static func gated(_ expr: String, values: String, minSamples: Int) -> String {
+        "\(expr) and on (\(featureLabels)) (\(windowValues(values: values)) >= \(minSamples))"
     }
 
     /// PSI per feature from the two shares (expressions or recording rules).

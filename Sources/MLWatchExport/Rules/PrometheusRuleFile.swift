@@ -9,18 +9,25 @@ import MLWatchCore
 ///   current-window values in each fleet drift bin (counts summed over instances);
 /// - `mlwatch:feature_reference_share:fleet{…}`: the reference's share (the same on every instance);
 /// - `mlwatch:drift_psi:fleet{model,version,feature}` = Σ over bins of (c − r) · ln(c / r), c and r the
-///   two shares floored at 0.0001 — PSI on the merged data of every instance (`FleetBins.psi`).
+///   two shares floored at 0.0001 — PSI on the merged data of every instance (`FleetBins.psi`),
+///   recorded only where the fleet's summed window values of the feature reach the config's
+///   `drift.min_samples` (as one instance tests a column only from there): the translated `drift_psi`
+///   alerts read the record, so they cannot fire on a fleet sample smaller than that.
 public enum PrometheusRuleFile {
     public static let psiRecord = "mlwatch:drift_psi:fleet"
     public static let windowShareRecord = "mlwatch:feature_window_share:fleet"
     public static let referenceShareRecord = "mlwatch:feature_reference_share:fleet"
 
-    /// The recording rules: (record, expr).
-    public static let recordingRules: [(String, String)] = [
-        (windowShareRecord, FleetDriftPromQL.windowShare(values: "mlwatch_feature_window_values")),
-        (referenceShareRecord, FleetDriftPromQL.referenceShare(shares: "mlwatch_feature_reference_share")),
-        (psiRecord, FleetDriftPromQL.psi(windowShare: windowShareRecord, referenceShare: referenceShareRecord)),
-    ]
+    /// The recording rules: (record, expr). `minSamples`: the config's `drift.min_samples`.
+    public static func recordingRules(minSamples: Int) -> [(String, String)] {
+        let values = "mlwatch_feature_window_values"
+        return [
+            (windowShareRecord, FleetDriftPromQL.windowShare(values: values)),
+            (referenceShareRecord, FleetDriftPromQL.referenceShare(shares: "mlwatch_feature_reference_share")),
+            (psiRecord, FleetDriftPromQL.gated(FleetDriftPromQL.psi(windowShare: windowShareRecord, referenceShare: referenceShareRecord),
+                                               values: values, minSamples: minSamples)),
+        ]
+    }
 
     /// The rule file for a config.
     /// - Parameter source: how the config was named (for the header comment).
@@ -37,7 +44,7 @@ public enum PrometheusRuleFile {
                 rules:
 
             """
-        for (record, expr) in recordingRules {
+        for (record, expr) in recordingRules(minSamples: config.drift.minSamples) {
             out += "      - record: \(record)\n        expr: \(quoted(expr))\n"
         }
         for rule in config.rules {

@@ -43,6 +43,12 @@ final class PipeCollector: @unchecked Sendable {
 
     var text: String { String(decoding: data, as: UTF8.self) }
 
+    /// The newest complete JSON object line so far (`--no-ui` emits one per snapshot).
+    var lastJSONObject: [String: Any]? {
+        text.split(separator: "\n").reversed().lazy
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.first
+    }
+
     /// The bytes read so far.
     var data: Data {
         lock.lock()

@@ -90,15 +90,13 @@ import Testing
         let watch = try CLIProcess.start(["watch", log, "--no-ui", "--from-start", "--window", "10m", "--emit-every", "0.2s"])
         let p = watch.process
         defer { if p.isRunning { p.terminate() } }
-        func latest() -> [String: Any]? {
-            watch.stdout.text.split(separator: "\n").reversed().lazy
-                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.first
-        }
-        #expect(CLIBinary.poll { (latest()?["events"] as? Int) == 300 && ((latest()?["future"] as? [String: Any])?["total"] as? Int) == 2 },
-                "stdout: \(watch.stdout.text.suffix(600)) stderr: \(watch.stderr.text)")
+        #expect(CLIBinary.poll {
+            let json = watch.stdout.lastJSONObject
+            return json?["events"] as? Int == 300 && (json?["future"] as? [String: Any])?["total"] as? Int == 2
+        }, "stdout: \(watch.stdout.text.suffix(600)) stderr: \(watch.stderr.text)")
         p.terminate()
         p.waitUntilExit()
-        let json = try #require(latest())
+        let json = try #require(watch.stdout.lastJSONObject)
         #expect(json["late"] as? Int == 0)
         #expect((json["future"] as? [String: Any])?["held"] as? Int == 0)
         #expect((json["newest_event"] as? String)?.hasPrefix(Self.isoSecond(first + 299)) == true, "\(String(describing: json["newest_event"]))")
@@ -129,14 +127,12 @@ import Testing
         let watch = try CLIProcess.start(["watch", log, "--no-ui", "--from-start", "--window", "10m", "--emit-every", "0.2s"])
         let p = watch.process
         defer { if p.isRunning { p.terminate() } }
-        func latest() -> [String: Any]? {
-            watch.stdout.text.split(separator: "\n").reversed().lazy
-                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.first
-        }
-        #expect(CLIBinary.poll { (latest()?["events"] as? Int) == 300 && ((latest()?["future"] as? [String: Any])?["total"] as? Int) == 1 },
-                "stdout: \(watch.stdout.text.suffix(600)) stderr: \(watch.stderr.text)")
+        #expect(CLIBinary.poll {
+            let json = watch.stdout.lastJSONObject
+            return json?["events"] as? Int == 300 && (json?["future"] as? [String: Any])?["total"] as? Int == 1
+        }, "stdout: \(watch.stdout.text.suffix(600)) stderr: \(watch.stderr.text)")
         p.terminate()
         p.waitUntilExit()
-        if let json = latest() { Self.expectSanity(json, last: last, path: log, "watch --no-ui") }
+        if let json = watch.stdout.lastJSONObject { Self.expectSanity(json, last: last, path: log, "watch --no-ui") }
     }
 }

@@ -62,8 +62,10 @@ let package = Package(
         .testTarget(name: "MLWatchCoreTests", dependencies: ["MLWatchCore", "MLWatchFuzzTargets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MLWatchStoreTests", dependencies: ["MLWatchStore", "MLWatchCore"]),
         .testTarget(name: "MLWatchUITests", dependencies: ["MLWatchUI", "MLWatchCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "MLWatchExportTests", dependencies: ["MLWatchExport", "MLWatchCore", "COpenSSL"], exclude: ["Fixtures"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MLWatchCore"]),
+        // Helpers shared by the test targets that run child processes (no product code depends on it).
+        .target(name: "MLWatchTestSupport", path: "Tests/MLWatchTestSupport"),
+        .testTarget(name: "MLWatchExportTests", dependencies: ["MLWatchExport", "MLWatchCore", "COpenSSL", "MLWatchTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MLWatchCore", "MLWatchTestSupport"]),
     ]
 )
 

@@ -1,4 +1,5 @@
 import Foundation
+import MLWatchTestSupport
 import Testing
 
 enum CLIBinary {
@@ -16,51 +17,6 @@ enum CLIBinary {
             Thread.sleep(forTimeInterval: 0.05)
         }
         return true
-    }
-}
-
-/// Reads a pipe in the background, so the child never blocks on a full pipe.
-final class PipeCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected = Data()
-    private var closed = false
-
-    init(_ handle: FileHandle) {
-        handle.readabilityHandler = { [weak self] h in
-            let chunk = h.availableData
-            if chunk.isEmpty {
-                h.readabilityHandler = nil
-                self?.lock.lock()
-                self?.closed = true
-                self?.lock.unlock()
-                return
-            }
-            self?.lock.lock()
-            self?.collected.append(chunk)
-            self?.lock.unlock()
-        }
-    }
-
-    var text: String { String(decoding: data, as: UTF8.self) }
-
-    /// The newest complete JSON object line so far (`--no-ui` emits one per snapshot).
-    var lastJSONObject: [String: Any]? {
-        text.split(separator: "\n").reversed().lazy
-            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.first
-    }
-
-    /// The bytes read so far.
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return collected
-    }
-
-    /// Whether the writer closed the pipe (everything has been read).
-    var isClosed: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return closed
     }
 }
 

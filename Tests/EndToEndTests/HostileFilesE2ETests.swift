@@ -1,4 +1,5 @@
 import Foundation
+import MLWatchTestSupport
 import Testing
 
 /// Hostile files and peers with the real binary: a FIFO no one writes to (or reads from), a checkpoint

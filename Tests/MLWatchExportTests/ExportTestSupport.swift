@@ -1,6 +1,7 @@
 import Foundation
 @testable import MLWatchCore
 @testable import MLWatchExport
+import MLWatchTestSupport
 
 /// Small deterministic engines and tools for the export tests.
 enum ExportTestSupport {
@@ -80,9 +81,8 @@ final class MLWatchProcess: @unchecked Sendable {
     }
 
     let process = Process()
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
+    private let out: PipeCollector
+    private let err: PipeCollector
 
     init(_ args: [String], cwd: URL? = nil) throws {
         process.executableURL = URL(fileURLWithPath: MLWatchProcess.binary!)
@@ -93,19 +93,13 @@ final class MLWatchProcess: @unchecked Sendable {
         process.standardOutput = o
         process.standardError = e
         process.standardInput = FileHandle.nullDevice
-        o.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let d = h.availableData
-            self?.lock.withLock { self?.out.append(d) }
-        }
-        e.fileHandleForReading.readabilityHandler = { [weak self] h in
-            let d = h.availableData
-            self?.lock.withLock { self?.err.append(d) }
-        }
         try process.run()
+        out = PipeCollector(o.fileHandleForReading)
+        err = PipeCollector(e.fileHandleForReading)
     }
 
-    var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
-    var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    var stdout: String { out.text }
+    var stderr: String { err.text }
 
     /// Sends `signal` and waits up to `seconds` for the exit; returns the seconds it took, nil if it did not.
     func stop(_ signal: Int32 = SIGTERM, within seconds: Double) -> Double? {

@@ -12,6 +12,9 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
             Keys: Space pause/resume, + and - speed (1× 2× 5× 10× 60× 600× max), ← → seek 1 minute \
             (Shift: 10 minutes), n / N next / previous alert transition, g / G start / end.
+            Quiet stretches are not waited out: at a factor speed the replay waits at most --max-idle (2s) of \
+            wall time for the next line, then its clock jumps to that line and the header says `skipped 3d2h`. \
+            Only the clock jumps: every line is fed, the alerts are those of `mlwatch check`.
             --from and --to take a timestamp (2026-11-22T08:00:00Z, epoch seconds) or an offset from the \
             start of the recording (+30m).
             With --prometheus URL (no logs): the fleet's past from Prometheus, read with query_range; --from and \
@@ -33,6 +36,11 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(name: .long, help: "Speed: 1, 10, 60, any factor, or max.")
     var speed: String = "60"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The most wall time to wait for the next line at a factor speed; the clock then jumps over the rest of the gap (default: 2s; 0 or off: wait out every gap).",
+        valueName: "duration"))
+    var maxIdle: String?
 
     // `.unconditional`: `--from -2h` (a fleet replay's "two hours ago") is a value, not a flag.
     @Option(name: .long, parsing: .unconditional, help: "Start at this event time (earlier events are fed at once).")
@@ -69,13 +77,38 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as SetupError {
             throw fail(error.description)
         }
-        try ReplayRunner(setup: setup, speed: speed, from: from, to: to, theme: theme, mouse: mouse, headless: noUI).run()
+        let idle: Double?
+        do {
+            idle = try Self.maxIdle(maxIdle)
+        } catch {
+            throw fail(error.description)
+        }
+        try ReplayRunner(setup: setup, speed: speed, maxIdle: idle, from: from, to: to, theme: theme, mouse: mouse,
+                         headless: noUI).run()
+    }
+
+    /// The default `--max-idle`: asciinema's usual `--idle-time-limit`, long enough to see that nothing
+    /// happens, short enough that nobody waits.
+    static let defaultMaxIdle = 2.0
+
+    /// `--max-idle`: a duration (`2s`, `500ms`, `1.5`), or `0`/`off` for no cap (nil).
+    static func maxIdle(_ text: String?) throws(SetupError) -> Double? {
+        guard let text else { return defaultMaxIdle }
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if t == "off" || t == "none" { return nil }
+        guard let seconds = DurationText.parse(t) else {
+            throw .badValue("--max-idle", text, DurationText.problem(t) ?? "expected a duration such as 2s, or off")
+        }
+        return seconds > 0 ? seconds : nil
     }
 
     /// `replay --prometheus URL`: the fleet's past from Prometheus.
     private func runFleet(config: MLWatchConfig, speed: ReplaySpeed) throws {
         if !logs.isEmpty { throw SetupError.badFlag("--prometheus", fleet.prometheus ?? "", "either logs or --prometheus, not both") }
         if fleet.refresh != nil { throw SetupError.badFlag("--refresh", "", "watch --prometheus (a replay reads its range once)") }
+        if maxIdle != nil {
+            throw SetupError.badFlag("--max-idle", "", "logs (a fleet's range has a frame every step, no gaps to skip)")
+        }
         let setup = try FleetSetup(options: fleet, config: config, alertmanager: nil)
         let now = Date().timeIntervalSince1970
         var to = now

@@ -11,6 +11,8 @@ import MLWatchUI
 struct ReplayRunner {
     let setup: EngineSetup
     let speed: ReplaySpeed
+    /// See `ReplayEngine.maxIdle` (nil: no cap).
+    let maxIdle: Double?
     let from: String?
     let to: String?
     let theme: String?
@@ -54,7 +56,7 @@ struct ReplayRunner {
             throw ExitCode(2)
         }
         let wall = HostClock.system.monotonic()
-        let engine = ReplayEngine(source: source, speed: speed, from: fromTime, wall: wall, makeState: makeState)
+        let engine = ReplayEngine(source: source, speed: speed, from: fromTime, wall: wall, maxIdle: maxIdle, makeState: makeState)
         if headless {
             engine.seekToEnd(wall: wall)
             let snapshot = engine.state.snapshot()

@@ -5,6 +5,13 @@
 /// before the first) and feeds on from there, so whatever the speed, pauses and seeks, the state at a
 /// position is the state `check` had there, and the final alert timeline is `check`'s.
 ///
+/// At a factor speed, a quiet stretch of the recording (a weekend without predictions) would keep the
+/// dashboard still for its length divided by the speed. With `maxIdle`, the wall time spent waiting for the
+/// next line is capped, as asciinema's `--idle-time-limit` does: once the clock has run `maxIdle` wall seconds
+/// past the last line fed, it jumps to the next line's time (`IdleSkip`, shown in the status). Only the
+/// clock moves: lines are fed in the same order, one by one, so the states and the alert timeline are the
+/// ones a replay without the cap (and `check`) has; the event-time `for:` durations are the recording's.
+///
 /// Wall time is passed in to every call (never read here): tests drive the engine with a manual clock.
 /// Not thread-safe: an `EngineHost` confines one to its queue.
 public final class ReplayEngine {
@@ -23,6 +30,16 @@ public final class ReplayEngine {
     public private(set) var transitionPositions: [Int] = []
     /// Entries fed in total, rebuilds included (for benchmarks).
     public private(set) var fedTotal = 0
+    /// The most wall seconds a factor-speed replay waits for its next line before its clock jumps to it
+    /// (nil: no cap, every gap takes its length divided by the speed).
+    public let maxIdle: Double?
+    /// The latest gap the clock jumped over since the last seek (for the status; nil when none).
+    public private(set) var lastSkip: IdleSkip?
+    /// Gaps jumped over so far, and the virtual seconds jumped in all (seeks and jumps not counted).
+    public private(set) var skipCount = 0
+    public private(set) var skippedTotal = 0.0
+    /// Wall seconds the status shows a skip for after the jump.
+    public static let skipNoticeSeconds = 5.0
     /// Copies of the state after `position` entries, ascending, so that a backward seek re-feeds at most
     /// `checkpointInterval` entries. The interval is chosen from the recording's length so that fewer than
     /// `maxCheckpoints` are taken: each keeps one window's events and aggregates alive, so the feeding after
@@ -38,10 +55,12 @@ public final class ReplayEngine {
     ///   - makeState: a fresh state with the run's options, drift reference and rules; called again for
     ///     every backward seek, so it must build the same state each time (no journal restore).
     ///   - checkpointInterval: the least number of entries between two state checkpoints.
+    ///   - maxIdle: see `maxIdle`; nil, zero, a negative or a non-finite value: no cap.
     public init(source: ReplaySource, speed: ReplaySpeed = .factor(1), from: Double? = nil, paused: Bool = false,
-                wall: Double, checkpointInterval: Int = 50_000, maxCheckpoints: Int = 5,
+                wall: Double, checkpointInterval: Int = 50_000, maxCheckpoints: Int = 5, maxIdle: Double? = nil,
                 makeState: @escaping () -> MonitorState) {
         self.source = source
+        self.maxIdle = maxIdle.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
         self.maxCheckpoints = max(2, maxCheckpoints)
         let spread = (source.count + self.maxCheckpoints - 1) / self.maxCheckpoints
         self.checkpointInterval = max(1, checkpointInterval, spread)
@@ -72,21 +91,49 @@ public final class ReplayEngine {
 
     // MARK: Feeding
 
-    /// Feeds what is due at the clock's time (at `.max`: up to `limit` entries), finishing at the end.
+    /// Feeds what is due at the clock's time (at `.max`: up to `limit` entries), finishing at the end. At a
+    /// factor speed with `maxIdle`, the clock jumps over each gap it has waited in for `maxIdle` wall seconds
+    /// by `wall` (several, when the call comes late), and what is due after the jump is fed too.
     /// - Returns: the number of entries fed.
     @discardableResult
     public func advance(wall: Double, limit: Int = .max) -> Int {
         if clock.paused { return 0 }
         let cap = position + min(max(limit, 0), source.count - position)
-        let target: Int
-        switch clock.speed {
-        case .max: target = cap
-        case .factor: target = min(source.dueCount(at: clock.now(wall: wall)), cap)
-        }
         let before = position
-        feed(upTo: target)
-        if clock.speed == .max { clock.seek(to: virtualTime(wall: wall), wall: wall) }
+        switch clock.speed {
+        case .max:
+            feed(upTo: cap)
+            clock.seek(to: virtualTime(wall: wall), wall: wall)
+        case .factor:
+            while true {
+                feed(upTo: min(source.dueCount(at: clock.now(wall: wall)), cap))
+                // Each jump makes at least the next line due, so this ends within `limit` entries.
+                guard position < cap, skipIdleGap(wall: wall) else { break }
+            }
+        }
         return position - before
+    }
+
+    /// When every line due has been fed and the running clock has waited `maxIdle` wall seconds past the
+    /// last one (counted from the last anchor when it is later: a resume, seek or speed change starts the
+    /// wait afresh), moves the clock to the next line's time as of the moment the wait ended, so virtual
+    /// time runs on from there at the same speed. Feeds nothing.
+    /// - Returns: whether the clock jumped.
+    private func skipIdleGap(wall: Double) -> Bool {
+        guard let maxIdle, case .factor = clock.speed, !clock.paused, position < source.count else { return false }
+        let next = source.dueTimes[position]
+        guard clock.now(wall: wall) < next else { return false }  // the next line is due: not idle
+        let last = position > 0 ? source.dueTimes[position - 1] : startTime
+        guard let idleSince = clock.wall(reaching: last) else { return false }
+        let jumpWall = idleSince + maxIdle
+        guard jumpWall <= wall else { return false }
+        let reached = clock.now(wall: jumpWall)
+        guard reached < next else { return false }  // the gap took less than `maxIdle`
+        clock.seek(to: next, wall: jumpWall)
+        lastSkip = IdleSkip(from: last, to: next, jumped: next - reached, wall: jumpWall)
+        skipCount += 1
+        skippedTotal += next - reached
+        return true
     }
 
     /// Feeds entries up to (excluding) `target`, calling `finish()` when the recording is exhausted.
@@ -128,6 +175,8 @@ public final class ReplayEngine {
 
     /// Feeds (or rebuilds and feeds) so that exactly entries `0..<target` have been fed.
     private func move(toPosition target: Int) {
+        // A seek or a jump: the latest skip no longer explains where the clock is.
+        lastSkip = nil
         let target = min(max(0, target), source.count)
         if target < position || (finished && target < source.count) {
             if let checkpoint = checkpoints.last(where: { $0.position <= target }) {
@@ -156,6 +205,8 @@ public final class ReplayEngine {
 
     /// Seeks by `delta` seconds of event time from the current virtual time.
     public func seek(by delta: Double, wall: Double) {
+        // From where the clock is: past a gap it has waited in long enough, though no tick moved it yet.
+        _ = skipIdleGap(wall: wall)
         seek(to: virtualTime(wall: wall) + delta, wall: wall)
     }
 
@@ -200,13 +251,18 @@ public final class ReplayEngine {
         if clock.paused {
             clock.resume(wall: wall)
         } else {
-            clock.pause(wall: wall)
+            pause(wall: wall)
         }
     }
 
-    public func pause(wall: Double) { clock.pause(wall: wall) }
+    /// Freezes the clock (past a gap it has waited in long enough, though no tick moved it yet).
+    public func pause(wall: Double) {
+        _ = skipIdleGap(wall: wall)
+        clock.pause(wall: wall)
+    }
 
     public func setSpeed(_ speed: ReplaySpeed, wall: Double) {
+        _ = skipIdleGap(wall: wall)
         clock.seek(to: virtualTime(wall: wall), wall: wall)
         clock.setSpeed(speed, wall: wall)
     }
@@ -216,8 +272,10 @@ public final class ReplayEngine {
 
     /// What the header shows.
     public func status(wall: Double) -> ReplayStatus {
-        ReplayStatus(speed: clock.speed, paused: clock.paused, finished: finished,
-                     virtualTime: virtualTime(wall: wall), startTime: startTime, endTime: endTime,
-                     progress: progress(wall: wall), position: position, count: source.count, rebuilds: rebuilds)
+        let skip = lastSkip.flatMap { wall - $0.wall < Self.skipNoticeSeconds ? $0.gap : nil }
+        return ReplayStatus(speed: clock.speed, paused: clock.paused, finished: finished,
+                            virtualTime: virtualTime(wall: wall), startTime: startTime, endTime: endTime,
+                            progress: progress(wall: wall), position: position, count: source.count, rebuilds: rebuilds,
+                            skippedGap: skip)
     }
 }

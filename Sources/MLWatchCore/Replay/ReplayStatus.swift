@@ -14,10 +14,13 @@ public struct ReplayStatus: Sendable, Equatable {
     public var count: Int
     /// Backward seeks so far (each one starts a fresh state).
     public var rebuilds: Int
+    /// The quiet stretch of the recording the clock just jumped over (`ReplayEngine.maxIdle`), in event-time
+    /// seconds; nil when none was skipped in the last few wall seconds.
+    public var skippedGap: Double?
 
     public init(speed: ReplaySpeed = .factor(1), paused: Bool = false, finished: Bool = false, virtualTime: Double = 0,
                 startTime: Double = 0, endTime: Double = 0, progress: Double = 0, position: Int = 0, count: Int = 0,
-                rebuilds: Int = 0) {
+                rebuilds: Int = 0, skippedGap: Double? = nil) {
         self.speed = speed
         self.paused = paused
         self.finished = finished
@@ -28,6 +31,14 @@ public struct ReplayStatus: Sendable, Equatable {
         self.position = position
         self.count = count
         self.rebuilds = rebuilds
+        self.skippedGap = skippedGap
+    }
+
+    /// `skipped 2d3h` while a gap the clock jumped over is shown (nil otherwise): the header puts it beside
+    /// `line`, so that a leap of the clock is explained rather than mistaken for lost data.
+    public var skipNote: String? {
+        guard let gap = skippedGap, gap.isFinite, gap > 0 else { return nil }
+        return "skipped \(DurationText.format(gap))"
     }
 
     /// The header's mode badge: `REPLAY 60×`, `REPLAY ‖ 60×` (paused), `REPLAY END`.

@@ -24,6 +24,14 @@ public struct VirtualClock: Sendable, Equatable {
         return anchorVirtual + Swift.max(0, wall - anchorWall) * f
     }
 
+    /// The wall time at which the running clock reads `time`, never before the last anchor (a time the
+    /// clock was already past when it was last anchored counts as the anchor); nil when paused or at
+    /// `.max`, where virtual time does not run by itself.
+    public func wall(reaching time: Double) -> Double? {
+        guard !paused, case .factor(let f) = speed else { return nil }
+        return anchorWall + Swift.max(0, time - anchorVirtual) / f
+    }
+
     /// Freezes virtual time at its value at `wall`.
     public mutating func pause(wall: Double) {
         guard !paused else { return }

@@ -135,6 +135,9 @@ public struct DashboardState: Sendable {
     /// The header's replay position and progress bar.
     public var replayStatus: String? { replay?.line() }
 
+    /// The header's note on a quiet stretch the replay's clock just jumped over (`skipped 2d3h`).
+    public var replaySkipNote: String? { replay?.skipNote }
+
     /// Whether the dashboard shows a replay (its controls are bound).
     public var isReplay: Bool { replay != nil }
 

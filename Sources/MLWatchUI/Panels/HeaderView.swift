@@ -68,6 +68,11 @@ struct HeaderView {
             if let replay = c.state.replayStatus {
                 left.append(Part(text: " │ " + PanelContext.clean(replay, width: 40), style: theme[.header], rank: 7))
             }
+            // Shown for a few seconds, it explains the leap of the clock: it outranks the position beside it and,
+            // placed after it, the model in view (the smallest screens lose the model's name for those seconds).
+            if let skip = c.state.replaySkipNote {
+                left.append(Part(text: " │ " + PanelContext.clean(skip, width: 24), style: theme[.header].bolded(), rank: 8))
+            }
             var time = Format.time(s.newestEventTime)
             if s.mode == .live, let lag { time += " lag \(Format.age(lag))" }
             left.append(Part(text: " │ " + time, style: theme[.header], rank: 6))
@@ -135,6 +140,7 @@ struct HeaderView {
         if s.future.held > 0 { stats += " │ held \(s.future.held)" }
         // A rule hit its bound on label sets: its alerts no longer cover every label set seen.
         if let limit = s.alertSeriesLimit, limit.wasHit { stats += " │ rule label sets capped at \(limit.cap)" }
+        if let skip = c.state.replaySkipNote { stats = PanelContext.clean(skip, width: 24) + " │ " + stats }
         if let replay = c.state.replayStatus { stats = replay + " │ " + stats }
         let line = " " + stats
         let y = area.y + 1

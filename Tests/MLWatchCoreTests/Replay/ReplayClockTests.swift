@@ -45,6 +45,19 @@ import Testing
         #expect(c.now(wall: 10) == 47)
     }
 
+    @Test func wallTimeReachingAVirtualTime() {
+        var c = VirtualClock(start: 1000, wall: 10, speed: .factor(60))
+        #expect(c.wall(reaching: 1120) == 12)
+        // A time the clock was past when anchored counts as the anchor.
+        #expect(c.wall(reaching: 900) == 10)
+        c.pause(wall: 11)
+        #expect(c.wall(reaching: 2000) == nil)
+        c.resume(wall: 20)
+        #expect(c.wall(reaching: 1120) == 21)
+        c.setSpeed(.max, wall: 20)
+        #expect(c.wall(reaching: 5000) == nil)
+    }
+
     @Test func speedSteps() {
         let order = ReplaySpeed.steps.map(\.description)
         #expect(order == ["1×", "2×", "5×", "10×", "60×", "600×", "max"])
@@ -75,5 +88,13 @@ import Testing
         var p = s
         p.paused = true
         #expect(p.modeLabel == "REPLAY ‖ 60×")
+        // A gap the clock just jumped over, in the duration style of the rest of the tool.
+        #expect(s.skipNote == nil)
+        p.skippedGap = 2 * 86_400 + 3 * 3600 + 59
+        #expect(p.skipNote == "skipped 2d3h")
+        p.skippedGap = 130
+        #expect(p.skipNote == "skipped 2m10s")
+        p.skippedGap = .infinity
+        #expect(p.skipNote == nil)
     }
 }

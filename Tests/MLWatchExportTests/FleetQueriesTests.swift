@@ -77,6 +77,7 @@ import Testing
     @Test func inlinePSIIsTheRecordingRuleExpanded() throws {
         var rules = Dictionary(uniqueKeysWithValues: PrometheusRuleFile.recordingRules(minSamples: 30).map { ($0.0, $0.1) })
         let gate = " and on (model, version, feature) (sum by (model, version, feature) (mlwatch_feature_window_values) >= 30)"
+            + " unless on (model, version, feature) (max by (model, version, feature) (mlwatch_feature_reference_values) < 30)"
         var psi = try #require(rules[PrometheusRuleFile.psiRecord])
         #expect(psi.hasSuffix(gate), "\(psi)")
         psi.removeLast(gate.count)
@@ -88,6 +89,7 @@ import Testing
         #expect(inline == psi)
         // The dashboard reads the same count the rule gates on.
         #expect(FleetQueries().query(.input).contains(#"sum by (model, version, feature) (mlwatch_feature_window_values{segment=""})"#))
+        #expect(FleetQueries().query(.input).contains(#"max by (model, version, feature) (mlwatch_feature_reference_values{segment=""})"#))
     }
 
     /// With `compare:`, instances also export drift of each version against the baseline (label `baseline`):

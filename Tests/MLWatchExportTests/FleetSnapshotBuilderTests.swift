@@ -136,6 +136,31 @@ import Testing
         #expect(lower.features.first?.driftUntested?.short == "n 5<10")
     }
 
+    /// A reference with fewer values than `drift.min_samples` behind the bins (`reference_values`, the same
+    /// on every instance) leaves the fleet PSI untested whatever the window's count, and is named: `ref 12<30`.
+    @Test func fleetDriftAgainstASmallReferenceIsNotTested() throws {
+        func column(_ name: String, psi: Double, count: Double, reference: Double?) -> [PromSample] {
+            let bin = mvf(name).merging(["upper": "+Inf"]) { a, _ in a }
+            return [s("drift_psi", mvf(name), psi), s("bin_count", mvf(name), count), s("bin_reference", bin, 1), s("bin_window", bin, 1)]
+                + (reference.map { [s("reference_values", mvf(name), $0)] } ?? [])
+        }
+        // amount: 500 window values against 12 reference values; x: 500 against 400; y: 500, reference not
+        // exported (an older instance): tested; score: 5 window values and 12 reference values.
+        let snap = build([
+            .input: column("amount", psi: 0.7, count: 500, reference: 12) + column("x", psi: 0.3, count: 500, reference: 400)
+                + column("y", psi: 0.3, count: 500, reference: nil) + column("score", psi: 0.9, count: 5, reference: 12)
+                + [s("feature_count", mvf("amount"), 500), s("feature_count", mvf("x"), 500), s("feature_count", mvf("y"), 500)],
+            .output: [s("events_total", mv, 500)],
+        ])
+        let amount = try #require(snap.features.first { $0.name == "amount" })
+        #expect(amount.drift == nil)
+        #expect(amount.driftUntested?.side == .reference && amount.driftUntested?.short == "ref 12<30")
+        #expect(snap.metric("drift_psi", ["feature": "amount"]) == nil && snap.metric("drift_score", ["feature": "amount"]) == nil)
+        #expect(snap.value("drift_psi", ["feature": "x"]) == 0.3 && snap.value("drift_psi", ["feature": "y"]) == 0.3)
+        let o = try #require(snap.outputs.first { $0.labels == Labels(mv) })
+        #expect(o.driftUntested["score"]?.short == "ref 12<30", "the reference is named before the window")
+    }
+
     @Test func worstInstanceWhenThereAreNoFleetBins() {
         let snap = build([.input: [
             s("feature_count", mvf("age"), 10), s("drift_test", mvf("age").merging(["test": "ks"]) { a, _ in a }, 1),

@@ -57,6 +57,19 @@ import Testing
                                    #"mlwatch_feature_window_values{feature="score",model="m",upper="0.7",version="v1"} 200.0"#].sorted(),
                 "\(score)")
         #expect(samples(text, "mlwatch_feature_reference_share").contains(#"mlwatch_feature_reference_share{feature="score",model="m",upper="0.7",version="v1"} 1.0"#))
+        // The reference's size behind each column's bins, once per column (the fleet's drift.min_samples).
+        let sizes = samples(text, "mlwatch_feature_reference_values")
+        let reference = ExportTestSupport.referenceProfile()
+        for column in ["x", "country", "prediction", "score"] {
+            let n: Int
+            switch reference.columns[column] {
+            case .numeric(let r)?, .text(let r)?: n = r.count
+            case .categorical(let r)?: n = r.count
+            case nil: n = -1
+            }
+            #expect(n > 0 && sizes.filter { $0.contains(#"feature="\#(column)""#) } == [#"mlwatch_feature_reference_values{feature="\#(column)",model="m",version="v1"} \#(n).0"#],
+                    "\(column): \(sizes)")
+        }
     }
 
     @Test func seriesThatDisappearAreRemovedAndCountersKeepCounting() throws {

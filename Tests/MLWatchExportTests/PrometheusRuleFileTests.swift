@@ -72,6 +72,7 @@ import Testing
         // Families that are not per-window gauges of the vocabulary (alerts, fleet bins, timestamps).
         let notVocabulary: Set<String> = ["mlwatch_alert", "mlwatch_alert_value", "mlwatch_alert_active_since_timestamp_seconds",
                                           "mlwatch_last_event_timestamp_seconds", "mlwatch_feature_reference_share",
+                                          "mlwatch_feature_reference_values",
                                           "mlwatch_feature_window_values"]
         var gauges = Set<String>()
         var checked = Set<String>()
@@ -101,11 +102,14 @@ import Testing
     /// The fleet PSI is recorded only from the config's `drift.min_samples` summed window values on (30 by
     /// default); `fleet_rules_test.yml` checks with promtool what that records and fires.
     @Test func theFleetPSIRecordIsGatedByMinSamples() throws {
-        let gate = " and on (model, version, feature) (sum by (model, version, feature) (mlwatch_feature_window_values) >= "
+        func gate(_ n: Int) -> String {
+            " and on (model, version, feature) (sum by (model, version, feature) (mlwatch_feature_window_values) >= \(n))"
+                + " unless on (model, version, feature) (max by (model, version, feature) (mlwatch_feature_reference_values) < \(n))"
+        }
         #expect(try render("rules: []").contains(#"- record: mlwatch:drift_psi:fleet"#))
         for (yaml, n) in [("rules: []", 30), ("drift: {min_samples: 50}", 50)] {
             let record = try #require(try render(yaml).split(separator: "\n").drop { !$0.contains("record: mlwatch:drift_psi:fleet") }.dropFirst().first)
-            #expect(record.hasSuffix(gate + "\(n))\""), "\(record)")
+            #expect(record.hasSuffix(gate(n) + "\""), "\(record)")
         }
     }
 
@@ -140,7 +144,7 @@ import Testing
         let promtool = ExportTestSupport.tool("promtool")!
         let (checkStatus, checkOutput) = try ExportTestSupport.run(promtool, ["check", "rules", dir.appendingPathComponent("fleet_rules.yml").path])
         #expect(checkStatus == 0, "\(checkOutput)")
-        #expect(checkOutput.contains("SUCCESS: 9 rules found"), "\(checkOutput)")
+        #expect(checkOutput.contains("SUCCESS: 10 rules found"), "\(checkOutput)")
         let (testStatus, testOutput) = try ExportTestSupport.run(promtool, ["test", "rules", dir.appendingPathComponent("fleet_rules_test.yml").path])
         #expect(testStatus == 0, "\(testOutput)")
         // The sample config's rules load too.

@@ -58,4 +58,28 @@ struct DriftUntestedPanelTests {
         let x = try #require(Self.find("n 3<30", row: label.y, in: buffer))
         #expect(buffer[x, label.y].style == theme[.dimText])
     }
+
+    @Test("a column untested for a short reference says `ref 20<30` in the cell and the reason in the detail")
+    func referenceSide() throws {
+        var (snapshot, state) = try DashboardFixture.make()
+        let i = try #require(snapshot.features.firstIndex { $0.name == "amount" })
+        snapshot.features[i].drift = nil
+        snapshot.features[i].driftUntested = DriftUntested(labels: snapshot.features[i].labels, values: 20, minSamples: 30, side: .reference)
+        let theme = Theme.builtInDefault
+        var buffer = ScreenBuffer(width: 100, height: 30)
+        DashboardRenderer(theme: theme).render(snapshot, state: state, into: &buffer, now: DashboardFixture.now)
+        let amount = try #require(Self.find("amount", in: buffer))
+        let x = try #require(Self.find("ref 20<30", row: amount.y, in: buffer), "\(buffer.text(row: amount.y))")
+        #expect((0..<9).allSatisfy { buffer[x + $0, amount.y].style == theme[.dimText] })
+        // The feature detail says whose values were too few.
+        state.focus = .input
+        state.detailFeature = "amount"
+        var detail = ScreenBuffer(width: 100, height: 30)
+        DashboardRenderer(theme: theme).render(snapshot, state: state, into: &detail, now: DashboardFixture.now)
+        let text = detail.lines.joined(separator: "\n")
+        // Where the histogram would be, wrapped rather than cut off at the column's edge.
+        let first = try #require(Self.find("drift not tested: the reference has 20 values <", in: detail), "\(text)")
+        #expect(Self.find("min_samples 30", row: first.y + 1, in: detail) == first.x, "\(text)")
+        #expect(!text.contains("no reference"), "a reference there is:\n\(text)")
+    }
 }

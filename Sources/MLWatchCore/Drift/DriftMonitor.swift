@@ -100,6 +100,14 @@ public final class DriftMonitor: DriftEvaluating {
         learning = builder
     }
 
+    public func referenceCount(column: String) -> Int? {
+        switch profile?.columns[column] {
+        case .numeric(let r)?, .text(let r)?: return r.count
+        case .categorical(let r)?: return r.count
+        case nil: return nil
+        }
+    }
+
     public func drift(column: String, current: ColumnValues, ksPValue: Bool, details: Bool) -> DriftSummary? {
         guard let ref = profile?.columns[column] else { return nil }
         let options = overrides[column] ?? defaults

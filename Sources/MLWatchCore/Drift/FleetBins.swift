@@ -28,11 +28,15 @@ public struct FleetBins: Sendable, Equatable {
     public var referenceShares: [Double]
     /// How many of the current window's values fall in each bin.
     public var windowCounts: [Int]
+    /// The reference's (finite, non-missing) values behind `referenceShares` (nil: not known), so that a
+    /// fleet applies `drift.min_samples` to the reference as one instance does.
+    public var referenceValues: Int?
 
-    public init(edges: Edges, referenceShares: [Double], windowCounts: [Int]) {
+    public init(edges: Edges, referenceShares: [Double], windowCounts: [Int], referenceValues: Int? = nil) {
         self.edges = edges
         self.referenceShares = referenceShares
         self.windowCounts = windowCounts
+        self.referenceValues = referenceValues
     }
 
     /// PSI on these bins, as the fleet recording rule computes it: Σ (c − r) · ln(c / r) with c the
@@ -54,6 +58,8 @@ public struct FleetBins: Sendable, Equatable {
 struct FleetBinReference: Sendable {
     let edges: FleetBins.Edges
     let referenceShares: [Double]
+    /// The reference's values the shares are of.
+    let referenceValues: Int
 
     init?(_ column: ColumnReference) {
         switch column {
@@ -78,6 +84,7 @@ struct FleetBinReference: Sendable {
             }
             edges = .numeric(uppers: uppers)
             referenceShares = shares
+            referenceValues = r.sortedValues.count
         case .categorical(let r):
             guard r.count > 0 else { return nil }
             let ranked = r.counts.sorted { $0.value > $1.value || ($0.value == $1.value && CategoricalReference.codePointLess($0.key, $1.key)) }
@@ -87,6 +94,7 @@ struct FleetBinReference: Sendable {
             shares.append(Double(r.count - top.reduce(0) { $0 + $1.value }) / total)
             edges = .categorical(top.map(\.key) + [FleetBins.otherCategory])
             referenceShares = shares
+            referenceValues = r.count
         }
     }
 
@@ -118,7 +126,7 @@ struct FleetBinReference: Sendable {
             for v in values where v.isFinite { byCategory[OutputValue.number(v).classKey!, default: 0] += 1 }
             counts = Self.categoryCounts(names, byCategory)
         }
-        return FleetBins(edges: edges, referenceShares: referenceShares, windowCounts: counts)
+        return FleetBins(edges: edges, referenceShares: referenceShares, windowCounts: counts, referenceValues: referenceValues)
     }
 
     private static func categoryCounts(_ names: [String], _ byCategory: [String: Int]) -> [Int] {

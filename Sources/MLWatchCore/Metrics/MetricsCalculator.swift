@@ -82,7 +82,8 @@ struct MetricsCalculator {
                 let column: ColumnValues =
                     kind == .numeric ? .sortedNumeric(g.features[slot].numeric.sorted())
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(f.categoryCounts)
-                guard column.testedCount >= options.driftMinSamples else {
+                guard column.testedCount >= options.driftMinSamples,
+                      (drift?.referenceCount(column: name) ?? .max) >= options.driftMinSamples else {
                     driftUntested += 1
                     continue
                 }
@@ -131,7 +132,9 @@ struct MetricsCalculator {
                 let column: ColumnValues =
                     kind == .numeric ? .sortedNumeric(sortedNumeric)
                     : f.isText ? .textLengths(g.features[slot].lengths.sorted()) : .categorical(categories)
-                if var untested = DriftUntested.check(labels: fl, values: column.testedCount, minSamples: options.driftMinSamples) {
+                if var untested = DriftUntested.check(labels: fl, values: column.testedCount,
+                                                      referenceValues: drift.referenceCount(column: name),
+                                                      minSamples: options.driftMinSamples) {
                     // Not tested. A snapshot still computes it, for the window's fleet bins only (a fleet sums
                     // them over its instances) and to tell a column without a reference ("no ref.") apart.
                     driftUntested += 1
@@ -204,7 +207,9 @@ struct MetricsCalculator {
             // Tests an output column, or notes it untested (as the features are).
             func output(_ name: String, _ column: ColumnValues) {
                 let ol = labels.with("feature", name)
-                if let untested = DriftUntested.check(labels: ol, values: column.testedCount, minSamples: options.driftMinSamples) {
+                if let untested = DriftUntested.check(labels: ol, values: column.testedCount,
+                                                      referenceValues: drift.referenceCount(column: name),
+                                                      minSamples: options.driftMinSamples) {
                     guard metricNames == nil, let d = drift.drift(column: name, current: column, ksPValue: false, details: true)
                     else { return }
                     o.fleetBins[name] = d.fleetBins

@@ -41,6 +41,9 @@ public protocol DriftEvaluating: AnyObject {
     ///   - details: whether to fill what only a display reads (bins and their labels, shares, reference
     ///     quantiles, fleet bins); rule evaluations read only the test values and the decision.
     func drift(column: String, current: ColumnValues, ksPValue: Bool, details: Bool) -> DriftSummary?
+    /// The reference's values of `column` that a test would compare with (non-missing, finite), for
+    /// `drift.min_samples`; nil when the reference has no such column (or is not known yet).
+    func referenceCount(column: String) -> Int?
     /// Whether `observe` still wants predictions (a reference being learned from the stream). The
     /// collector asks first, so a fixed reference costs no copy of each event.
     var observesEvents: Bool { get }

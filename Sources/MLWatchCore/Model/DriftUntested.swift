@@ -3,10 +3,11 @@
 /// drifted. No `drift_*` sample is emitted for it (rules cannot fire on it, `/metrics` exports none), it is
 /// left out of `drift_share`, and the panels, the text report and the JSON (`drift_untested`) say why.
 public struct DriftUntested: Sendable, Equatable {
-    /// Which sample was too small: the current window's values of the column, or (against a `compare`
-    /// baseline) the baseline version's values in the same window.
+    /// Which sample was too small: the current window's values of the column, the drift reference's values
+    /// of it (a reference of the first 20 events, a profile of a tiny log, a column mostly null there), or
+    /// (against a `compare` baseline) the baseline version's values in the same window.
     public enum Side: String, Sendable, Equatable {
-        case window, baseline
+        case window, reference, baseline
     }
 
     /// The labels the column's `drift_*` samples would have had (`model`, `version`, `feature`, …).
@@ -27,19 +28,34 @@ public struct DriftUntested: Sendable, Equatable {
         self.fleetBins = fleetBins
     }
 
-    /// For a narrow cell: `n 3<30` (`base 3<30` when the baseline's side is short).
+    /// For a narrow cell: `n 3<30` (`ref 20<30` when the reference is short, `base 3<30` the baseline).
     public var short: String {
-        "\(side == .baseline ? "base" : "n") \(values)<\(minSamples)"
+        let whose = switch side {
+        case .window: "n"
+        case .reference: "ref"
+        case .baseline: "base"
+        }
+        return "\(whose) \(values)<\(minSamples)"
     }
 
-    /// For reports: `not tested: 3 values < min_samples 30`.
+    /// For reports: `not tested: 3 values < min_samples 30` (`… the reference has 20 values …`).
     public var message: String {
-        let whose = side == .baseline ? "the baseline has " : ""
+        let whose = switch side {
+        case .window: ""
+        case .reference: "the reference has "
+        case .baseline: "the baseline has "
+        }
         return "not tested: \(whose)\(values) value\(values == 1 ? "" : "s") < min_samples \(minSamples)"
     }
 
-    /// The gate: nil when `values` (and `baselineValues`, against a baseline) reach `minSamples`.
-    static func check(labels: Labels, values: Int, baselineValues: Int? = nil, minSamples: Int) -> DriftUntested? {
+    /// The gate: nil when `values`, `referenceValues` (the drift reference's values of the column) and
+    /// `baselineValues` (against a `compare` baseline) reach `minSamples`. A short reference is named first,
+    /// whatever the window holds: the column cannot be tested against it until the reference changes.
+    static func check(labels: Labels, values: Int, referenceValues: Int? = nil, baselineValues: Int? = nil,
+                      minSamples: Int) -> DriftUntested? {
+        if let r = referenceValues, r < minSamples {
+            return DriftUntested(labels: labels, values: r, minSamples: minSamples, side: .reference)
+        }
         if let b = baselineValues, b < minSamples, b <= values {
             return DriftUntested(labels: labels, values: b, minSamples: minSamples, side: .baseline)
         }

@@ -173,6 +173,8 @@ public struct FleetQueries: Sendable, Equatable {
             ("bin_reference", referenceShare),
             // The fleet PSI's sample size, for `drift.min_samples` (`FleetSnapshotBuilder` gates with it).
             ("bin_count", FleetDriftPromQL.windowValues(values: gauge("mlwatch_feature_window_values"))),
+            // The reference's size behind the bins, for the same gate (as the recording rule reads it).
+            ("reference_values", "max by (\(Self.mvf)) (\(gauge("mlwatch_feature_reference_values")))"),
             ("feature_missing_rate", "max by (\(Self.mvf)) (\(gauge("mlwatch_feature_missing_rate")))"),
             ("feature_count", "sum by (\(Self.mvf)) (\(gauge("mlwatch_feature_values")))"),
             ("feature_mean", weighted("mlwatch_feature_mean", by: "mlwatch_feature_values", by: Self.mvf, on: on)),

@@ -164,6 +164,7 @@ public struct FleetSnapshotBuilder: Sendable {
         let missing = values("feature_missing_rate")
         let count = values("feature_count")
         let binCount = values("bin_count")
+        let referenceValues = values("reference_values")
         let mean = values("feature_mean")
         let length = values("feature_length_mean")
         let mixed = values("feature_type_mixed")
@@ -220,10 +221,15 @@ public struct FleetSnapshotBuilder: Sendable {
             // is computed on and the exported recording rule gates on; else the feature's count): not tested,
             // as one instance would not test them. Inputs and outputs alike. (The worst instance's own test
             // was gated by that instance already.)
+            // A reference with fewer values than that (every instance exports the same count) gates it too,
+            // and is named first, as one instance names it.
             var untested: DriftUntested?
-            if psi[key] != nil || referenceBins[key] != nil, let n = binCount[key] ?? count[key], n.isFinite,
-               n < Double(self.drift.minSamples) {
-                let u = DriftUntested(labels: labels, values: Self.count(n), minSamples: self.drift.minSamples)
+            let minimum = Double(self.drift.minSamples)
+            let shortReference = referenceValues[key].flatMap { $0.isFinite && $0 < minimum ? $0 : nil }
+            let shortWindow = (binCount[key] ?? count[key]).flatMap { $0.isFinite && $0 < minimum ? $0 : nil }
+            if psi[key] != nil || referenceBins[key] != nil, let n = shortReference ?? shortWindow {
+                let u = DriftUntested(labels: labels, values: Self.count(n), minSamples: self.drift.minSamples,
+                                      side: shortReference != nil ? .reference : .window)
                 untested = u
                 drift = nil
                 s.driftUntested.append(u)

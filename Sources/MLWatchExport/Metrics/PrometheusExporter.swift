@@ -147,6 +147,12 @@ struct ExpositionPlan {
             }
         }
         for (base, bins) in binned {
+            // The reference's size, for `drift.min_samples` on the fleet PSI (the recording rule records
+            // nothing over a reference smaller than that, as one instance tests nothing against it).
+            if let n = bins.referenceValues {
+                addGauge("mlwatch_feature_reference_values", help: ExpositionPlan.referenceValuesHelp,
+                         labels: LabelSanitizer.pairs(base), value: Double(n))
+            }
             for (i, share) in bins.referenceShares.enumerated() where i < bins.windowCounts.count {
                 let bin: (String, String)
                 switch bins.edges {
@@ -218,6 +224,7 @@ struct ExpositionPlan {
 
     static let referenceShareHelp =
         "Share of the reference's values in a fleet drift bin (upper edge upper, or category category)."
+    static let referenceValuesHelp = "Values of the drift reference behind a feature's fleet drift bins."
     static let windowValuesHelp =
         "Current-window values in a fleet drift bin (upper edge upper, or category category)."
     static let alertHelp = "1 per active alert (state pending, firing, acknowledged or snoozed)."

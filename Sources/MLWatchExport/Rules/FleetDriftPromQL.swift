@@ -8,8 +8,9 @@
 /// `FleetBins.psi` computes on merged data.
 ///
 /// `drift.min_samples` holds for the fleet as for one instance: PSI over fewer summed window values than
-/// that is not a test (`gated`). An instance under the minimum exports no `drift_*` samples but still its
-/// bins, so the sum over instances can reach it.
+/// that, or against a reference with fewer values (`mlwatch_feature_reference_values`), is not a test
+/// (`gated`). An instance under the minimum exports no `drift_*` samples but still its bins, so the sum over
+/// instances can reach it.
 enum FleetDriftPromQL {
     /// The labels of one bin of one feature.
     static let binLabels = "model, version, feature, upper, category"
@@ -33,9 +34,12 @@ enum FleetDriftPromQL {
     }
 
     /// `expr` (by model, version, feature) only where the fleet has at least `minSamples` window values of
-    /// the feature (`values` selects `mlwatch_feature_window_values`); the labels of `expr` are kept.
-    static func gated(_ expr: String, values: String, minSamples: Int) -> String {
+    /// the feature (`values` selects `mlwatch_feature_window_values`), and not where the reference has fewer
+    /// (`referenceValues` selects `mlwatch_feature_reference_values`; `unless`, so that instances of a version
+    /// that does not export it are gated by the window alone); the labels of `expr` are kept.
+    static func gated(_ expr: String, values: String, referenceValues: String, minSamples: Int) -> String {
         "\(expr) and on (\(featureLabels)) (\(windowValues(values: values)) >= \(minSamples))"
+            + " unless on (\(featureLabels)) (max by (\(featureLabels)) (\(referenceValues)) < \(minSamples))"
     }
 
     /// PSI per feature from the two shares (expressions or recording rules).

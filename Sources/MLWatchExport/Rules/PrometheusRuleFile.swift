@@ -11,8 +11,9 @@ import MLWatchCore
 /// - `mlwatch:drift_psi:fleet{model,version,feature}` = Σ over bins of (c − r) · ln(c / r), c and r the
 ///   two shares floored at 0.0001 — PSI on the merged data of every instance (`FleetBins.psi`),
 ///   recorded only where the fleet's summed window values of the feature reach the config's
-///   `drift.min_samples` (as one instance tests a column only from there): the translated `drift_psi`
-///   alerts read the record, so they cannot fire on a fleet sample smaller than that.
+///   `drift.min_samples` and the reference's values (`mlwatch_feature_reference_values`) are not fewer
+///   (as one instance tests a column only from there): the translated `drift_psi` alerts read the record,
+///   so they cannot fire on a fleet sample, or against a reference, smaller than that.
 public enum PrometheusRuleFile {
     public static let psiRecord = "mlwatch:drift_psi:fleet"
     public static let windowShareRecord = "mlwatch:feature_window_share:fleet"
@@ -25,7 +26,8 @@ public enum PrometheusRuleFile {
             (windowShareRecord, FleetDriftPromQL.windowShare(values: values)),
             (referenceShareRecord, FleetDriftPromQL.referenceShare(shares: "mlwatch_feature_reference_share")),
             (psiRecord, FleetDriftPromQL.gated(FleetDriftPromQL.psi(windowShare: windowShareRecord, referenceShare: referenceShareRecord),
-                                               values: values, minSamples: minSamples)),
+                                               values: values, referenceValues: "mlwatch_feature_reference_values",
+                                               minSamples: minSamples)),
         ]
     }
 

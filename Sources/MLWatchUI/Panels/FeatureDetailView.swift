@@ -42,6 +42,12 @@ struct FeatureDetailView {
                 let w = DisplayWidth.of(hi)
                 _ = buffer.put(hi, x: inner.x + max(0, leftWidth - w), y: y + histHeight, style: theme[.dimText])
             }
+        } else if let untested = feature.driftUntested {
+            // Where the histogram would be: why there is none (a reference there is, with too few values on
+            // one side), wrapped rather than cut, as it names whose values were too few.
+            for (i, text) in DisplayWidth.wrap("drift " + untested.message, toWidth: leftWidth).prefix(histHeight).enumerated() {
+                _ = buffer.put(text, x: inner.x, y: y + i, style: theme[.dimText], maxWidth: leftWidth)
+            }
         } else {
             _ = buffer.put("no reference: start with --reference FILE to compare distributions", x: inner.x, y: y,
                            style: theme[.dimText], maxWidth: leftWidth)
@@ -109,9 +115,6 @@ struct FeatureDetailView {
             if !d.unseenCategories.isEmpty {
                 put("unseen: " + d.unseenCategories.map { PanelContext.clean($0, width: 16) }.joined(separator: ", "), theme[.warning])
             }
-        } else if let untested = feature.driftUntested {
-            ry += 1
-            put("drift " + untested.message, theme[.dimText])
         }
     }
 

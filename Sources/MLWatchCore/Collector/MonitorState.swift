@@ -38,7 +38,9 @@ public final class MonitorState {
     /// adaptive thresholds).
     var evaluationObserver: EvaluationObserver?
     /// Everything else the state carries between calls, in one value (`copy()` copies it whole).
-    private var progress = Progress()
+    /// (`@exclusivity(unchecked)`: a count window reads it for every event, and the run-time check was
+    /// ~60 instructions of each; the state is confined to one thread, see above.)
+    @exclusivity(unchecked) private var progress = Progress()
     /// Events stamped too far ahead do not move event time (see `FutureEventGuard`).
     @exclusivity(unchecked) private var futureGuard: FutureEventGuard<HeldLine>
     /// The wall clock (seconds since the epoch), for the future-event tolerance.

@@ -11,10 +11,11 @@ final class WindowStore {
     // set) were ~2.5 % of parse + ingest in `perf`. The compile-time checks still apply.
     @exclusivity(unchecked) private(set) var window: EventWindow
     @exclusivity(unchecked) private(set) var joiner: LabelJoiner
-    /// Aggregates of the window that rule evaluations read (moves by `slide`).
+    /// Aggregates of the window that rule evaluations read (moves by `slide`). A count window's is by
+    /// arrival number and serves its snapshots too (its window is always the events held): events are
+    /// routed to its groups as they arrive and leave, and counted when its metrics are read.
     @exclusivity(unchecked) private var evaluationAggregate: WindowAggregator
-    /// Aggregates of the displayed window (moves with the newest event); unused by count windows, whose
-    /// evaluation aggregate always covers the whole window.
+    /// Aggregates of the displayed window (moves with the newest event); unused by count windows.
     @exclusivity(unchecked) private var viewAggregate: WindowAggregator
     @exclusivity(unchecked) var counts: IngestCounters
     /// Cumulative per-(model, version) counts and latency histogram for `/metrics` (see `PredictionCounters`).
@@ -47,10 +48,10 @@ final class WindowStore {
         case .all: (isCountWindow, size) = (false, nil)
         }
         // Rule evaluations of a time window start keeping no feature's values and widen to what they read;
-        // a count window's aggregate also serves snapshots (and is filled by ingest): it keeps everything.
-        self.evaluationAggregate = WindowAggregator(options: options.metrics, coversEverything: isCountWindow,
+        // a count window's aggregate also serves snapshots: it keeps everything.
+        self.evaluationAggregate = WindowAggregator(options: options.metrics, order: isCountWindow ? .arrival : .eventTime,
                                                     featureDemand: isCountWindow ? .all : .only([]))
-        self.viewAggregate = WindowAggregator(options: options.metrics, coversEverything: false)
+        self.viewAggregate = WindowAggregator(options: options.metrics)
     }
 
     /// An independent copy (the window and aggregates are copy-on-write; a drift reference still being
@@ -91,14 +92,28 @@ final class WindowStore {
             counts.late += 1
             return false
         }
-        if window.isOverfull { at -= window.dropOverflow { e in removeFromAggregates(e) } }
         counts.events += 1
-        let inEvaluation = evaluationAggregate.covers(t)
-        let inView = viewAggregate.covers(t)
-        if inEvaluation || inView {
-            window.withPrediction(at: at) { e in
-                if inEvaluation { evaluationAggregate.apply(e, sign: 1) }
-                if inView { viewAggregate.apply(e, sign: 1) }
+        if isCountWindow {
+            // Routed now, counted when the aggregate is next read (`WindowAggregator.moveToHeld`).
+            if window.isOverfull { at -= dropOverflow() }
+            if options.metrics.segmentBy == nil {
+                let stream = window.streamNumber(at: at)
+                if !evaluationAggregate.arrived(stream: stream) {
+                    window.withModelAndVersion(at: at) { model, version in
+                        evaluationAggregate.arrived(model: model, version: version, stream: stream)
+                    }
+                }
+            } else {
+                window.withPredictionInPlace(at: at) { e in evaluationAggregate.arrived(e) }
+            }
+        } else {
+            let inEvaluation = evaluationAggregate.covers(t)
+            let inView = viewAggregate.covers(t)
+            if inEvaluation || inView {
+                window.withPredictionInPlace(at: at) { e in
+                    if inEvaluation { evaluationAggregate.apply(e, sign: 1) }
+                    if inView { viewAggregate.apply(e, sign: 1) }
+                }
             }
         }
         if let id = waitingID {
@@ -121,13 +136,14 @@ final class WindowStore {
     private func join(_ l: LabelEvent, to match: LabelJoiner.Match) {
         // Aggregates that already count the prediction swap its label contribution (read the event only
         // then: copying one costs a retain per field).
-        let inEvaluation = evaluationAggregate.covers(match.time)
+        let inEvaluation = isCountWindow ? evaluationAggregate.covers(arrival: match.sequence)
+            : evaluationAggregate.covers(match.time)
         let inView = viewAggregate.covers(match.time)
         guard let i = window.predictionIndex(match: match) else { return }
         let pair = arrivalSlots.slot(of: match.sequence)
         if let pair { predictionCounters.recordLabel(pair: pair) }
         if inEvaluation || inView || pair == nil {
-            window.withPrediction(at: i) { before in
+            window.withPredictionInPlace(at: i) { before in
                 guard before.inlineLabel == nil else { return }
                 if pair == nil { predictionCounters.recordLabel(model: before.model, version: before.version) }
                 if inEvaluation { evaluationAggregate.replaceLabel(of: before, with: l.label) }
@@ -160,11 +176,17 @@ final class WindowStore {
         window.evict(upTo: cutoff) { e in removeFromAggregates(e) }
     }
 
-    /// An event leaves the window: it leaves the aggregates that counted it.
+    /// An event leaves a time window: it leaves the aggregates that counted it.
     private func removeFromAggregates(_ e: PredictionRef) {
         let t = e.timestamp
         if evaluationAggregate.covers(t) { evaluationAggregate.apply(e, sign: -1) }
         if viewAggregate.covers(t) { viewAggregate.apply(e, sign: -1) }
+    }
+
+    /// Drops the oldest events of an overfull count window (each leaves the aggregate's groups); returns
+    /// how many.
+    private func dropOverflow() -> Int {
+        window.dropOverflow { e in evaluationAggregate.evicted(e) }
     }
 
     // MARK: Ranges
@@ -261,7 +283,11 @@ final class WindowStore {
                 demand = demand.union(FeatureDemand.needed(featureStatistics: false, driftScope: comparisonScope ?? driftScope))
             }
             evaluationAggregate.require(demand)
-            evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
+            if isCountWindow {
+                evaluationAggregate.moveToHeld(window)
+            } else {
+                evaluationAggregate.move(from: from ?? -.infinity, to: to, window: window)
+            }
             m = calculator.compute(&evaluationAggregate, systems: systems, duration: duration, driftScope: driftScope,
                                    featureStatistics: featureStatistics, metricNames: metricNames,
                                    comparisonScope: comparisonScope)

@@ -3,7 +3,11 @@
 /// once when it leaves, instead of every evaluation re-reading the whole window.
 ///
 /// `MonitorState` keeps one for rule evaluations (which move by `slide`) and one for the displayed
-/// window (which moves with the newest event); a count window uses one that covers every held event.
+/// window (which moves with the newest event); a count window uses one that covers a range of arrival
+/// numbers instead (`Order.arrival`), moved to the events held whenever its metrics are read. That one
+/// routes every event to its groups as it arrives and leaves (`arrived`, `evicted`), so that groups take,
+/// empty and recycle their slots exactly as when every event was counted on arrival (the order of the
+/// groups in the metrics is the same), but counts an event in its groups only when the aggregate is read.
 ///
 /// Cardinality is bounded (`MetricOptions.maxGroups`): a producer that writes a new model name on every
 /// line must not grow memory or evaluation time without bound. A group whose events all left the window
@@ -23,17 +27,41 @@ struct WindowAggregator {
     let segmentBy: String?
     let lowConfidence: Double
     let maxCategories: Int
-    /// The covered range; nil for an aggregator that covers every event it is given (count windows) or
-    /// one that covers nothing yet.
+    /// How the events it covers are told apart: by event time, or by arrival number (a count window's
+    /// events are in arrival order, not in time order).
+    enum Order {
+        case eventTime
+        case arrival
+    }
+
+    let order: Order
+    /// The covered event-time range `(from, to]` (`Order.eventTime`); nil when it covers nothing yet.
     private(set) var range: (from: Double, to: Double)?
-    let coversEverything: Bool
+    /// The covered arrival numbers (`Order.arrival`); nil when it covers nothing yet. Its lower bound
+    /// follows the window's evictions (`evicted(_:)`), so that it never names an event gone.
+    private(set) var arrivals: Range<Int>?
+    /// `Order.arrival`: the events held (counted or not yet) routed to each slot, which decide when a group
+    /// is empty; `groups[slot].count` is the events counted there.
+    private var routed: [Int] = []
     /// The features whose values are kept (see `FeatureDemand`); `require(_:)` widens it.
     private(set) var featureDemand: FeatureDemand
     private(set) var groups: [GroupAccumulator] = []
     private(set) var keys: [GroupKey] = []
     private var index: [GroupKey: Int] = [:]
     /// The last prediction's group (and segment group): consecutive events usually share them.
-    private var lastGroup: (model: String, version: String, slot: Int)?
+    /// Three stored properties rather than an optional tuple: binding the tuple (`if let`) copied it, a
+    /// retain and a release of both strings per event. `lastSlot` −1: none.
+    private var lastModel = ""
+    private var lastVersion = ""
+    private var lastSlot = -1
+    /// `Order.arrival` without `segment_by`: the window's stream number of the last arrival and of the last
+    /// eviction, with the slot it was routed to (−1: none, or the overflow group, which needs the key).
+    /// A stream number names one stream while any of its predictions is held, and the previous arrival
+    /// (still held when the next one is routed, or its stream retained meanwhile) and the previous eviction
+    /// (the next one was held with it) pin it: the same number is the same model and version, whose slot
+    /// cannot change while it has events held. One comparison instead of two string comparisons.
+    private var arrivalStream: (number: UInt32, slot: Int) = (0, -1)
+    private var evictionStream: (number: UInt32, slot: Int) = (0, -1)
     let maxGroups: Int
     let maxFeaturesPerGroup: Int
     /// Slots whose group emptied (candidates for recycling; checked again when taken), by kind of group
@@ -46,13 +74,13 @@ struct WindowAggregator {
     /// The overflow groups' slots (model/version level, segment level), created when first needed.
     private var overflowSlots: (plain: Int?, segment: Int?) = (nil, nil)
 
-    init(options: MetricOptions, coversEverything: Bool, featureDemand: FeatureDemand = .all) {
+    init(options: MetricOptions, order: Order = .eventTime, featureDemand: FeatureDemand = .all) {
         segmentBy = options.segmentBy
         lowConfidence = options.lowConfidence
         maxCategories = options.maxCategories
         maxGroups = options.maxGroups
         maxFeaturesPerGroup = options.maxFeaturesPerGroup
-        self.coversEverything = coversEverything
+        self.order = order
         self.featureDemand = featureDemand
     }
 
@@ -60,9 +88,9 @@ struct WindowAggregator {
     var cardinality: Cardinality {
         var c = Cardinality(maxGroups: maxGroups, maxFeaturesPerGroup: maxFeaturesPerGroup)
         let overflow = [overflowSlots.plain, overflowSlots.segment].compactMap { $0 }
-        c.groups = groups.indices.filter { groups[$0].count > 0 && !overflow.contains($0) }.count
+        c.groups = groups.indices.filter { occupancy($0) > 0 && !overflow.contains($0) }.count
         c.overflowGroups = overflowed.count
-        c.overflowEvents = overflowSlots.plain.map { groups[$0].count } ?? 0
+        c.overflowEvents = overflowSlots.plain.map { occupancy($0) } ?? 0
         var names = Set<String>()
         for g in groups { names.formUnion(g.overflowFeatureNames) }
         c.overflowFeatures = names.count
@@ -70,28 +98,40 @@ struct WindowAggregator {
     }
 
     /// Makes sure the values of the features in `demand` are kept. When they were not, the aggregate is
-    /// emptied, and the next `move` recomputes it from the window. (An aggregate that covers everything is
-    /// filled by ingest, not by `move`: it must be created with `.all`, which covers any demand.)
+    /// emptied, and the next `move` recomputes it from the window.
     mutating func require(_ demand: FeatureDemand) {
         guard !featureDemand.covers(demand) else { return }
-        precondition(!coversEverything, "an aggregate that covers every event must keep every feature")
         featureDemand = featureDemand.union(demand)
         reset()
     }
 
-    /// Whether an event at `t` is counted here.
+    /// Whether an event at `t` is counted here (never, for an aggregate by arrival: see `covers(arrival:)`).
     func covers(_ t: Double) -> Bool {
-        if coversEverything { return true }
         guard let r = range else { return false }
         return t > r.from && t <= r.to
     }
 
+    /// Whether the prediction with arrival number `arrival` is counted here (`Order.arrival`).
+    func covers(arrival: Int) -> Bool {
+        arrivals?.contains(arrival) ?? false
+    }
+
     mutating func reset() {
+        if order == .arrival {
+            // The routing follows the events held, counted or not: only the counts start again.
+            for g in groups.indices {
+                groups[g] = GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories, maxFeatures: maxFeaturesPerGroup)
+            }
+            arrivals = nil
+            return
+        }
         groups.removeAll()
+        routed.removeAll()
         keys.removeAll()
         index.removeAll()
-        lastGroup = nil
+        lastSlot = -1
         range = nil
+        arrivals = nil
         emptied = ([], [])
         kept = (0, 0)
         overflowed.removeAll()
@@ -108,20 +148,40 @@ struct WindowAggregator {
 
     private mutating func apply(_ e: PredictionRef, sign: Int, to slot: Int) {
         groups[slot].apply(e, sign: sign, lowConfidenceBelow: lowConfidence)
+        route(e, sign: sign, slot: slot)
+    }
+
+    /// The events in the group at `slot`, for routing: held (`Order.arrival`) or counted.
+    @inline(__always)
+    private func occupancy(_ slot: Int) -> Int {
+        order == .arrival ? routed[slot] : groups[slot].count
+    }
+
+    /// The routing's side of event `e` entering (+1) or leaving (−1) the group at `slot`, after its
+    /// occupancy changed: an overflowed key leaves the overflow with its last event there, a group left
+    /// without events may be recycled.
+    @inline(__always)
+    private mutating func route(_ e: PredictionRef, sign: Int, slot: Int) {
         if slot == overflowSlots.plain || slot == overflowSlots.segment {
-            // The event's own key: it leaves the overflow when its last event does.
-            let key = slot == overflowSlots.plain
-                ? GroupKey(model: e.model, version: e.version, segment: nil)
-                : segmentKey(e)!
-            let left = (overflowed[key] ?? 0) + sign
-            if left > 0 {
-                overflowed[key] = left
-            } else {
-                overflowed[key] = nil
-                if slot == overflowSlots.plain { lastGroup = nil }
-            }
-        } else if sign < 0, groups[slot].count == 0 {
+            routeOverflowed(e, sign: sign, slot: slot)
+        } else if sign < 0, occupancy(slot) == 0 {
             if keys[slot].segment == nil { emptied.plain.append(slot) } else { emptied.segment.append(slot) }
+        }
+    }
+
+    /// `route` into or out of an overflow group (out of line: rare).
+    @inline(never)
+    private mutating func routeOverflowed(_ e: PredictionRef, sign: Int, slot: Int) {
+        // The event's own key: it leaves the overflow when its last event does.
+        let key = slot == overflowSlots.plain
+            ? GroupKey(model: e.model, version: e.version, segment: nil)
+            : segmentKey(e)!
+        let left = (overflowed[key] ?? 0) + sign
+        if left > 0 {
+            overflowed[key] = left
+        } else {
+            overflowed[key] = nil
+            if slot == overflowSlots.plain { lastSlot = -1 }
         }
     }
 
@@ -141,7 +201,7 @@ struct WindowAggregator {
     /// Slides the covered range to `(from, to]` over the events of `window`, both ends forward; any other
     /// move recomputes from scratch.
     mutating func move(from: Double, to: Double, window: EventWindow) {
-        guard !coversEverything else { return }
+        precondition(order == .eventTime, "an aggregate by arrival moves by arrival numbers")
         // Index loops over the events' addresses: iterating or subscripting hands out copies of them.
         if let r = range, from >= r.from, to >= r.to {
             for i in window.predictionRange(from: r.from, to: min(from, r.to)) {
@@ -150,13 +210,120 @@ struct WindowAggregator {
             for i in window.predictionRange(from: max(r.to, from), to: to) { window.withPrediction(at: i) { apply($0, sign: 1) } }
         } else {
             reset()
-            let events = window.predictionRange(from: from, to: to)
-            expectFill(events, window: window)
-            for i in events { window.withPrediction(at: i) { apply($0, sign: 1) } }
-            for g in groups.indices { groups[g].expectFill(0) }
+            fill(window.predictionRange(from: from, to: to), window: window)
         }
         range = (from, to)
         promoteBusiestOverflowed(window: window)
+    }
+
+    /// A prediction arrives in a count window (`Order.arrival`): it is routed to its groups now, and
+    /// counted in them when the aggregate is next moved (`moveToHeld`). After the evictions it caused, as
+    /// when events were counted on arrival: a group it emptied may take the new event's key.
+    mutating func arrived(_ e: PredictionRef) {
+        arrived(model: e.model, version: e.version, stream: e.record.pointee.stream)
+        // Every arrival leaves its stream in `arrivalStream` (when it is not the overflow's).
+        if let seg = segmentSlot(e) {
+            routed[seg] += 1
+            route(e, sign: 1, slot: seg)
+        }
+    }
+
+    /// `arrived(_:)` without `segment_by`, by the prediction's stream number in the window, when it is the
+    /// previous arrival's (see `arrivalStream`): returns false when it is not, and the caller then calls
+    /// `arrived(model:version:stream:)`.
+    @inline(__always)
+    mutating func arrived(stream: UInt32) -> Bool {
+        guard arrivalStream.slot >= 0, arrivalStream.number == stream else { return false }
+        routed[arrivalStream.slot] += 1
+        return true
+    }
+
+    /// `arrived(_:)` without `segment_by`, from the prediction's model and version alone: the caller then
+    /// need not build a `PredictionRef` (three buffers retained and released, ~20 % of the routing).
+    mutating func arrived(model: String, version: String, stream: UInt32) {
+        let group = slot(model: model, version: version)
+        routed[group] += 1
+        if group == overflowSlots.plain {
+            overflowed[GroupKey(model: model, version: version, segment: nil), default: 0] += 1
+            arrivalStream = (stream, -1)
+        } else {
+            arrivalStream = (stream, group)
+        }
+    }
+
+    /// The oldest prediction held leaves a count window (`Order.arrival`): it leaves the groups it was
+    /// routed to, and is taken out of their counts if counted there.
+    mutating func evicted(_ e: PredictionRef) {
+        var counted = false
+        // Counted when it is the first of `arrivals` (which starts at or after the oldest held, by less than
+        // the window's size: the arrival number modulo 2^32 that the record keeps tells).
+        if let r = arrivals, !r.isEmpty, UInt32(truncatingIfNeeded: r.lowerBound) == e.record.pointee.sequence {
+            counted = true
+            arrivals = (r.lowerBound + 1)..<r.upperBound
+        }
+        guard segmentBy == nil else {
+            leave(e, counted: counted, slot: slot(of: e))
+            if let seg = segmentSlot(e) { leave(e, counted: counted, slot: seg) }
+            return
+        }
+        let stream = e.record.pointee.stream
+        if evictionStream.slot >= 0, evictionStream.number == stream {
+            leave(e, counted: counted, slot: evictionStream.slot)
+            return
+        }
+        let group = slot(of: e)
+        evictionStream = (stream, group == overflowSlots.plain ? -1 : group)
+        leave(e, counted: counted, slot: group)
+    }
+
+    @inline(__always)
+    private mutating func leave(_ e: PredictionRef, counted: Bool, slot: Int) {
+        if counted { groups[slot].apply(e, sign: -1, lowConfidenceBelow: lowConfidence) }
+        routed[slot] -= 1
+        route(e, sign: -1, slot: slot)
+    }
+
+    /// Counts every prediction `window` holds (`Order.arrival`: a count window). The events that left
+    /// since the last move were taken out as they left (`evicted(_:)`), so this only counts the
+    /// ones that arrived since, or fills from empty after a `reset`.
+    ///
+    /// Why a count window's aggregate is moved when read rather than kept up to date by ingest: ingest
+    /// counted every event as it arrived and took it out again as it left, twice the work of an aggregate
+    /// nobody reads between two evaluations (`check` without rules reads it once, at the end): see "Count
+    /// windows" in BENCHMARKS.md.
+    /// - Complexity: O(events arrived since the last move), O(events held) after a reset.
+    mutating func moveToHeld(_ window: EventWindow) {
+        precondition(order == .arrival, "an aggregate by event time moves by event time")
+        let first = window.droppedPredictions
+        let target = first..<window.acceptedPredictions
+        // (An empty range may lie wholly before `first`: the events after it left uncounted.)
+        if let r = arrivals, r.isEmpty || r.lowerBound >= first {
+            for s in max(r.upperBound, first)..<target.upperBound {
+                window.withPrediction(at: s - first) { countRouted($0) }
+            }
+        } else {
+            reset()
+            fill(window.predictions.indices, window: window)
+        }
+        arrivals = target
+    }
+
+    /// Counts a held prediction in the groups it was routed to on arrival.
+    private mutating func countRouted(_ e: PredictionRef) {
+        groups[slot(of: e)].apply(e, sign: 1, lowConfidenceBelow: lowConfidence)
+        if let seg = segmentSlot(e) { groups[seg].apply(e, sign: 1, lowConfidenceBelow: lowConfidence) }
+    }
+
+    /// Adds the predictions at `events` to an empty aggregate, each sorted column written once at its
+    /// final size (see `expectFill`).
+    private mutating func fill(_ events: Range<Int>, window: EventWindow) {
+        expectFill(events, window: window)
+        if order == .arrival {
+            for i in events { window.withPrediction(at: i) { countRouted($0) } }
+        } else {
+            for i in events { window.withPrediction(at: i) { apply($0, sign: 1) } }
+        }
+        for g in groups.indices { groups[g].expectFill(0) }
     }
 
     /// Tells each group how many of `events` it will count (`GroupAccumulator.expectFill`), from a pass that
@@ -189,7 +356,7 @@ struct WindowAggregator {
                 }
                 counts[lastSlot] += 1
             }
-            lastGroup = nil
+            lastSlot = -1
         } else {
             for i in events {
                 let (g, segment) = window.withPrediction(at: i) { e in (slot(of: e), segmentSlot(e)) }
@@ -242,7 +409,7 @@ struct WindowAggregator {
         keys[weakest] = key
         index[key] = weakest
         overflowed[key] = nil
-        lastGroup = nil
+        lastSlot = -1
         for i in moving {
             window.withPrediction(at: i) { e in
                 let toSlot = matching(e, key) ? weakest : overflowSlot
@@ -263,11 +430,13 @@ struct WindowAggregator {
     }
 
     private mutating func slot(of e: PredictionRef) -> Int {
-        if let last = lastGroup, last.model == e.model, last.version == e.version { return last.slot }
-        let model = e.model
-        let version = e.version
+        slot(model: e.model, version: e.version)
+    }
+
+    private mutating func slot(model: String, version: String) -> Int {
+        if lastSlot >= 0, lastModel == model, lastVersion == version { return lastSlot }
         let s = slot(for: GroupKey(model: model, version: version, segment: nil))
-        lastGroup = (model, version, s)
+        (lastModel, lastVersion, lastSlot) = (model, version, s)
         return s
     }
 
@@ -299,14 +468,14 @@ struct WindowAggregator {
         if overflowed[key] != nil { return overflowSlot(segment: isSegment) }
         while let free = isSegment ? emptied.segment.popLast() : emptied.plain.popLast() {
             // Emptied since it was listed, and still empty (an event may have come back to it).
-            guard groups[free].count == 0, free != overflowSlots.plain, free != overflowSlots.segment,
+            guard occupancy(free) == 0, free != overflowSlots.plain, free != overflowSlots.segment,
                 index[keys[free]] == free
             else { continue }
             index[keys[free]] = nil
             groups[free] = GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories, maxFeatures: maxFeaturesPerGroup)
             keys[free] = key
             index[key] = free
-            lastGroup = nil
+            lastSlot = -1
             return free
         }
         guard (isSegment ? kept.segment : kept.plain) < maxGroups else {
@@ -327,6 +496,7 @@ struct WindowAggregator {
 
     private mutating func append(_ key: GroupKey) -> Int {
         groups.append(GroupAccumulator(featureDemand: featureDemand, maxCategories: maxCategories, maxFeatures: maxFeaturesPerGroup))
+        routed.append(0)
         keys.append(key)
         index[key] = groups.count - 1
         return groups.count - 1

@@ -35,10 +35,10 @@ struct WindowAggregatorFillTests {
         let n = 9000  // above the size from which a fill is routed first
         let w = Self.window(n: n, seed: segmentBy == nil ? 1 : 2)
         let options = MetricOptions(segmentBy: segmentBy, maxGroups: 6)
-        var filled = WindowAggregator(options: options, coversEverything: false)
+        var filled = WindowAggregator(options: options)
         filled.move(from: -1, to: Double(n), window: w)
         // The same events, added one by one without a fill hint.
-        var oneByOne = WindowAggregator(options: options, coversEverything: true)
+        var oneByOne = WindowAggregator(options: options)
         for i in 0..<n { w.withPrediction(at: i) { oneByOne.apply($0, sign: 1) } }
         #expect(filled.keys == oneByOne.keys)
         #expect(filled.keys.count > 6)

@@ -101,19 +101,16 @@ final class MLWatchProcess: @unchecked Sendable {
     var stdout: String { out.text }
     var stderr: String { err.text }
 
-    /// Sends `signal` and waits up to `seconds` for the exit; returns the seconds it took, nil if it did not.
+    /// Sends `signal` and waits up to `seconds` for the exit; returns the seconds from the signal to the end
+    /// of the process as the kernel saw it (not Foundation's later notice of it), nil if it did not end (it
+    /// is then killed). Afterwards `process` reports how it ended.
     func stop(_ signal: Int32 = SIGTERM, within seconds: Double) -> Double? {
-        let start = Date()
+        let sent = ContinuousClock.now
         kill(process.processIdentifier, signal)
-        while process.isRunning {
-            if Date().timeIntervalSince(start) > seconds {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return nil
-            }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return Date().timeIntervalSince(start)
+        let took = ChildExit.wait(for: process, since: sent, seconds: seconds)
+        if took == nil { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return took
     }
 
     deinit {

@@ -51,6 +51,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private let tlsContext: OpaquePointer?
     private let requests = Mutex<[Request]>([])
     private let closed = Atomic<Bool>(false)
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
     /// Bytes the hostile modes managed to send (how much the client read, roughly).
     let bytesSent = Atomic<Int>(0)
 
@@ -96,10 +97,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         if let tlsContext { SSL_CTX_free(tlsContext) }
     }
 
+    /// Stops accepting and returns once the socket is closed (its port free again). `shutdown` wakes the
+    /// accept loop, which closes the socket itself once it no longer uses it: closing it here raced the loop,
+    /// which could then call `accept` on the number after it was freed and reused — by another test's
+    /// listening socket, whose connections it would have stolen.
     func close() {
         if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
         shutdown(fd, Int32(SHUT_RDWR))
-        _ = Glibc.close(fd)
+        _ = acceptLoopEnded.wait(timeout: .now() + 10)
     }
 
     var received: [Request] { requests.withLock { $0 } }
@@ -115,6 +120,10 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
+        defer {
+            _ = Glibc.close(fd)
+            acceptLoopEnded.signal()
+        }
         while !closed.load(ordering: .acquiring) {
             let client = accept(fd, nil, nil)
             guard client >= 0 else { return }

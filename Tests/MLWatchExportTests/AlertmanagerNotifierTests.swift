@@ -58,13 +58,17 @@ import Testing
     @Test func aDeadAlertmanagerIsCountedNotWaitedFor() throws {
         let server = try LoopbackHTTPServer(.silent)
         defer { server.close() }
-        let delivery = HTTPDeliveryQueue(client: BoundedHTTPClient(totalTimeout: 0.3))
+        // sync() only enqueues: it returns with the request still in flight, long before the client's timeout
+        // (2 s, so that a loaded machine's pauses cannot pass for a wait; 0.2 s against 0.3 s was too tight).
+        let delivery = HTTPDeliveryQueue(client: BoundedHTTPClient(totalTimeout: 2))
         let s = snapshot([.firing])
         let n = AlertmanagerNotifier(base: URL(string: server.url)!, delivery: delivery, rules: [], latest: { s })
         let start = Date()
         n.sync()
-        #expect(Date().timeIntervalSince(start) < 0.2)
-        #expect(delivery.waitUntilIdle(seconds: 5))
+        let inFlight = delivery.pending
+        #expect(Date().timeIntervalSince(start) < 1)
+        #expect(inFlight == 1)
+        #expect(delivery.waitUntilIdle(seconds: 10))
         #expect(delivery.errorsByTarget["alertmanager"] == 1)
         #expect(delivery.errorCounters.first?.labels == ["target": "alertmanager"])
         #expect(delivery.drainErrors().first?.contains("timed out") == true)

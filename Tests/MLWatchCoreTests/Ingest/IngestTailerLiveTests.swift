@@ -190,21 +190,20 @@ struct IngestTailerLiveTests {
     }
 
     @Test func stdinThroughAPipeDeliversTheFinalLineAtEOF() async throws {
-        var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
-        let tailer = try LogTailer(paths: ["-"], options: testOptions(), stdinFD: fds[0])
+        let fds = closeOnExecPipe()
+        let tailer = try LogTailer(paths: ["-"], options: testOptions(), stdinFD: fds.read)
         let got = LineCollector()
         tailer.start(handler: got.handler)
         defer {
             tailer.stop()
-            close(fds[0])
+            close(fds.read)
         }
         let first = Array("s-1\ns-2\npar".utf8)
-        _ = first.withUnsafeBytes { Glibc.write(fds[1], $0.baseAddress, $0.count) }
+        _ = first.withUnsafeBytes { Glibc.write(fds.write, $0.baseAddress, $0.count) }
         #expect(await eventually { got.count == 2 })
         let rest = Array("t\n end".utf8)
-        _ = rest.withUnsafeBytes { Glibc.write(fds[1], $0.baseAddress, $0.count) }
-        close(fds[1])
+        _ = rest.withUnsafeBytes { Glibc.write(fds.write, $0.baseAddress, $0.count) }
+        close(fds.write)
         #expect(await eventually { got.count == 4 })
         #expect(got.lines == ["s-1", "s-2", "part", " end"])
         #expect(await eventually { tailer.status.first?.state == .finished })
@@ -259,17 +258,16 @@ struct IngestTailerChurnTests {
             for worker in 0..<4 {
                 group.addTask {
                     for round in 0..<25 {
-                        var fds: [Int32] = [0, 0]
-                        #expect(pipe(&fds) == 0)
-                        let tailer = try LogTailer(paths: [log, "-"], options: testOptions(fromStart: true), stdinFD: fds[0])
+                        let fds = closeOnExecPipe()
+                        let tailer = try LogTailer(paths: [log, "-"], options: testOptions(fromStart: true), stdinFD: fds.read)
                         let got = LineCollector()
                         tailer.start(handler: got.handler)
                         let line = Array("w\(worker)-\(round)\n".utf8)
-                        _ = line.withUnsafeBytes { Glibc.write(fds[1], $0.baseAddress, $0.count) }
+                        _ = line.withUnsafeBytes { Glibc.write(fds.write, $0.baseAddress, $0.count) }
                         #expect(await eventually { got.count == 2 })
                         tailer.stop()
-                        close(fds[0])
-                        close(fds[1])
+                        close(fds.read)
+                        close(fds.write)
                         #expect(Set(got.lines) == ["seed", "w\(worker)-\(round)"])
                     }
                 }

@@ -2,6 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 @testable import MLWatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A temporary directory removed when the value goes away.
 final class TempDirectory: Sendable {
@@ -47,9 +50,12 @@ final class LineCollector: Sendable {
     var count: Int { state.withLock { $0.lines.count } }
 }
 
-/// Polls `condition` until it holds or the deadline passes (never a blind sleep for an assertion).
+/// Polls `condition` until it holds or the deadline passes (never a blind sleep for an assertion). The
+/// deadline is generous (as the end-to-end tests' 20 s): a passing test returns as soon as the condition holds,
+/// and on a loaded machine this test's task can wait seconds for one of the two cooperative threads, which
+/// the synchronous tests running beside it keep busy.
 @discardableResult
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }
@@ -70,6 +76,18 @@ func appendBytes(_ bytes: [UInt8], to path: String) {
     handle.seekToEndOfFile()
     handle.write(Data(bytes))
     try? handle.close()
+}
+
+/// A pipe whose ends are close-on-exec (set at once; Swift's Glibc has no `pipe2`), so that a child process
+/// another test starts at the same moment cannot inherit the write end and keep it open: the reader would
+/// then not see the end of the input until that child ended. Foundation's `Process` closes inherited
+/// descriptors in the child only up to the highest one open when it looked, so one created meanwhile on
+/// another thread can slip through.
+func closeOnExecPipe() -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [-1, -1]
+    #expect(pipe(&fds) == 0)
+    for fd in fds { #expect(fcntl(fd, F_SETFD, FD_CLOEXEC) == 0) }
+    return (fds[0], fds[1])
 }
 
 func write(_ text: String, to path: String) {

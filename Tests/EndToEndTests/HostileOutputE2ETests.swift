@@ -124,6 +124,33 @@ struct HostileOutputE2ETests {
         try headlessWatchJournalAndOnFire(dir: dir, log: log, config: config)
     }
 
+    /// A value that leaves an escape sequence open (an OSC without BEL or ST, a C1 CSI whose "parameters" run
+    /// into the report's own `"}`) loses the rest of that value, not the rest of the line: every metric line of
+    /// the text report still names its labels and ends with its value, and the alert timeline keeps its states.
+    @Test func checkTextReportKeepsEveryValueAfterAnUnterminatedEscape() throws {
+        let dir = try E2EDirectory.make()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("open.jsonl").path
+        let config = dir.appendingPathComponent("open.yaml").path
+        try """
+            {"ts": 1767600000, "model": "a\\u001b]0;x", "version": "v\\u009b1", "features": {"f": 1}, "prediction": 1}
+            {"ts": 1767600001, "model": "b", "version": "v1", "features": {"f": 2}, "prediction": 1}
+
+            """.write(toFile: log, atomically: true, encoding: .utf8)
+        try "window: all\nrules:\n  - alert: AnyEvents\n    expr: events_total > 0\n    labels: {severity: warning}\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let text = try CLIProcess.run(["check", log, "--config", config, "--format", "text"])
+        #expect(text.status == 0, "\(text.stderr)")
+        Self.expectClean(text, "check --format text")
+        #expect(text.stdout.contains(#"  events_total{model="a",version="v"} 1.0"#), "\(text.stdout)")
+        #expect(text.stdout.contains(#"AnyEvents{model="a",version="v"} inactive -> firing value 1.0"#), "\(text.stdout)")
+        let metricLines = text.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains("{") }
+        #expect(!metricLines.isEmpty)
+        for line in metricLines where !line.hasPrefix("  drift{") {
+            #expect(line.contains("} "), "a metric line lost its value: \(line)")
+        }
+    }
+
     private func headlessWatchJournalAndOnFire(dir: URL, log: String, config: String) throws {
         let journal = dir.appendingPathComponent("journal.sqlite").path
         let stdinFile = dir.appendingPathComponent("fired.jsonl").path

@@ -27,6 +27,8 @@ public struct JournalPrinter: Sendable {
 
     /// One record as one line (without the newline). Text lines are sanitized (`TextSanitizer`, one
     /// line): labels come from logs and notes from people, and neither may move the cursor or add lines.
+    /// Each value is sanitized on its own first, so one that leaves an escape sequence open cannot swallow
+    /// the rest of the record (the state, the value, the incident).
     public func line(for e: AlertJournalEntry) -> String {
         switch format {
         case .jsonLines:
@@ -41,28 +43,29 @@ public struct JournalPrinter: Sendable {
     }
 
     private func text(_ e: AlertJournalEntry) -> String {
-        var parts = [TimestampParser.format(e.time), e.rule + Labels(e.labels).description]
-        let by = e.actor.map { " by \($0)" } ?? ""
-        let note = e.note.map { ": \"\($0)\"" } ?? ""
+        let note = e.note.map { TextSanitizer.sanitize($0) }
+        var parts = [TimestampParser.format(e.time), TextSanitizer.sanitize(e.rule) + Labels(e.labels).displayDescription]
+        let by = e.actor.map { " by \(TextSanitizer.sanitize($0))" } ?? ""
+        let quotedNote = note.map { ": \"\($0)\"" } ?? ""
         switch e.kind {
         case .transition:
             var s = "\(e.from?.rawValue ?? "?") → \(e.to?.rawValue ?? "?")"
             if let v = e.value { s += "  value=\(AlertTemplate.format(v))" }
             if let t = e.threshold { s += " threshold=\(AlertTemplate.format(t))" }
-            if let n = e.note { s += "  (\(n))" }
+            if let n = note { s += "  (\(n))" }
             parts.append(s)
         case .acknowledge:
-            parts.append("acknowledged\(by)\(note)")
+            parts.append("acknowledged\(by)\(quotedNote)")
         case .snooze:
-            parts.append("snoozed until \(e.until.map(TimestampParser.format) ?? "?")\(by)\(note)")
+            parts.append("snoozed until \(e.until.map(TimestampParser.format) ?? "?")\(by)\(quotedNote)")
         case .undo:
             let what = e.undone == .acknowledge ? "acknowledgement" : e.undone == .snooze ? "snooze" : "action"
             parts.append("undid \(what)\(by)")
         case .note:
-            parts.append("note\(by)\(note)")
+            parts.append("note\(by)\(quotedNote)")
         case .thresholdOverride:
             let value = e.threshold.map { "set to \(AlertTemplate.format($0))" } ?? "cleared"
-            parts.append("threshold \(value)\(by)\(note)")
+            parts.append("threshold \(value)\(by)\(quotedNote)")
         case .notified:
             parts.append("notified")
         }

@@ -137,9 +137,11 @@ struct ConfigNode {
 
     /// `text` in quotes for a message, cut to 80 characters: a config value can be megabytes long.
     static func quoted(_ text: String) -> String {
+        // Sanitized on its own (not only as part of the whole message): an escape sequence the quoted text
+        // leaves open would otherwise swallow the rest of the message, the part that says what is wrong.
         let limit = 80
-        guard text.unicodeScalars.count > limit else { return "\"\(text)\"" }
-        return "\"\(String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))))…\""
+        guard text.unicodeScalars.count > limit else { return "\"\(TextSanitizer.sanitize(text))\"" }
+        return "\"\(TextSanitizer.sanitize(String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit)))))…\""
     }
 
     func sequence() throws(ConfigError) -> [ConfigNode] {

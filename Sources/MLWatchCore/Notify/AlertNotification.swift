@@ -53,12 +53,12 @@ public struct AlertNotification: Sendable, Equatable, Codable {
             "MLWATCH_STATE": to.rawValue,
             "MLWATCH_FROM_STATE": from.rawValue,
             "MLWATCH_SEVERITY": severity.rawValue,
-            "MLWATCH_LABELS": Labels(labels).description,
+            "MLWATCH_LABELS": Labels(labels).displayDescription,
             "MLWATCH_TIME": time,
             "MLWATCH_INCIDENT": String(incident),
             "MLWATCH_VALUE": value.map(AlertTemplate.format) ?? "",
             "MLWATCH_THRESHOLD": threshold.map(AlertTemplate.format) ?? "",
-            "MLWATCH_SUMMARY": annotations["summary"] ?? "\(rule)\(Labels(labels).description) \(to.rawValue)",
+            "MLWATCH_SUMMARY": annotations["summary"] ?? "\(TextSanitizer.sanitize(rule))\(Labels(labels).displayDescription) \(to.rawValue)",
         ]
         for (key, value) in env { env[key] = TextSanitizer.sanitize(value) }
         return env

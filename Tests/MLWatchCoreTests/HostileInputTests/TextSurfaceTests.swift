@@ -50,6 +50,47 @@ struct TextSurfaceTests {
         #expect(decoded.labels["model"] == Self.hostile)
     }
 
+    /// An escape sequence a value leaves open (no final byte, no BEL/ST) is removed to the end of that value
+    /// only: what is printed after the value (states, numbers, the incident) stays.
+    static let unterminated = ["model": "a\u{1B}]0;x", "version": "v\u{9B}1"]
+
+    @Test("journal text: a label with an unterminated escape sequence does not swallow the rest of the record")
+    func journalTextUnterminated() {
+        let entries = [
+            AlertJournalEntry(kind: .transition, time: 1_767_600_000, rule: "R", labels: Self.unterminated,
+                              from: .pending, to: .firing, value: 3, threshold: 1, severity: .critical, incident: 4),
+            AlertJournalEntry(kind: .acknowledge, time: 1_767_600_010, actor: "bob\u{1B}[", rule: "R",
+                              labels: Self.unterminated, incident: 4, note: "mine\u{1B}P"),
+        ]
+        let text = JournalPrinter(format: .text).format(entries)
+        #expect(text == """
+            2026-01-05T08:00:00.000Z  R{model="a",version="v"}  pending → firing  value=3 threshold=1  #4
+            2026-01-05T08:00:10.000Z  R{model="a",version="v"}  acknowledged by bob: "mine"  #4
+
+            """, "\(text.debugDescription)")
+    }
+
+    @Test("--on-fire: the default summary keeps the state after a label with an unterminated escape sequence")
+    func onFireSummaryUnterminated() throws {
+        let t = AlertTransition(time: 1_767_600_000, rule: "R", labels: Self.unterminated, from: .pending,
+                                to: .firing, value: 2, threshold: 0, severity: .warning, incident: 1)
+        let env = AlertNotification(t, rule: nil).environment
+        #expect(env["MLWATCH_SUMMARY"] == #"R{model="a",version="v"} firing"#)
+        #expect(env["MLWATCH_LABELS"] == #"{model="a",version="v"}"#)
+    }
+
+    @Test("config errors: quoted text with an unterminated escape sequence does not swallow the reason")
+    func configErrorUnterminated() {
+        let yaml = "rules:\n  - alert: \"Evil\\e]0;x\"\n    expr: events_total > 1\n"
+        do {
+            _ = try MLWatchConfig.parse(yaml: yaml, path: "c.yaml")
+            Issue.record("the invalid alert name was accepted")
+        } catch {
+            #expect(error.description == #"c.yaml:2:13: rules[0].alert: "Evil" is not a valid alert name (letters, digits and _, not starting with a digit)"#,
+                    "\(error.description.debugDescription)")
+        }
+    }
+
     @Test("config errors quote config text on one line without controls")
     func configErrors() {
         let yaml = "\"\\e]0;t\\awin\\ndow\": 1\n"

@@ -37,8 +37,8 @@ struct BaselineCommand: ParsableCommand {
             }
             let paths = logs.isEmpty ? config.sources : logs
             guard !paths.isEmpty else { throw SetupError.noLogs }
-            let (profile, malformed, oversized) = try BaselineCommand.build(
-                paths: paths, mapping: config.fieldMapping, maxLineBytes: maxLineBytes, maxCategories: config.maxCategories)
+            let (profile, malformed, oversized) = try BaselineCommand.build(paths: paths, config: config,
+                                                                            maxLineBytes: maxLineBytes)
             do {
                 let url = URL(fileURLWithPath: output)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -62,32 +62,19 @@ struct BaselineCommand: ParsableCommand {
     }
 
     /// The profile of the prediction events of some logs (in order), the number of malformed lines and the
-    /// columns left out for having too many categories.
-    static func build(paths: [String], mapping: FieldMapping, maxLineBytes: Int = 1 << 20,
-                      maxCategories: Int = FeatureCardinality.defaultMaxCategories) throws(SetupError)
+    /// columns left out for having too many categories. Built as `--reference` builds a log's profile
+    /// (`ReferenceLog.baseline`): predictions stamped more than `max_future` ahead (a producer's wrong clock)
+    /// are left out by the same rule, so checking against the profile gives the log's drift numbers.
+    static func build(paths: [String], config: MLWatchConfig, maxLineBytes: Int = 1 << 20) throws(SetupError)
         -> (ReferenceProfile, Int, [(name: String, categories: Int)])
     {
-        var builder = ReferenceProfileBuilder(maxCategories: maxCategories)
-        var malformed = 0
-        let parser = EventParser(mapping: mapping, maxCategories: maxCategories)
+        let options = CollectorOptions(metrics: MetricOptions(maxCategories: config.maxCategories),
+                                       mapping: config.fieldMapping, maxFuture: config.maxFuture)
         do {
-            let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes, follow: false))
-            try tailer.readToEnd { batch in
-                malformed += batch.skippedTooLong
-                batch.bytes.withUnsafeBufferPointer { buf in
-                    for r in batch.lines {
-                        switch parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {
-                        case .event(.prediction(let p)): builder.add(p)
-                        case .malformed: malformed += 1
-                        default: break
-                        }
-                    }
-                }
-            }
+            let baseline = try ReferenceLog.baseline(paths: paths, options: options, maxLineBytes: maxLineBytes)
+            return (baseline.profile, baseline.malformedLines, baseline.oversizedColumns)
         } catch {
-            throw .reference("reference \(paths.joined(separator: ", ")): \(error.description)")
+            throw .reference(error.description)
         }
-        guard builder.events > 0 else { throw .reference(ReferenceError.empty(paths.joined(separator: ", ")).description) }
-        return (builder.build(sources: paths), malformed, builder.oversizedColumns)
     }
 }

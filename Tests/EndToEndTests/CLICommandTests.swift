@@ -22,6 +22,36 @@ import Testing
         return out
     }
 
+    /// A reference log with a producer's skewed clock: `--reference` of the log leaves out the predictions it
+    /// counts as future (`max_future`), and so must the profile `baseline` saves of it — the same events, the
+    /// same time span, the same drift numbers — rather than keeping a line stamped a year ahead (and its
+    /// extreme value) or in the year 9999.
+    @Test(.needsBinary) func baselineOfASkewedLogLeavesOutItsFutureLinesAsTheLogDoes() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = dir.appendingPathComponent("skewed.jsonl").path
+        let current = dir.appendingPathComponent("current.jsonl").path
+        let profile = dir.appendingPathComponent("skewed.profile").path
+        try FixtureLog.write(to: reference, count: 800)
+        try FixtureLog.write(to: current, count: 600, spike: true)
+        var lines = try String(contentsOfFile: reference, encoding: .utf8).split(separator: "\n").map(String.init)
+        let aYearAhead = 1_767_600_000.0 + 365 * 86_400
+        lines.insert(#"{"ts": \#(aYearAhead), "model": "demo", "version": "v1", "features": {"amount": 1e300, "country": "XX"}, "prediction": 1, "score": 0.5}"#, at: 200)
+        lines.insert(#"{"ts": "9999-12-31T23:59:59Z", "model": "demo", "version": "v1", "features": {"amount": -1e300, "country": "YY"}, "prediction": 0, "score": 0.5}"#, at: 600)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: reference, atomically: true, encoding: .utf8)
+
+        let baseline = try CLIProcess.run(["baseline", reference, "-o", profile])
+        #expect(baseline.status == 0, "\(baseline.stderr)")
+        #expect(baseline.stdout.contains("800 events"), "\(baseline.stdout)")
+        #expect(!baseline.stdout.contains("9999"), "\(baseline.stdout)")
+        let raw = try CLIProcess.run(["check", current, "--reference", reference, "--window", "all", "--format", "json"])
+        let saved = try CLIProcess.run(["check", current, "--reference", profile, "--window", "all", "--format", "json"])
+        #expect(raw.status == 0 && saved.status == 0, "\(raw.stderr)\(saved.stderr)")
+        let a = try Self.driftMetrics(raw.stdout)
+        #expect(a.count > 5, "no drift metrics in \(raw.stdout.prefix(400))")
+        #expect(try Self.driftMetrics(saved.stdout) == a)
+    }
+
     @Test(.needsBinary) func baselineProfileGivesTheSameDriftAsTheRawLog() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -19,22 +19,47 @@ public struct ReferenceLog: Sendable {
     public static func read(path: String, options: CollectorOptions, rules: [AlertRule],
                             progress: (Int) -> Void = { _ in }) throws(ReferenceError) -> ReferenceLog {
         var builder: ReferenceProfileBuilder? = ReferenceProfileBuilder(maxCategories: options.metrics.maxCategories)
-        let adaptive = try scan(path: path, options: options, rules: rules, builder: &builder, progress: progress)
+        let adaptive = try scan(paths: [path], options: options, rules: rules, builder: &builder, progress: progress).adaptive
         return ReferenceLog(profile: builder!.build(sources: [path]), adaptive: adaptive)
     }
 
-    /// Reads the log once: predictions into `builder` (nil: none, only counted), and returns what adaptive
-    /// rules learn (nil when none has an adaptive threshold).
-    fileprivate static func scan(path: String, options: CollectorOptions, rules: [AlertRule],
-                                 builder: inout ReferenceProfileBuilder?, progress: (Int) -> Void) throws(ReferenceError)
-        -> AdaptiveReference?
+    /// What `mlwatch baseline` saves of some logs (read in order, as one recorded log), built as `read` builds
+    /// a reference log's profile — the same predictions, left out by the same `max_future` rule — so a check
+    /// against the saved profile gives the drift numbers of a check against the log.
+    /// - Throws: `ReferenceError.unreadable` when a log cannot be read, `.empty` without predictions.
+    /// - Complexity: O(n) in the logs' lines.
+    public static func baseline(paths: [String], options: CollectorOptions,
+                                maxLineBytes: Int = TailerOptions().maxLineBytes) throws(ReferenceError) -> Baseline {
+        var builder: ReferenceProfileBuilder? = ReferenceProfileBuilder(maxCategories: options.metrics.maxCategories)
+        let scanned = try scan(paths: paths, options: options, rules: [], builder: &builder, maxLineBytes: maxLineBytes,
+                               progress: { _ in })
+        return Baseline(profile: builder!.build(sources: paths), malformedLines: scanned.malformed,
+                        oversizedColumns: builder!.oversizedColumns)
+    }
+
+    /// A profile to save, and what reading its logs skipped.
+    public struct Baseline: Sendable {
+        public let profile: ReferenceProfile
+        /// Lines that could not be used (malformed, or longer than the line limit).
+        public let malformedLines: Int
+        /// Columns left out for having more categories than a profile keeps.
+        public let oversizedColumns: [(name: String, categories: Int)]
+    }
+
+    /// Reads the logs once, in order: predictions into `builder` (nil: none, only counted), and returns what
+    /// adaptive rules learn (nil when none has an adaptive threshold) and how many lines could not be used.
+    fileprivate static func scan(paths: [String], options: CollectorOptions, rules: [AlertRule],
+                                 builder: inout ReferenceProfileBuilder?, maxLineBytes: Int = TailerOptions().maxLineBytes,
+                                 progress: (Int) -> Void) throws(ReferenceError)
+        -> (adaptive: AdaptiveReference?, malformed: Int)
     {
+        let path = paths.joined(separator: ", ")
         var predictions = 0
         let learner = ReferenceLearner(rules: rules)
         let state: MonitorState?
         if learner.reference.isNeeded {
             // No wall clock, as for `sentry` below: both judge the same lines alike.
-            let s = MonitorState(options: options, sources: [path], mode: .check, wallClock: { .infinity })
+            let s = MonitorState(options: options, sources: paths, mode: .check, wallClock: { .infinity })
             let names = learner.reference.metricNames
             s.observeEvaluations(
                 demand: RuleDemand(metricNames: names, driftScope: .none,
@@ -51,6 +76,7 @@ public struct ReferenceLog: Sendable {
         // clock), by the same rules (`FutureEventGuard`); the state, when there is one, applies them itself.
         var sentry = FutureEventGuard<Void>(maxFuture: options.maxFuture, mode: .recorded)
         var newest = -Double.infinity
+        var malformed = 0
         func place(_ e: consuming Event?, _: Void) {
             guard let e else { return }
             switch consume e {
@@ -63,21 +89,26 @@ public struct ReferenceLog: Sendable {
             }
         }
         do {
-            let tailer = try LogTailer(paths: [path], options: TailerOptions(fromStart: true, follow: false))
+            let tailer = try LogTailer(paths: paths, options: TailerOptions(fromStart: true, maxLineBytes: maxLineBytes,
+                                                                            follow: false))
             var lines = 0
             try tailer.readToEnd { batch in
                 lines += batch.lines.count
+                malformed += batch.skippedTooLong
                 defer { progress(lines) }
                 batch.bytes.withUnsafeBufferPointer { buf in
                     for r in batch.lines {
-                        if case .event(let e) = parser.parse(UnsafeBufferPointer(rebasing: buf[r])) {
+                        let parsed = parser.parse(UnsafeBufferPointer(rebasing: buf[r]))
+                        if case .malformed = parsed { malformed += 1 }
+                        if case .event(let e) = parsed {
                             state?.ingest(e)
                             if case .label = e {
                                 // Labels are not in the profile.
                             } else if sentry.isOnTime(e.timestamp, newest: newest) {
                                 place(e, ())
                             } else {
-                                sentry.admit(e, tag: (), source: path, newest: { newest }, wallClock: { .infinity }, place: place)
+                                sentry.admit(e, tag: (), source: batch.source, newest: { newest }, wallClock: { .infinity },
+                                             place: place)
                             }
                         }
                     }
@@ -89,7 +120,7 @@ public struct ReferenceLog: Sendable {
         sentry.finish(newest: { newest }, wallClock: { .infinity }, place: place)
         state?.finish()
         guard predictions > 0 else { throw .empty(path) }
-        return learner.finish()
+        return (learner.finish(), malformed)
     }
 }
 
@@ -104,7 +135,7 @@ extension AdaptiveReference {
                             progress: (Int) -> Void = { _ in }) throws(ReferenceError) -> AdaptiveReference? {
         guard AdaptiveReference(rules: rules).isNeeded else { return nil }
         var none: ReferenceProfileBuilder?
-        return try ReferenceLog.scan(path: path, options: options, rules: rules, builder: &none, progress: progress)
+        return try ReferenceLog.scan(paths: [path], options: options, rules: rules, builder: &none, progress: progress).adaptive
     }
 }
 

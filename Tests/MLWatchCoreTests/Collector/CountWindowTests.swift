@@ -58,6 +58,31 @@ struct CountWindowTests {
         #expect(compared > 1000)
     }
 
+    @Test("a copy (a replay checkpoint) goes on independently, as the original and an uncopied state do")
+    func copiesGoOnIndependently() throws {
+        let rule = try AlertRule(name: "Slow", expr: "latency_p99_ms > 60")
+        let log = NaiveLog.generate(seed: 41, count: 3000, lateness: 20)
+        func state() -> MonitorState {
+            MonitorState(options: CollectorOptions(window: .count(size: 200, slide: 20), lateness: 20), mode: .check,
+                         rules: RuleEngine(rules: [rule]))
+        }
+        let (a, straight) = (state(), state())
+        let half = log.lines.count / 2
+        for line in log.lines[..<half] { a.ingestLine(line) }
+        _ = a.snapshot(now: 0)  // counts the window now: the copy shares counted groups
+        let b = a.copy()
+        // The original moves on first (evictions, reads, a reset by the snapshot's wider demand)…
+        for line in log.lines[half...] { a.ingestLine(line) }
+        let sa = SnapshotJSON.encode(a.snapshot(now: 0))
+        // …and the copy, taken before, still goes on from where it was.
+        for line in log.lines[half...] { b.ingestLine(line) }
+        for line in log.lines { straight.ingestLine(line) }
+        #expect(sa == SnapshotJSON.encode(b.snapshot(now: 0)))
+        #expect(sa == SnapshotJSON.encode(straight.snapshot(now: 0)))
+        #expect(a.rules?.timeline == straight.rules?.timeline && b.rules?.timeline == straight.rules?.timeline)
+        #expect((straight.rules?.timeline.count ?? 0) > 2, "the rule changes state along the log")
+    }
+
     /// Predictions of many model/version streams (more than the group cap), the busy ones changing over
     /// time (so that groups empty and are recycled, and keys go to and leave the overflow), two schemas.
     static func events(count n: Int, seed: UInt64) -> [PredictionEvent] {

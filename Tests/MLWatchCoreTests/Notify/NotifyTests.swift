@@ -107,10 +107,15 @@ import Glibc
     }
 
     @Test func slowCommandDoesNotBlockAndIsTerminatedAfterTheTimeout() {
-        let notifier = AlertNotifier(command: "sleep 30", webhook: nil, rules: [], timeout: 0.5)
+        // send() returns with the command still running (in flight), long before its 2 s timeout: had it
+        // waited for the command, nothing would be in flight any more. (A 0.5 s bound against a 0.5 s
+        // timeout left a loaded machine no margin.)
+        let notifier = AlertNotifier(command: "sleep 30", webhook: nil, rules: [], timeout: 2)
         let started = Date()
         notifier.send([transition()])
-        #expect(Date().timeIntervalSince(started) < 0.5)
+        let inFlight = notifier.pending
+        #expect(Date().timeIntervalSince(started) < 1)
+        #expect(inFlight == 1, "send must not wait for the command")
         #expect(notifier.waitUntilIdle(seconds: 10))
         #expect(notifier.drainErrors().first?.contains("terminated") == true)
     }

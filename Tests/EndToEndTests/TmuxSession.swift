@@ -125,6 +125,12 @@ final class TmuxSession {
     /// `waitpid`: Foundation's `Process.waitUntilExit` was seen to miss the exit of a `tmux new-session`
     /// client (left a zombie, the test hung). Output goes through a temporary file, not a pipe, because
     /// `new-session` may fork the tmux server, which would inherit a pipe and keep it open forever.
+    ///
+    /// Every other descriptor is closed in the child: a tmux server lives for its whole test and inherited
+    /// whatever the test process had open and not close-on-exec at that moment — other tests' child pipes
+    /// (their readers saw no end of file), the sockets by which Foundation learns that a child ended (so
+    /// `Process.isRunning` stayed true after the exit), listening sockets (their ports stayed bound).
+    /// Seen: tmux servers holding the test process's descriptors 29, 30 (sockets) and 251 (a pipe).
     @discardableResult
     static func run(_ args: [String]) throws -> (status: Int32, output: String) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mlwatch-tmux-\(UUID().uuidString).out").path
@@ -135,6 +141,7 @@ final class TmuxSession {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
         let argv = (["tmux"] + args).map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0
@@ -146,6 +153,21 @@ final class TmuxSession {
         // WIFEXITED / WEXITSTATUS, which Swift does not import.
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
         return (exitStatus, output)
+    }
+
+    /// Adds to `actions` the closing of every descriptor from 3 up: glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` (2.34+; Swift's Glibc module does not declare it, so it is
+    /// looked up), else one close per descriptor open now (as Foundation's `Process` does).
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np"),
+           unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3) == 0 {
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap({ Int32($0) }) where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
     }
 
     enum TmuxError: Error {

@@ -36,7 +36,8 @@ import Glibc
     /// Not URLSession: on Linux it arms libdispatch read/write sources on libcurl's sockets, the epoll
     /// bookkeeping CI's test process crashed in (signal 11 in `_dispatch_event_loop_drain`; see
     /// `PipeCollector`). Not a blocking call on this task's thread either: the server answers on Swift
-    /// concurrency's threads, two on a two-core machine, which other tests may hold.
+    /// concurrency's threads, two on a two-core machine, which the synchronous end-to-end tests running
+    /// beside it hold for tens of seconds at a time (20 s was measured too short): hence the 120 s limit.
     static func get(_ path: String, port: UInt16) async -> (status: Int, headers: [String: String], body: String)? {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: rawGet(path, port: port)) }.start()
@@ -47,7 +48,7 @@ import Glibc
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var limit = timeval(tv_sec: 20, tv_usec: 0)
+        var limit = timeval(tv_sec: 120, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
@@ -69,7 +70,7 @@ import Glibc
             } else if n < 0 && errno == EINTR {
                 continue
             } else {
-                break  // the server closed (Connection: close), or the 20 s limit passed
+                break  // the server closed (Connection: close), or the 120 s limit passed
             }
         }
         let text = String(decoding: response, as: UTF8.self)

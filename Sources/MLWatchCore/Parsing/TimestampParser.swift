@@ -92,7 +92,7 @@ public enum TimestampParser {
             days = cached
         } else {
             guard let year = digits(0, 4), s[4] == 45, let month = digits(5, 2), s[7] == 45, let day = digits(8, 2),
-                (1...12).contains(month), (1...31).contains(day)
+                (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
             else { return nil }
             days = daysFromCivil(year: year, month: month, day: day)
             cache = DayCache(first8: first8, next2: next2, days: days)
@@ -138,6 +138,8 @@ public enum TimestampParser {
                 } else {
                     i += 3
                 }
+                // RFC 3339's time-hour and time-minute: an offset of 25:00 is a typo, not a zone.
+                guard oh <= 23, om <= 59 else { return nil }
                 offset = sign * (oh * 3600 + om * 60)
             default:
                 return nil
@@ -146,6 +148,16 @@ public enum TimestampParser {
         guard i == n else { return nil }
         let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Double(secs) + fraction
+    }
+
+    /// Days in `month` (1–12) of `year`, proleptic Gregorian: a date past them (`2023-02-30`) is invalid,
+    /// not carried into the next month.
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

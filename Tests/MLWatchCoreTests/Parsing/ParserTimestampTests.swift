@@ -92,6 +92,11 @@ struct ParserTimestampTests {
             #""yesterday""#, #""2026-13-01T00:00:00Z""#, #""2026-11-22T25:00:00Z""#, #""2026-11-22T10:61:00Z""#,
             #""2026-11-22T10:15:03+""#, #""2026-11-22T10:15:03.Z""#, #""2026-11-22T10:15:03Zjunk""#,
             #""2026-11-22""#, #""""#, #"".""#, #""1.2.3""#, "null", "true", "{}", "[1]",
+            // Days a month does not have (not carried into the next month: 2023-02-30 is not March 2nd), and
+            // zone offsets beyond ±23:59 (RFC 3339's time-hour and time-minute), which moved a line by a day.
+            #""2023-02-29T00:00:00Z""#, #""2024-02-30T00:00:00Z""#, #""2026-11-31T10:15:03Z""#, #""2026-04-31 00:00:00""#,
+            #""2026-11-22T10:15:03+25:00""#, #""2026-11-22T10:15:03-24:00""#, #""2026-11-22T10:15:03+01:60""#,
+            #""2026-11-22T10:15:03+0190""#, #""2026-11-22T10:15:03+99""#,
         ]
         for text in invalid {
             let outcome = PT.parse(#"{"ts":\#(text),"latency_ms":1}"#)

@@ -2,6 +2,9 @@ import Foundation
 
 /// Renders annotation templates: `{{ $value }}`, `{{ $threshold }}`, `{{ $labels.model }}` (spaces inside
 /// the braces optional). Anything else between braces is left as written, so a typo shows up in the text.
+/// A label's value comes from a log: it is put in sanitized (`TextSanitizer`, one line), as an annotation is
+/// text for people (the dashboard, `MLWATCH_SUMMARY`, a chat message from Alertmanager) — a value that leaves
+/// an escape sequence open would otherwise swallow the rest of the text. The labels themselves stay exact.
 enum AlertTemplate {
     static func render(_ template: String, value: Double, threshold: Double?, labels: Labels) -> String {
         guard template.contains("{{") else { return template }
@@ -19,7 +22,7 @@ enum AlertTemplate {
             case "$threshold": out += threshold.map(format) ?? ""
             default:
                 if inner.hasPrefix("$labels.") {
-                    out += labels[String(inner.dropFirst("$labels.".count))] ?? ""
+                    out += labels[String(inner.dropFirst("$labels.".count))].map { TextSanitizer.sanitize($0) } ?? ""
                 } else {
                     out += rest[open.lowerBound..<close.upperBound]
                 }

@@ -13,7 +13,7 @@ struct AlertDetailView {
         guard inner.width > 20, inner.height > 3 else { return }
         var y = inner.y
         let alert = c.snapshot.alerts.first { $0.rule == key.rule && $0.labels == key.labels }
-        var head = PanelContext.clean(key.labels.description, width: inner.width)
+        var head = PanelContext.clean(key.labels.displayDescription, width: inner.width)
         if let a = alert {
             head = "\(theme.severitySymbol(a.severity)) \(a.state.rawValue) · \(a.severity.rawValue) · incident \(a.incident) · " + head
         }
@@ -31,7 +31,7 @@ struct AlertDetailView {
             if let since = a.firedAt ?? a.activeSince {
                 facts += " · \(a.firedAt != nil ? "firing" : "active") for \(Format.age(now - since)) (since \(Format.time(since)))"
             }
-            if let who = a.acknowledgedBy { facts += " · acknowledged by \(who)" }
+            if let who = a.acknowledgedBy { facts += " · acknowledged by \(TextSanitizer.sanitize(who))" }
             if let until = a.snoozedUntil, a.state == .snoozed { facts += " · snoozed until \(Format.time(until))" }
             if let note = a.note, !note.isEmpty { facts += ": \(note)" }
             _ = buffer.put(PanelContext.clean(facts, width: inner.width), x: inner.x, y: y, style: theme[.text], maxWidth: inner.width)

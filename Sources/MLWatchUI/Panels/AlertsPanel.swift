@@ -50,7 +50,7 @@ struct AlertsPanel {
             let state = narrow && a.state == .acknowledged ? "ACKED" : a.state.rawValue.uppercased()
             // Labels the header already shows (the model and version in view) only take room here.
             let labels = a.labels.pairs.filter { $0.key != "severity" && group?[$0.key] != $0.value }
-                .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                .map { "\(TextSanitizer.sanitize($0.key))=\(TextSanitizer.sanitize($0.value))" }.joined(separator: ",")
             var rule = a.rule
             if !labels.isEmpty { rule += "{" + labels + "}" }
             // Value, threshold and age are right-aligned and kept; the rule name gives way first.

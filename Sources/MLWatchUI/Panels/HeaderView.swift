@@ -40,10 +40,12 @@ struct HeaderView {
             Part(text: " \(mode) ", style: (c.state.paused ? theme[.warning] : theme[.ok]).reversed(), rank: 10),
         ]
         if let g = c.group {
-            // The full header names the labels; one line shows only their values ("fraud v3").
+            // The full header names the labels; one line shows only their values ("fraud v3"). Each value is
+            // sanitized on its own: one that leaves an escape sequence open must not swallow the next label.
+            let clean = g.pairs.map { (key: TextSanitizer.sanitize($0.key), value: TextSanitizer.sanitize($0.value)) }
             let groupText = twoLines
-                ? g.pairs.map { "\($0.key) \($0.value)" }.joined(separator: " ")
-                : g.pairs.map(\.value).filter { !$0.isEmpty }.joined(separator: " ")
+                ? clean.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+                : clean.map(\.value).filter { !$0.isEmpty }.joined(separator: " ")
             left.append(Part(text: " " + PanelContext.clean(groupText, width: 40), style: theme[.header], rank: 8))
         }
         if let fleet = s.fleet {
@@ -85,7 +87,7 @@ struct HeaderView {
             }
             left.append(Part(text: " │ events \(s.events)", style: theme[.header], rank: 2))
         }
-        let sources = PanelContext.clean(s.sources.joined(separator: ", "), width: 40)
+        let sources = PanelContext.clean(s.sources.map { TextSanitizer.sanitize($0) }.joined(separator: ", "), width: 40)
         if !sources.isEmpty {
             left.append(Part(text: " │ " + sources, style: theme[.header], rank: 1))
         }

@@ -150,29 +150,30 @@ public final class EventParser {
     /// The string value the scanner stands at (at its opening quote), for interner call site `hint`: one of
     /// the spellings last seen there (`ExpectedValues`), else scanned, interned and remembered.
     private func internedValue(_ s: inout JSONScanner, hint: Int) throws(MalformedReason) -> String {
-        if let known = values.match(hint, &s) { return known }
+        if let known = values.match(hint, owner: 0, &s) { return known }
         let start = s.i
         let t = try s.parseString()
         let value = internString(&s, t, hint: hint)
-        values.remember(hint, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), value: value)
+        values.remember(hint, owner: 0, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), value: value)
         return value
     }
 
     /// A feature's string value (the scanner at its opening quote): its length once the feature is free
     /// text, else a remembered spelling or the interned string (see `internedValue`). Each spelling that
     /// reaches the interner is counted towards the feature's distinct values (those matched by
-    /// `ExpectedValues` were counted when first seen).
+    /// `ExpectedValues` were counted when this feature first wrote them: a spelling matches only the feature
+    /// that remembered it, whatever else stood at this position since).
     @inline(__always)
     private func featureString(_ s: inout JSONScanner, feature id: Int32, hint: Int) throws(MalformedReason) -> FeatureValue {
         if cardinality.isText(id) { return .text(length: Self.characterCount(try s.parseString(), in: s)) }
-        if let known = values.match(hint, &s) { return .string(known) }
+        if let known = values.match(hint, owner: id, &s) { return .string(known) }
         let start = s.i
         let t = try s.parseString()
         if cardinality.note(id, hash: s.withBytes(t) { ByteHash.hash($0) }) {
             return .text(length: Self.characterCount(t, in: s))
         }
         let value = internString(&s, t, hint: hint)
-        values.remember(hint, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), value: value)
+        values.remember(hint, owner: id, raw: UnsafeBufferPointer(rebasing: s.bytes[start..<s.i]), value: value)
         return .string(value)
     }
 

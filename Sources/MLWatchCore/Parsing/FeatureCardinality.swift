@@ -11,7 +11,8 @@
 /// device, a plan) stay categories, with Evidently's categorical drift tests.
 ///
 /// The decision is per feature name, sticky, and made in log order by the one parser that reads a
-/// stream, so it is the same on every run over the same log. Memory: one 8-byte hash per distinct value,
+/// stream, so it is the same on every run over the same log, and the same whatever the order of the keys in
+/// each line (every value is counted for its own feature: see `ExpectedValues`). Memory: one 8-byte hash per distinct value,
 /// at most `maxCategories` per feature, released when the feature turns out to be text.
 public struct FeatureCardinality: Sendable {
     /// The default of `max_categories`.

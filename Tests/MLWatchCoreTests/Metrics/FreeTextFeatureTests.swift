@@ -30,6 +30,95 @@ import Testing
         #expect(Self.value(EventParser(maxCategories: 10).parse(Self.line(0, #""note":"e""#)), "note") == .string("e"))
     }
 
+    /// Each line's features by name, as the parser gives them.
+    static func byName(_ parser: EventParser, _ lines: [String]) -> [[String: FeatureValue]] {
+        lines.map { l in
+            Dictionary(uniqueKeysWithValues: (PT.prediction(parser.parse(l))?.features ?? []).map { ($0.name, $0.value) })
+        }
+    }
+
+    /// The same events with their features written in another order on some lines: every value counts
+    /// towards its own feature's distinct strings, whatever feature last wrote that spelling at that position
+    /// of the object (the parser remembers a few spellings per position to skip the interner). Here "b"
+    /// writes "x" and "y" only first in its line, right where "a" wrote them: counted for "a" alone, "b"
+    /// stayed categorical forever with 3 distinct values past `maxCategories` 2.
+    @Test func theDecisionDoesNotDependOnTheKeyOrderOfTheLines() {
+        let pairs = [("x", "z"), ("y", "z"), ("y", "x"), ("x", "y"), ("x", "y"), ("y", "x")]
+        let fixed = pairs.enumerated().map { i, p in Self.line(Double(i), #""a":"\#(p.0)","b":"\#(p.1)""#) }
+        let varying = pairs.enumerated().map { i, p in
+            i < 2 ? Self.line(Double(i), #""a":"\#(p.0)","b":"\#(p.1)""#) : Self.line(Double(i), #""b":"\#(p.1)","a":"\#(p.0)""#)
+        }
+        let expected: [[String: FeatureValue]] = [
+            ["a": .string("x"), "b": .string("z")], ["a": .string("y"), "b": .string("z")],
+            ["a": .string("y"), "b": .string("x")], ["a": .string("x"), "b": .text(length: 1)],
+            ["a": .string("x"), "b": .text(length: 1)], ["a": .string("y"), "b": .text(length: 1)],
+        ]
+        #expect(Self.byName(EventParser(maxCategories: 2), fixed) == expected)
+        #expect(Self.byName(EventParser(maxCategories: 2), varying) == expected)
+    }
+
+    /// Random events over shared words, each line written in a fixed and in a random key order: the parser
+    /// gives each line the same features (strings, or text from the same line on).
+    @Test(arguments: [5, 6, 7] as [UInt64])
+    func randomKeyOrdersGiveTheSameFeaturesLineByLine(seed: UInt64) {
+        var g = SplitMix64(seed: seed)
+        let words = (0..<40).map { "w\($0)" }
+        // Distinct values each feature draws from: some stay under `maxCategories` 12, some pass it.
+        let pools = [("a", 6), ("b", 11), ("c", 13), ("d", 18), ("e", 40), ("f", 12)]
+        var fixed: [String] = []
+        var shuffled: [String] = []
+        for i in 0..<1500 {
+            // Overlapping pools, so that one feature's spellings often stood at another's position.
+            let cells = pools.enumerated().map { j, pool in (pool.0, #""\#(pool.0)":"\#(words[(3 * j + g.int(pool.1)) % 40])""#) }
+            var order = cells
+            for k in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(k, g.int(k + 1)) }
+            if g.chance(0.2) { order.removeLast() }
+            let kept = Set(order.map(\.0))
+            fixed.append(Self.line(Double(i), cells.filter { kept.contains($0.0) }.map(\.1).joined(separator: ",")))
+            shuffled.append(Self.line(Double(i), order.map(\.1).joined(separator: ",")))
+        }
+        let a = Self.byName(EventParser(maxCategories: 12), fixed)
+        let b = Self.byName(EventParser(maxCategories: 12), shuffled)
+        #expect(a.count == b.count)
+        let firstDifference = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(firstDifference == nil, "line \(firstDifference?.offset ?? -1): \(shuffled[firstDifference?.offset ?? 0])")
+        // Both kinds of decision are exercised.
+        let last = a.last ?? [:]
+        #expect(last.values.contains { if case .text = $0 { true } else { false } })
+        #expect(last.values.contains { if case .string = $0 { true } else { false } })
+    }
+
+    /// Through the monitor (what `check` reports): the log with varying key orders gives the same feature
+    /// summaries and metrics as the one with a fixed order.
+    @Test func aMonitorReportsTheSameWhateverTheKeyOrder() throws {
+        func report(_ reorder: Bool) -> (features: [String], metrics: [String]) {
+            let options = CollectorOptions(window: .time(size: 600, slide: 60), metrics: MetricOptions(maxCategories: 2))
+            let state = MonitorState(options: options, mode: .check, drift: DriftMonitor(source: .firstEvents(50), maxCategories: 2))
+            let pairs = [("x", "z"), ("y", "z")] + Array(repeating: [("y", "x"), ("x", "y")], count: 100).flatMap { $0 }
+            for (i, p) in pairs.enumerated() {
+                // (The first two lines, with "z", long before the window: the window alone holds 2 distinct
+                // values of "b", and only the parser's decision makes it text.)
+                let t = 1_795_000_000 + Double(i) + (i < 2 ? 0 : 10_000)
+                state.ingestLine(reorder && i >= 2 ? Self.line(t, #""b":"\#(p.1)","a":"\#(p.0)""#) : Self.line(t, #""a":"\#(p.0)","b":"\#(p.1)""#))
+            }
+            state.finish()
+            let snap = state.snapshot(now: 0)
+            // (As text, drift values by name: a NaN p-value is equal to itself there.)
+            let features = snap.features.sorted { $0.name < $1.name }.map { f in
+                "\(f.name) \(f.kind) \(f.count) \(f.lengthMean ?? -1) \(f.topCategories.map { "\($0.0)=\($0.1)" }) "
+                    + "\(f.drift?.test ?? "-") \(f.drift?.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } ?? [])"
+            }
+            return (features,
+                    snap.metrics.map { "\($0.name)\($0.labels) \($0.value) \($0.text ?? "")" }.sorted())
+        }
+        let fixed = report(false)
+        let varying = report(true)
+        #expect(fixed.features.count == 2 && fixed.features[0].hasPrefix("a categorical ") && fixed.features[1].hasPrefix("b text "),
+                "\(fixed.features)")
+        #expect(varying.features == fixed.features)
+        #expect(varying.metrics == fixed.metrics)
+    }
+
     @Test func lengthsCountCharactersAsStringCountDoes() {
         let parser = EventParser(maxCategories: 1)
         _ = parser.parse(Self.line(0, #""t":"first""#))

@@ -29,6 +29,11 @@ struct BaselineCommand: ParsableCommand {
     @Option(name: .long, help: "Lines longer than this many bytes are skipped and counted.")
     var maxLineBytes: Int = 1 << 20
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Predictions stamped further ahead than this (e.g. 1h, the default, or the config's max_future) are left out, as check leaves them out of a reference log.",
+        discussion: "Give check the same value, so that it finds the drift numbers of the log in the profile."))
+    var maxFuture: String?
+
     func run() throws {
         do {
             var config = MLWatchConfig()
@@ -37,7 +42,8 @@ struct BaselineCommand: ParsableCommand {
             }
             let paths = logs.isEmpty ? config.sources : logs
             guard !paths.isEmpty else { throw SetupError.noLogs }
-            let (profile, malformed, oversized) = try BaselineCommand.build(paths: paths, config: config,
+            let maxFuture = try EngineSetup.maxFuture(flag: self.maxFuture, config: config)
+            let (profile, malformed, oversized) = try BaselineCommand.build(paths: paths, config: config, maxFuture: maxFuture,
                                                                             maxLineBytes: maxLineBytes)
             do {
                 let url = URL(fileURLWithPath: output)
@@ -65,11 +71,11 @@ struct BaselineCommand: ParsableCommand {
     /// columns left out for having too many categories. Built as `--reference` builds a log's profile
     /// (`ReferenceLog.baseline`): predictions stamped more than `max_future` ahead (a producer's wrong clock)
     /// are left out by the same rule, so checking against the profile gives the log's drift numbers.
-    static func build(paths: [String], config: MLWatchConfig, maxLineBytes: Int = 1 << 20) throws(SetupError)
+    static func build(paths: [String], config: MLWatchConfig, maxFuture: Double, maxLineBytes: Int = 1 << 20) throws(SetupError)
         -> (ReferenceProfile, Int, [(name: String, categories: Int)])
     {
         let options = CollectorOptions(metrics: MetricOptions(maxCategories: config.maxCategories),
-                                       mapping: config.fieldMapping, maxFuture: config.maxFuture)
+                                       mapping: config.fieldMapping, maxFuture: maxFuture)
         do {
             let baseline = try ReferenceLog.baseline(paths: paths, options: options, maxLineBytes: maxLineBytes)
             return (baseline.profile, baseline.malformedLines, baseline.oversizedColumns)

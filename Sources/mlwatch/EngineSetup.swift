@@ -38,15 +38,7 @@ struct EngineSetup {
             }
             lateness = parsed
         }
-        var maxFuture = config.maxFuture
-        if let f = common.maxFuture {
-            guard let parsed = DurationText.parse(f) else {
-                throw .badValue("--max-future", f, DurationText.problem(f) ?? "expected a duration such as 1h")
-            }
-            // Below a second every line ahead of the one before would wait for later lines to confirm it.
-            guard parsed >= 1 else { throw .badValue("--max-future", f, "must be at least 1s") }
-            maxFuture = parsed
-        }
+        let maxFuture = try EngineSetup.maxFuture(flag: common.maxFuture, config: config)
         if let b = common.compareBaseline, b.isEmpty { throw .badValue("--compare-baseline", b, "expected a version, e.g. v1") }
         var fairness = config.fairness
         if let feature = common.fairnessGroupBy {
@@ -70,6 +62,17 @@ struct EngineSetup {
                                    maxFeaturesPerGroup: config.maxFeaturesPerGroup, driftMinSamples: config.drift.minSamples),
             joinMaxPending: config.joinMaxPending, joinTTL: config.joinTTL, mapping: config.fieldMapping,
             latencyBuckets: config.latencyBuckets, maxFuture: maxFuture)
+    }
+
+    /// `--max-future` when given (checked), else the config's `max_future`.
+    static func maxFuture(flag: String?, config: MLWatchConfig) throws(SetupError) -> Double {
+        guard let f = flag else { return config.maxFuture }
+        guard let parsed = DurationText.parse(f) else {
+            throw .badValue("--max-future", f, DurationText.problem(f) ?? "expected a duration such as 1h")
+        }
+        // Below a second every line ahead of the one before would wait for later lines to confirm it.
+        guard parsed >= 1 else { throw .badValue("--max-future", f, "must be at least 1s") }
+        return parsed
     }
 
     /// The reference spec after `--reference` overrides the config.

@@ -50,6 +50,18 @@ import Testing
         let a = try Self.driftMetrics(raw.stdout)
         #expect(a.count > 5, "no drift metrics in \(raw.stdout.prefix(400))")
         #expect(try Self.driftMetrics(saved.stdout) == a)
+
+        // A tighter bound, given to both as `check` takes it: a line 10 minutes ahead is future for both.
+        lines.insert(#"{"ts": \#(1_767_600_000.0 + 50 * 0.25 + 600), "model": "demo", "version": "v1", "features": {"amount": 5000, "country": "ZZ"}, "prediction": 1, "score": 0.5}"#, at: 50)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: reference, atomically: true, encoding: .utf8)
+        let tight = try CLIProcess.run(["baseline", reference, "-o", profile, "--max-future", "5m"])
+        #expect(tight.status == 0, "\(tight.stderr)")
+        #expect(tight.stdout.contains("800 events"), "\(tight.stdout)")
+        let rawTight = try CLIProcess.run(["check", current, "--reference", reference, "--max-future", "5m", "--window", "all", "--format", "json"])
+        let savedTight = try CLIProcess.run(["check", current, "--reference", profile, "--max-future", "5m", "--window", "all", "--format", "json"])
+        #expect(try Self.driftMetrics(savedTight.stdout) == Self.driftMetrics(rawTight.stdout))
+        let bad = try CLIProcess.run(["baseline", reference, "-o", profile, "--max-future", "soon"])
+        #expect(bad.status == 2 && bad.stderr.contains("--max-future"), "\(bad.stderr)")
     }
 
     @Test(.needsBinary) func baselineProfileGivesTheSameDriftAsTheRawLog() throws {

@@ -71,7 +71,13 @@ public final class EventParser {
                 return .malformed(s.atEnd ? .notAnObject : .invalidJSON)
             }
             if mapping.isStandard {
-                return try parseStandard(&s)
+                let outcome = try parseStandard(&s)
+                if cardinality.unsettled {
+                    var keep = false
+                    if case .event(.prediction) = outcome { keep = true }
+                    settleCounts(keep: keep)
+                }
+                return outcome
             }
             let value = try s.parseValue()
             s.skipWhitespace()
@@ -80,12 +86,21 @@ public final class EventParser {
             if case .event(let e) = outcome { eventTime = e.timestamp }
             if case .event(.prediction(var p)) = outcome, p.features.contains(where: { $0.value.categoryKey != nil }) {
                 p.features = boundedText(p.features)
+                settleCounts(keep: true)
                 return .event(.prediction(p))
             }
             return outcome
         } catch {
+            settleCounts(keep: false)
             return .malformed(error)
         }
+    }
+
+    /// Keeps or undoes the distinct values the line counted (`FeatureCardinality.settle`): only accepted
+    /// predictions count. Undone values may sit among the remembered spellings, which a later line would
+    /// match without counting: all are forgotten then (rare: a malformed line with a new value).
+    private func settleCounts(keep: Bool) {
+        if cardinality.settle(keep: keep) { values.forgetAll() }
     }
 
     private enum Kind: Int {

@@ -62,6 +62,11 @@ struct ExpectedValues {
         return strings[found]
     }
 
+    /// Forgets every remembered spelling (after a line whose values were not counted after all).
+    mutating func forgetAll() {
+        for k in slots.indices { slots[k].length = 0 }
+    }
+
     /// Remembers `value`, written as `raw` (from its opening to its closing quote), for `site` and `owner`.
     mutating func remember(_ site: Int, owner: Int32, raw: UnsafeBufferPointer<UInt8>, value: String) {
         guard site >= 0, site < sites, raw.count <= Self.slotBytes else { return }

@@ -25,6 +25,11 @@ public struct FeatureCardinality: Sendable {
     private var seen: [Set<UInt64>] = []
     /// By feature number: whether the feature is free text.
     private var text: [Bool] = []
+    /// What the line being parsed added (new distinct values, features turned text), until `settle` keeps
+    /// or undoes it: only the values of accepted predictions count, as on the mapped path, so that a
+    /// malformed line, or one without a timestamp, cannot turn a feature into text.
+    private var added: [(id: Int, hash: UInt64)] = []
+    private var turned: [Int] = []
 
     public init(maxCategories: Int = FeatureCardinality.defaultMaxCategories) {
         self.maxCategories = maxCategories
@@ -48,12 +53,34 @@ public struct FeatureCardinality: Sendable {
             seen.append(contentsOf: repeatElement([], count: k + 1 - seen.count))
         }
         if text[k] { return true }
-        seen[k].insert(hash)
+        guard seen[k].insert(hash).inserted else { return false }
+        added.append((k, hash))
         if seen[k].count > maxCategories {
             text[k] = true
-            seen[k] = []
+            turned.append(k)
             return true
         }
         return false
+    }
+
+    /// Whether the line being parsed counted anything yet to be kept or undone (see `settle`).
+    @inline(__always)
+    var unsettled: Bool { !added.isEmpty }
+
+    /// Ends the line's counting: keeps what it added when the line is an accepted prediction, else undoes it.
+    /// Returns whether something was undone (values the caller remembered for that line were then not
+    /// counted, and must be forgotten).
+    /// - Complexity: O(values the line added).
+    mutating func settle(keep: Bool) -> Bool {
+        guard !added.isEmpty else { return false }
+        if keep {
+            for k in turned { seen[k] = [] }
+        } else {
+            for k in turned { text[k] = false }
+            for a in added { seen[a.id].remove(a.hash) }
+        }
+        added.removeAll(keepingCapacity: true)
+        turned.removeAll(keepingCapacity: true)
+        return !keep
     }
 }

@@ -57,6 +57,29 @@ import Testing
         #expect(Self.byName(EventParser(maxCategories: 2), varying) == expected)
     }
 
+    /// Only accepted predictions count towards a feature's distinct values (as on the mapped path): a line
+    /// found malformed after its features, one without a timestamp and a system line with features do not,
+    /// even the line that would have turned the feature into text; their values are counted when a valid
+    /// line brings them (not skipped as remembered spellings).
+    @Test func rejectedLinesDoNotCountTowardsFreeText() {
+        let parser = EventParser(maxCategories: 2)
+        let lines = [
+            #"{"ts":1,"features":{"b":"x"},"prediction":1}"#,
+            #"{"ts":2,"features":{"b":"y"},"prediction":1,"#,
+            #"{"features":{"b":"q"},"prediction":1}"#,
+            #"{"ts":3,"type":"system","host":"h","features":{"b":"s"}}"#,
+            #"{"ts":4,"features":{"b":"y"},"prediction":1}"#,
+            #"{"ts":5,"features":{"b":"w"},"prediction":1} x"#,
+            #"{"ts":6,"features":{"b":"y"},"prediction":1}"#,
+            #"{"ts":7,"features":{"b":"x"},"prediction":1}"#,
+            #"{"ts":8,"features":{"b":"w"},"prediction":1}"#,
+            #"{"ts":9,"features":{"b":"x"},"prediction":1}"#,
+        ]
+        let got = lines.map { Self.value(parser.parse($0), "b") }
+        #expect(got == [.string("x"), nil, nil, nil, .string("y"), nil, .string("y"), .string("x"),
+                        .text(length: 1), .text(length: 1)])
+    }
+
     /// Random events over shared words, each line written in a fixed and in a random key order: the parser
     /// gives each line the same features (strings, or text from the same line on).
     @Test(arguments: [5, 6, 7] as [UInt64])

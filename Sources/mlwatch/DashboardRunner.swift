@@ -61,10 +61,13 @@ struct DashboardRunner {
             host.start()
             for warning in tailer.warnings { host.notice(warning, isError: true) }
         }, stop: {
+            let stopping = ContinuousClock.now
             tailer.stop()
             host.stop()
-            // At most a second for deliveries in flight, then they are abandoned: quitting never waits on a receiver.
-            notifier?.waitUntilIdle(seconds: 1)
+            // Deliveries in flight have until a second after the stop began (they went on during the steps
+            // above), then they are abandoned: quitting never waits on a receiver, and after SIGTERM the
+            // second is not stacked on the other steps against ExitDeadline's bound (as in `watch --no-ui`).
+            notifier?.waitUntilIdle(until: stopping + .seconds(1))
             fleet.stop()
         })
     }

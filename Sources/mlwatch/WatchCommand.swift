@@ -195,7 +195,7 @@ struct HeadlessWatch {
             // Deliveries in flight have until a second after the signal (they went on during the steps above),
             // then they are abandoned. A full second *after* those steps stacked a hostile receiver's second on
             // top of them (1.6 s measured on a loaded machine, against ExitDeadline's 1.8 s and its exit 1).
-            notifier?.waitUntilIdle(seconds: max(0, 1 - (ContinuousClock.now - signalled) / .seconds(1)))
+            notifier?.waitUntilIdle(until: signalled + .seconds(1))
             fleet.stop()
             exit(0)
         }

@@ -78,9 +78,15 @@ public final class AlertNotifier: Sendable {
     /// Waits up to `seconds` for deliveries in flight; returns whether none is left.
     @discardableResult
     public func waitUntilIdle(seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
+        waitUntilIdle(until: .now + .seconds(seconds))
+    }
+
+    /// Waits until `deadline` at most for deliveries in flight; returns whether none is left. A stop passes
+    /// a deadline counted from the signal, so the steps before this wait do not add to it.
+    @discardableResult
+    public func waitUntilIdle(until deadline: ContinuousClock.Instant) -> Bool {
         while pending > 0 {
-            if Date() >= deadline { return false }
+            if ContinuousClock.now >= deadline { return false }
             usleep(10_000)
         }
         return true

@@ -116,6 +116,10 @@ import Glibc
         let inFlight = notifier.pending
         #expect(Date().timeIntervalSince(started) < 1)
         #expect(inFlight == 1, "send must not wait for the command")
+        // A stop's deadline counts from the signal: one already past returns at once, the command in flight.
+        let past = ContinuousClock.now - .seconds(1)
+        #expect(!notifier.waitUntilIdle(until: past))
+        #expect(notifier.pending == 1)
         #expect(notifier.waitUntilIdle(seconds: 10))
         #expect(notifier.drainErrors().first?.contains("terminated") == true)
     }

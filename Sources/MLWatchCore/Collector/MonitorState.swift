@@ -52,6 +52,9 @@ public final class MonitorState {
     private struct Progress {
         /// What rule evaluations compute (from `rules`, or set for a reference read).
         var demand: RuleDemand = .none
+        /// Whether rules are configured (`engine != nil`, kept here: comparing the optional engine with nil
+        /// copied the whole engine, retaining and releasing each of its fields, at every boundary).
+        var hasRules = false
         /// The metrics of the latest evaluation (reused while the window's content does not change).
         var samples: [MetricSample]?
         /// Evaluations whose metrics were computed.
@@ -125,6 +128,7 @@ public final class MonitorState {
     /// next boundary is evaluated in full.
     private func noteRules() {
         progress.demand = engine.map { RuleDemand(rules: $0.rules, metrics: options.metrics) } ?? .none
+        progress.hasRules = engine != nil
         schedule.forgetContent()
         progress.samples = nil
     }
@@ -449,7 +453,7 @@ public final class MonitorState {
 }
 
 extension MonitorState: EvaluationTarget {
-    var wantsEvaluations: Bool { engine != nil || evaluationObserver != nil }
+    var wantsEvaluations: Bool { progress.hasRules || evaluationObserver != nil }
 
     /// The window a boundary at `b` evaluates: `(b − size, b]`, or everything up to `b`.
     private func from(_ b: Double) -> Double? { store.size.map { b - $0 } }

@@ -20,7 +20,9 @@ struct MetricsCalculator {
         featureStatistics: Bool = true, metricNames: Set<String>? = nil, comparisonScope: DriftScope? = nil
     ) -> WindowMetrics {
         var out = WindowMetrics()
-        let driftSamples = metricNames.map(DriftSamples.init(reading:)) ?? .all
+        // Worked out only when a drift test can write them (filtering the names per evaluation was 5 % of a
+        // sparse log's `check` with no drift configured).
+        let driftSamples = drift == nil ? .all : metricNames.map(DriftSamples.init(reading:)) ?? .all
         for (i, key) in aggregate.keys.enumerated() where aggregate.groups[i].count > 0 {
             var labels = Labels(["model": key.model, "version": key.version])
             if let s = key.segment { labels["segment"] = s }
@@ -29,7 +31,11 @@ struct MetricsCalculator {
                      featureStatistics: featureStatistics, metricNames: metricNames, driftSamples: driftSamples, into: &out)
             }
         }
-        VersionComparison.trafficShares(aggregate, into: &out.metrics)
+        // Rule evaluations read `traffic_share` only when a rule names it (it was 5 % of a sparse log's
+        // `check`, one dictionary of models and one labelled sample per version at every evaluation).
+        if metricNames?.contains("traffic_share") ?? true {
+            VersionComparison.trafficShares(aggregate, into: &out.metrics)
+        }
         if let compare = options.compare {
             let scope = comparisonScope ?? driftScope
             // Rule evaluations compare only when a rule can read a comparison; snapshots always do.
@@ -164,15 +170,16 @@ struct MetricsCalculator {
         // Outputs.
         var o = OutputSummary(labels: labels, count: g.count, nullRate: n > 0 ? Double(g.nullOutputs) / n : 0)
         add("output_null_rate", o.nullRate)
-        let classCounts = g.classCounts.dictionary
+        let predictionDrift = drift != nil && driftScope.includes("prediction")
+        let scoreDrift = drift != nil && driftScope.includes("score")
+        // Built only when read: the class shares, or the prediction's drift test.
+        let classCounts = wants("prediction_class_share") || predictionDrift ? g.classCounts.dictionary : [:]
         let classed = classCounts.values.reduce(0, +)
         if classed > 0, !g.regression {
             o.classShares = classCounts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
                 .map { ($0.key, Double($0.value) / Double(classed)) }
             for (c, share) in o.classShares { add("prediction_class_share", share, labels.with("class", c)) }
         }
-        let predictionDrift = drift != nil && driftScope.includes("prediction")
-        let scoreDrift = drift != nil && driftScope.includes("score")
         let predictionValues = wants("prediction_mean") || (predictionDrift && g.regression) ? g.predictionValues.sorted() : []
         if !predictionValues.isEmpty {
             o.predictionMean = predictionValues.reduce(0, +) / Double(predictionValues.count)
@@ -187,8 +194,10 @@ struct MetricsCalculator {
             o.lowConfidenceRate = Double(g.lowConfidence) / Double(g.scoreValues.count)
             add("low_confidence_rate", o.lowConfidenceRate!)
         }
-        o.feedbackRates = g.feedback.dictionary.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
-        for (kind, rate) in o.feedbackRates { add("feedback_rate", rate, labels.with("kind", kind)) }
+        if wants("feedback_rate") {
+            o.feedbackRates = g.feedback.dictionary.sorted { $0.key < $1.key }.map { ($0.key, n > 0 ? Double($0.value) / n : 0) }
+            for (kind, rate) in o.feedbackRates { add("feedback_rate", rate, labels.with("kind", kind)) }
+        }
         o.labelled = g.labelled
         add("labelled_total", Double(g.labelled))
         if g.labelled > 0 {

@@ -364,6 +364,7 @@ struct WindowMetricsPropertyTests {
         let groups: [Set<String>] = [
             ["latency_p99_ms"], ["prediction_mean", "mae"], ["score_mean", "low_confidence_rate"],
             ["accuracy", "labelled_total", "output_null_rate", "prediction_class_share"], ["events_total"],
+            ["traffic_share"], ["prediction_class_share"],
         ]
         var checks = 0
         Self.ingestAll(log, into: state, checkEvery: 400) { n in
@@ -375,6 +376,10 @@ struct WindowMetricsPropertyTests {
                 let wanted = byKey(all, names)
                 #expect(!wanted.isEmpty, "\(names) after \(n) lines")
                 #expect(byKey(some, names) == wanted, "\(names) after \(n) lines")
+                // Traffic shares and class shares are not built for evaluations that do not read them.
+                for skipped in ["traffic_share", "prediction_class_share"] where !names.contains(skipped) {
+                    #expect(!some.metrics.contains { $0.name == skipped }, "\(skipped) for \(names)")
+                }
             }
             checks += 1
         }

@@ -64,6 +64,16 @@ public struct RuleEngine: Sendable {
     private var samplesByName: [[Int]]
     /// The metric names the rules' selectors read, each with its slot in `samplesByName`.
     private let readNames: [String: Int]
+    /// Scratch buffers of `step`, emptied (keeping their capacity) and refilled at each step: building them
+    /// anew was an allocation and a free each per step, and a sparse log steps at nearly every event.
+    private var stepScratch = StepScratch()
+
+    private struct StepScratch: Sendable {
+        /// Label sets of the outcomes stepped so far (only built when outcomes or live series could repeat).
+        var seen = Set<Labels>()
+        var steps: [(labels: Labels, condition: Bool, value: Double?, threshold: Double?)] = []
+        var absent: [Labels] = []
+    }
     /// Manual thresholds in force, by rule name (they replace the first comparison's threshold).
     public private(set) var thresholdOverrides: [String: ThresholdOverride] = [:]
     /// Every transition so far, oldest first.
@@ -212,7 +222,12 @@ public struct RuleEngine: Sendable {
         var table = RuleSeriesTable(capacity: 1)
         swap(&table, &tables[r])
         defer { swap(&table, &tables[r]) }
-        var p = progress[r]
+        // Moved out too, so that its `fed` and `present` buffers are refilled in place.
+        var p = RuleProgress()
+        swap(&p, &progress[r])
+        var scratch = StepScratch()
+        swap(&scratch, &stepScratch)
+        defer { swap(&scratch, &stepScratch) }
         let repeats = boundaries - p.steppedAt - 1
         if repeats > 0 {
             // The boundaries skipped since the rule's last step saw the same samples and changed nothing
@@ -224,23 +239,35 @@ public struct RuleEngine: Sendable {
 
         var observations: [Observation] = []
         let outcomes = evaluate(rule.expression, rule: rule, table: &table, at: time, observations: &observations)
-        var seen = Set<Labels>()
-        var steps: [(Labels, Bool, Double?, Double?)] = []
-        steps.reserveCapacity(outcomes.count)
-        for o in outcomes where seen.insert(o.labels).inserted {
-            steps.append((o.labels, o.condition, o.value, o.threshold))
+        // Outcomes in order, the first of each label set, then the live series absent from them. The set of
+        // label sets is needed only when a label set could repeat (more than one outcome) or live series
+        // must be told from present ones.
+        scratch.steps.removeAll(keepingCapacity: true)
+        scratch.steps.reserveCapacity(outcomes.count)
+        let needsSeen = outcomes.count > 1 || !table.live.isEmpty
+        if needsSeen {
+            scratch.seen.removeAll(keepingCapacity: true)
+            for o in outcomes where scratch.seen.insert(o.labels).inserted {
+                scratch.steps.append((o.labels, o.condition, o.value, o.threshold))
+            }
+        } else {
+            for o in outcomes { scratch.steps.append((o.labels, o.condition, o.value, o.threshold)) }
         }
         // Live series that disappeared from the samples count as false, so their alerts can resolve.
         // (Quiescent absent ones would not change.)
-        steps += table.live.filter { !seen.contains($0) }.sorted().map { ($0, false, nil, nil) }
+        if !table.live.isEmpty {
+            scratch.absent.removeAll(keepingCapacity: true)
+            for labels in table.live where !scratch.seen.contains(labels) { scratch.absent.append(labels) }
+            scratch.absent.sort()
+            for labels in scratch.absent { scratch.steps.append((labels, false, nil, nil)) }
+        }
         var due = EvaluationDue.never
-        var present: [Labels] = []
-        present.reserveCapacity(seen.count)
-        for (labels, condition, value, threshold) in steps {
+        p.present.removeAll(keepingCapacity: true)
+        for (labels, condition, value, threshold) in scratch.steps {
             if value != nil {
                 guard table.makeRoom(for: labels) else { continue }
                 table.saw(labels, at: boundaries)
-                present.append(labels)
+                p.present.append(labels)
             }
             var s = table[labels] ?? AlertSeries(rule: rule.name, labels: labels)
             let wasActive = s.isActive
@@ -269,12 +296,12 @@ public struct RuleEngine: Sendable {
             table.store(s)
         }
         // Learn only from values of series that are not pending or firing (after this evaluation).
-        var fed: [(LearnerKey, Double)] = []
+        p.fed.removeAll(keepingCapacity: true)
         for o in observations {
             let observing = !(table[o.key.labels]?.isActive ?? false)
             if observing {
                 table.learners[o.key]?.observe(o.value)
-                fed.append((o.key, o.value))
+                p.fed.append((o.key, o.value))
             }
             guard let learner = table.learners[o.key] else { continue }
             due = due.earliest(learner.nextChange(afterBoundary: boundaries, observing: observing))
@@ -286,8 +313,6 @@ public struct RuleEngine: Sendable {
             }
         }
         table.boundLearners(to: maxSeriesPerRule * 2 * max(1, comparisons[r].count))
-        p.fed = fed
-        p.present = present
         p.due = due
         progress[r] = p
     }
@@ -329,15 +354,21 @@ public struct RuleEngine: Sendable {
         _ c: RuleComparison, rule: AlertRule, table: inout RuleSeriesTable, at time: Double,
         observations: inout [Observation]
     ) -> [Outcome] {
-        var latest: [Labels: Double] = [:]
+        // The latest value per label set, in label order. A single matching sample (the common case: one
+        // series per selector) needs neither the dictionary nor the sort.
+        var matched: [(labels: Labels, value: Double)] = []
         let positions = readNames[c.selector.name].map { samplesByName[$0] } ?? []
         for i in positions where c.selector.matches(samples[i]) {
-            latest[samples[i].labels] = samples[i].value
+            matched.append((samples[i].labels, samples[i].value))
+        }
+        if matched.count > 1 {
+            var latest: [Labels: Double] = [:]
+            for m in matched { latest[m.labels] = m.value }
+            matched = latest.keys.sorted().map { ($0, latest[$0]!) }
         }
         var out: [Outcome] = []
-        out.reserveCapacity(latest.count)
-        for labels in latest.keys.sorted() {
-            let value = latest[labels]!
+        out.reserveCapacity(matched.count)
+        for (labels, value) in matched {
             let active = table[labels]?.isActive ?? false
             let triggerKey = LearnerKey(comparison: c.index, labels: labels, recover: false)
             let learnedAt = observations.count

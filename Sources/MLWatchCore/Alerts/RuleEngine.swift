@@ -269,31 +269,32 @@ public struct RuleEngine: Sendable {
                 table.saw(labels, at: boundaries)
                 p.present.append(labels)
             }
-            var s = table[labels] ?? AlertSeries(rule: rule.name, labels: labels)
-            let wasActive = s.isActive
-            if let value {
-                s.value = value
-                s.threshold = threshold
+            // In place: one hash of the label set for the lookup and the store.
+            table.update(labels, orNew: { AlertSeries(rule: rule.name, labels: labels) }) { s in
+                let wasActive = s.isActive
+                if let value {
+                    s.value = value
+                    s.threshold = threshold
+                }
+                let before = s.displayState
+                let note = s.step(condition: condition, at: time, forDuration: rule.forDuration, keepFiringFor: rule.keepFiringFor)
+                var transition: AlertTransition?
+                if s.displayState != before {
+                    let t = makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: note)
+                    transition = t
+                    result.transitions.append(t)
+                    entries.append(AlertJournalEntry(t))
+                }
+                if s.shouldNotify {
+                    s.markNotified()
+                    let t = transition ?? makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: "not yet notified")
+                    result.notifications.append(t)
+                    entries.append(notifiedEntry(s, rule: rule, time: time))
+                }
+                due = due.earliest(s.nextChange(afterBoundary: boundaries, forDuration: rule.forDuration,
+                                                keepFiringFor: rule.keepFiringFor))
+                if hasRecover[r], s.isActive != wasActive { due = due.earliest(.boundary(boundaries + 1)) }
             }
-            let before = s.displayState
-            let note = s.step(condition: condition, at: time, forDuration: rule.forDuration, keepFiringFor: rule.keepFiringFor)
-            var transition: AlertTransition?
-            if s.displayState != before {
-                let t = makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: note)
-                transition = t
-                result.transitions.append(t)
-                entries.append(AlertJournalEntry(t))
-            }
-            if s.shouldNotify {
-                s.markNotified()
-                let t = transition ?? makeTransition(s, rule: rule, from: before, time: time, actor: nil, note: "not yet notified")
-                result.notifications.append(t)
-                entries.append(notifiedEntry(s, rule: rule, time: time))
-            }
-            due = due.earliest(s.nextChange(afterBoundary: boundaries, forDuration: rule.forDuration,
-                                            keepFiringFor: rule.keepFiringFor))
-            if hasRecover[r], s.isActive != wasActive { due = due.earliest(.boundary(boundaries + 1)) }
-            table.store(s)
         }
         // Learn only from values of series that are not pending or firing (after this evaluation).
         p.fed.removeAll(keepingCapacity: true)

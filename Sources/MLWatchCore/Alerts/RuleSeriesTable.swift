@@ -43,6 +43,28 @@ struct RuleSeriesTable: Sendable {
         if s.isQuiescent { live.remove(s.labels) } else { live.insert(s.labels) }
     }
 
+    /// Changes the series of `labels` in place (a new one from `make` when none is kept) and keeps `live` in
+    /// step, as a lookup and `store` would, hashing the label set once for both (and `live` only when the
+    /// series turns live or quiescent: `live` holds exactly the kept series that are not quiescent, since
+    /// every change goes through here or `store`, and `makeRoom` forgets only quiescent ones).
+    mutating func update(_ labels: Labels, orNew make: () -> AlertSeries, _ change: (inout AlertSeries) -> Void) {
+        var inserted = false
+        func fresh() -> AlertSeries {
+            inserted = true
+            return make()
+        }
+        func apply(_ s: inout AlertSeries) -> (wasQuiescent: Bool, isQuiescent: Bool) {
+            let was = s.isQuiescent
+            change(&s)
+            return (was, s.isQuiescent)
+        }
+        let (wasQuiescent, isQuiescent) = apply(&series[labels, default: fresh()])
+        let wasLive = !inserted && !wasQuiescent
+        if wasLive == isQuiescent {
+            if isQuiescent { live.remove(labels) } else { live.insert(labels) }
+        }
+    }
+
     /// Notes that `labels` were present in the samples of boundary `b`.
     mutating func saw(_ labels: Labels, at b: Int) {
         lastSeen[labels] = b
@@ -57,7 +79,7 @@ struct RuleSeriesTable: Sendable {
     /// Counts the label set as untracked when not.
     /// - Complexity: O(1), or O(n log n) when it forgets.
     mutating func makeRoom(for labels: Labels) -> Bool {
-        if series[labels] != nil || series.count < capacity { return true }
+        if series.count < capacity || series[labels] != nil { return true }
         let target = capacity - max(1, capacity / 10)
         let candidates = series.values.filter { $0.isQuiescent }
             .map { (seen: lastSeen[$0.labels] ?? 0, labels: $0.labels) }

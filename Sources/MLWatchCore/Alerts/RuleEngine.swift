@@ -643,9 +643,17 @@ public struct RuleEngine: Sendable {
 
     /// Broken state-machine invariants (empty when sound); for tests.
     func invariantViolations() -> [String] {
-        tables.flatMap(\.series.values).compactMap { s in
+        var out = tables.flatMap(\.series.values).compactMap { s in
             s.invariantViolation(now: lastEvaluation ?? .infinity).map { "\(s.rule)\(s.labels): \($0)" }
         }
+        // `RuleSeriesTable.update` relies on it: `live` is exactly the kept series that are not quiescent.
+        for (r, table) in tables.enumerated() {
+            let notQuiescent = Set(table.series.values.filter { !$0.isQuiescent }.map(\.labels))
+            if notQuiescent != table.live {
+                out.append("\(rules[r].name): \(table.live.count) live series, \(notQuiescent.count) not quiescent")
+            }
+        }
+        return out
     }
 
     // MARK: Helpers

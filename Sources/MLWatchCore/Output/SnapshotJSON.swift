@@ -4,7 +4,7 @@
 ///   "malformed":{"total":N,"by_reason":{…}},"window":{"from":TS,"to":TS},
 ///   "newest_event":TS,"cardinality":{"max_groups":N,"groups":N,"overflow_groups":N,…},
 ///   "warnings":[{"topic":…,"message":…}],
-///   "drift_untested":[{"labels":{…},"values":N,"min_samples":N,"side":"window"|"baseline","message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
+///   "drift_untested":[{"labels":{…},"values":N,"min_samples":N,"side":"window"|"reference"|"baseline","message":…}],"metrics":[{"name":…,"labels":{…},"value":…}],
 ///   "alerts":[transition…],"active_alerts":[…]}`, plus `"alert_series_limit":{"cap":N,"forgotten":{rule:N},
 ///   "untracked":{rule:N}}` when a rule hit its bound on label sets, and for a fleet read from Prometheus
 /// `"fleet":{"source":…,"scope":…,"alert_source":…,"instances":[…],"notes":[…]}` and
